@@ -1,0 +1,19 @@
+"""Test settings: the local defaults, or the real services when DATABASE_URL, CELERY_BROKER_URL and
+EMAIL_URL are set (CI). Unit tests run Celery tasks eagerly; the integration tests start a real worker."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-0d4f8a2c6e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f"  # noqa: S105 - tests only
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Fast hashing in tests; argon2 is still first in base/production.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+REQUIRE_MFA = env.bool("REQUIRE_MFA", default=True)
+ACCOUNT_RATE_LIMITS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DEMO_DATA_ALLOWED = True

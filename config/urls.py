@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "求職情報提供サイト 管理"
+admin.site.site_title = "求職情報提供サイト 管理"
+admin.site.index_title = "ハローワーク・労働局 職員用"
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="index.html"), name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("seekers/", include("seekers.urls")),
+]

@@ -1,0 +1,135 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import IndustryGroup, Member, OccupationGroup, Organization, Prefecture, Qualification
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ("user", "display_name", "role")
+    raw_id_fields = ("user",)
+
+
+class ApprovalFilter(admin.SimpleListFilter):
+    title = _("承諾・利用状態")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("approved", _("承諾済み(利用可)")),
+            ("pending", _("未承諾")),
+            ("suspended", _("利用停止中")),
+            ("revoked", _("利用解除")),
+        ]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        if self.value() == "approved":
+            return queryset.filter(Organization.active_q())
+        if self.value() == "pending":
+            return queryset.filter(approved_on__isnull=True, revoked_at__isnull=True)
+        if self.value() == "suspended":
+            return queryset.filter(suspended_from__lte=today, suspended_until__gte=today, revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = "__all__"  # noqa: DJ007 - the admin narrows the fields with its fieldsets
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approved_on"):
+            probe = Organization(**{k: v for k, v in data.items() if k in services.DISCLOSURE_FIELDS})
+            probe.kind = data.get("kind") or ""
+            probe.permit_number = data.get("permit_number") or ""
+            for field, message in services.disclosure_errors(probe).items():
+                self.add_error(field, message)
+        if data.get("sub_kind") and data.get("kind") != Organization.Kind.LOCAL_GOV:
+            self.add_error("sub_kind", _("細分は地方自治体等のみ選べます。"))
+        return data
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationAdminForm
+    list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "approved_on", "suspended_until",
+                    "revoked_at")
+    list_filter = ("kind", "sub_kind", ApprovalFilter, "privacy_mark")
+    search_fields = ("name", "permit_number")
+    filter_horizontal = ("regions", "industries", "occupations")
+    readonly_fields = ("approved_by", "suspended_from", "suspended_until", "revoked_at")
+    inlines = [MemberInline]
+    actions = ["approve"]
+    fieldsets = (
+        (_("団体"), {"fields": ("name", "kind", "sub_kind", "permit_number", "privacy_mark")}),
+        (_("労働局の承諾"), {"fields": ("approved_on", "approved_by")}),
+        (_("取り扱う地域・業種・職種"), {"fields": ("regions", "industries", "occupations")}),
+        (
+            _("最初の案内メッセージの必須記載事項"),
+            {"fields": ("track_record", "job_openings", "fees", "privacy_officer", "complaints_officer")},
+        ),
+        (_("求職申込みの手続き(STEP 6)"), {"fields": ("contact_procedure",)}),
+        (_("利用停止・利用解除(監督機能で設定)"), {"fields": ("suspended_from", "suspended_until", "revoked_at")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        if obj.approved_on and not obj.approved_by_id:
+            obj.approved_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.organization_set_handled(actor=request.user, organization=form.instance)
+
+    @admin.action(description=_("選択した利用団体を承諾する"))
+    def approve(self, request, queryset):
+        done = 0
+        for org in queryset:
+            try:
+                services.organization_approve(actor=request.user, organization=org)
+                done += 1
+            except ValidationError:
+                self.message_user(
+                    request, _("%(name)s は必須記載事項が未入力のため承諾できません。") % {"name": org.name},
+                    messages.ERROR,
+                )
+        if done:
+            self.message_user(request, _("%(n)d 団体を承諾しました。") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "user", "organization", "role")
+    list_filter = ("role", "organization__kind")
+    search_fields = ("display_name", "user__email", "organization__name")
+    raw_id_fields = ("user", "organization")
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(OccupationGroup, IndustryGroup)
+class GroupedCodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "major")
+    list_filter = (("major", admin.EmptyFieldListFilter),)
+    search_fields = ("code", "name")
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "category")
+    list_filter = ("category",)
+    search_fields = ("code", "name")

@@ -1,0 +1,244 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# --- Reference codes (loaded from organizations/data/*.csv by a data migration) ---------------------
+
+
+class Prefecture(models.Model):
+    """都道府県, JIS X 0401. `bit` is the prefecture's place in the region bit sets (code - 1)."""
+
+    code = models.CharField(_("都道府県コード"), max_length=2, primary_key=True)
+    name = models.CharField(_("都道府県名"), max_length=10, unique=True)
+
+    class Meta:
+        verbose_name = _("都道府県")
+        verbose_name_plural = _("都道府県")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def bit(self) -> int:
+        return int(self.code) - 1
+
+
+class _GroupedCode(models.Model):
+    """A two-level classification: major groups (major is NULL, with a bit position for the bit
+    sets) and their medium groups."""
+
+    code = models.CharField(_("コード"), max_length=4, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    major = models.ForeignKey(
+        "self", verbose_name=_("大分類"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    bit = models.PositiveSmallIntegerField(_("ビット位置"), null=True, blank=True, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_major(self) -> bool:
+        return self.major_id is None
+
+    @property
+    def major_bit(self) -> int:
+        return self.bit if self.major_id is None else self.major.bit
+
+
+class OccupationGroup(_GroupedCode):
+    """厚生労働省編職業分類 (2022 revision), 大分類 and 中分類."""
+
+    class Meta(_GroupedCode.Meta):
+        verbose_name = _("職業分類")
+        verbose_name_plural = _("職業分類")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(major__isnull=True, bit__isnull=False) | Q(major__isnull=False, bit__isnull=True),
+                name="occupation_major_has_bit",
+            )
+        ]
+
+
+class IndustryGroup(_GroupedCode):
+    """日本標準産業分類, 大分類 (A–T) and 中分類."""
+
+    class Meta(_GroupedCode.Meta):
+        verbose_name = _("産業分類")
+        verbose_name_plural = _("産業分類")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(major__isnull=True, bit__isnull=False) | Q(major__isnull=False, bit__isnull=True),
+                name="industry_major_has_bit",
+            )
+        ]
+
+
+class Qualification(models.Model):
+    code = models.CharField(_("免許・資格コード"), max_length=8, primary_key=True)
+    name = models.CharField(_("免許・資格名"), max_length=100, unique=True)
+    category = models.CharField(_("区分"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("免許・資格")
+        verbose_name_plural = _("免許・資格")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def bits_of(codes) -> int:
+    """The bit set of an iterable of bit positions."""
+    value = 0
+    for bit in codes:
+        value |= 1 << bit
+    return value
+
+
+# --- 利用団体 ---------------------------------------------------------------------------------------
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("民間職業紹介事業者等")
+        LOCAL_GOV = "local_gov", _("地方自治体等")
+
+    class SubKind(models.TextChoices):
+        NONE = "", _("(なし)")
+        NURSE_CENTER = "nurse_center", _("都道府県ナースセンター")
+        WELFARE_CENTER = "welfare_center", _("福祉人材センター")
+        CHILDCARE_CENTER = "childcare_center", _("保育士・保育所支援センター")
+        OTHER = "other", _("その他")
+
+    name = models.CharField(_("団体名"), max_length=200)
+    kind = models.CharField(_("種別"), max_length=12, choices=Kind.choices)
+    sub_kind = models.CharField(_("細分"), max_length=20, choices=SubKind.choices, blank=True, default="")
+    permit_number = models.CharField(
+        _("許可・届出番号"), max_length=40, blank=True, help_text=_("例: 13-ユ-123456")
+    )
+    privacy_mark = models.BooleanField(_("プライバシーマーク取得"), default=False)
+    approved_on = models.DateField(_("労働局承諾日"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承諾した職員"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # What the organisation handles; the bit sets mirror the M2M rows (major groups only) so that
+    # a seeker's receive conditions are one cheap expression per row. Kept in step by
+    # organizations.services.organization_set_handled.
+    regions = models.ManyToManyField(Prefecture, verbose_name=_("取扱地域"), blank=True)
+    industries = models.ManyToManyField(
+        IndustryGroup, verbose_name=_("取扱業種(産業大分類)"), blank=True, limit_choices_to={"major": None}
+    )
+    occupations = models.ManyToManyField(
+        OccupationGroup, verbose_name=_("取扱職種(職業大分類)"), blank=True, limit_choices_to={"major": None}
+    )
+    region_bits = models.BigIntegerField(default=0, editable=False)
+    industry_bits = models.BigIntegerField(default=0, editable=False)
+    occupation_bits = models.BigIntegerField(default=0, editable=False)
+
+    # SPEC rule 12: the mandatory disclosures of the first guidance message.
+    track_record = models.TextField(_("職業紹介の実績"), blank=True)
+    job_openings = models.TextField(_("取り扱っている求人"), blank=True)
+    fees = models.TextField(_("職業紹介に関する手数料"), blank=True)
+    privacy_officer = models.CharField(_("個人情報管理責任者"), max_length=200, blank=True)
+    complaints_officer = models.CharField(_("苦情処理責任者"), max_length=200, blank=True)
+    # STEP 6: how a seeker applies to this organisation off the site.
+    contact_procedure = models.TextField(_("求職申込みの手続き(連絡方法)"), blank=True)
+
+    # Sanction state, written only by compliance services (SPEC rule 20).
+    suspended_from = models.DateField(_("利用停止開始日"), null=True, blank=True)
+    suspended_until = models.DateField(_("利用停止終了日"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("利用解除日時"), null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("利用団体")
+        verbose_name_plural = _("利用団体")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="local_gov") | Q(sub_kind=""), name="org_sub_kind_only_for_local_gov"
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True)
+                | (
+                    ~Q(track_record="")
+                    & ~Q(job_openings="")
+                    & ~Q(fees="")
+                    & ~Q(privacy_officer="")
+                    & ~Q(complaints_officer="")
+                    & ~Q(contact_procedure="")
+                ),
+                name="org_approved_has_disclosures",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True) | Q(kind="local_gov") | ~Q(permit_number=""),
+                name="org_approved_agency_has_permit",
+            ),
+            models.CheckConstraint(
+                condition=Q(suspended_from__isnull=True, suspended_until__isnull=True)
+                | Q(suspended_from__lte=F("suspended_until")),
+                name="org_suspension_period_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_suspended_on(self, day) -> bool:
+        return bool(
+            self.suspended_from and self.suspended_until and self.suspended_from <= day <= self.suspended_until
+        )
+
+    @property
+    def is_active(self) -> bool:
+        """Approved, not revoked, not suspended today (JST). The queryset form is active_q()."""
+        today = timezone.localdate()
+        return bool(self.approved_on) and self.revoked_at is None and not self.is_suspended_on(today)
+
+    @staticmethod
+    def active_q(prefix: str = "") -> Q:
+        """The organisation half of SPEC rule 10 as a filter, for the visibility selector."""
+        today = timezone.localdate()
+        p = prefix
+        return (
+            Q(**{f"{p}approved_on__isnull": False, f"{p}revoked_at__isnull": True})
+            & ~Q(**{f"{p}suspended_from__lte": today, f"{p}suspended_until__gte": today})
+        )
+
+
+class Member(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("管理者")
+        MEMBER = "member", _("担当者")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("ユーザー"), on_delete=models.CASCADE, related_name="membership"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="members"
+    )
+    role = models.CharField(_("権限"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    display_name = models.CharField(_("担当者名"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("メンバー")
+        verbose_name_plural = _("メンバー")
+
+    def __str__(self) -> str:
+        return f"{self.organization} / {self.display_name or self.user.email}"

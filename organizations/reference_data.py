@@ -1,0 +1,38 @@
+"""Loads the reference code files of organizations/data/ (each names its official source at the
+top). Used by a data migration so every database has them, and by tests."""
+
+import csv
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines)]
+
+
+def load_reference_data(apps) -> None:
+    """Insert or update every code. Major groups get their bit position in file order."""
+    prefecture = apps.get_model("organizations", "Prefecture")
+    for row in read_rows("prefectures.csv"):
+        prefecture.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})
+
+    for model_name, file_name in (("OccupationGroup", "occupations.csv"), ("IndustryGroup", "industries.csv")):
+        model = apps.get_model("organizations", model_name)
+        rows = read_rows(file_name)
+        majors = [r for r in rows if not r["major_code"]]
+        for bit, row in enumerate(majors):
+            model.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "bit": bit, "major": None})
+        for row in rows:
+            if row["major_code"]:
+                model.objects.update_or_create(
+                    code=row["code"], defaults={"name": row["name"], "major_id": row["major_code"], "bit": None}
+                )
+
+    qualification = apps.get_model("organizations", "Qualification")
+    for row in read_rows("qualifications.csv"):
+        qualification.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "category": row.get("category", "")}
+        )

@@ -1,0 +1,78 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import audit
+
+from .models import Organization, bits_of
+
+DISCLOSURE_FIELDS = (
+    "track_record",
+    "job_openings",
+    "fees",
+    "privacy_officer",
+    "complaints_officer",
+    "contact_procedure",
+)
+
+
+def missing_disclosures(organization: Organization) -> list[str]:
+    """The SPEC rule 12 disclosures (and the STEP 6 procedure) still empty on the record."""
+    return [name for name in DISCLOSURE_FIELDS if not (getattr(organization, name) or "").strip()]
+
+
+def disclosure_errors(organization: Organization) -> dict[str, str]:
+    message = _("労働局の承諾には、この項目(最初の案内メッセージの必須記載事項)の入力が必要です。")
+    errors = {name: message for name in missing_disclosures(organization)}
+    if organization.kind == Organization.Kind.AGENCY and not organization.permit_number.strip():
+        errors["permit_number"] = _("民間職業紹介事業者等の承諾には許可・届出番号が必要です。")
+    return errors
+
+
+def organization_approve(*, actor, organization: Organization) -> Organization:
+    """労働局 approval. Refused while a mandatory disclosure is empty (the database refuses it too)."""
+    errors = disclosure_errors(organization)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if org.approved_on is None:
+            org.approved_on = timezone.localdate()
+            org.approved_by = actor
+            org.save(update_fields=["approved_on", "approved_by", "updated_at"])
+            audit(actor=actor, verb="organization.approve", target=org, approved_on=str(org.approved_on))
+    return org
+
+
+def organization_set_handled(*, actor, organization: Organization, regions=None, industries=None,
+                             occupations=None) -> Organization:
+    """Set what the organisation handles and keep its bit sets in step with the rows."""
+    with transaction.atomic():
+        if regions is not None:
+            organization.regions.set(regions)
+        if industries is not None:
+            organization.industries.set(industries)
+        if occupations is not None:
+            organization.occupations.set(occupations)
+        organization_refresh_bits(organization=organization)
+        audit(
+            actor=actor,
+            verb="organization.set_handled",
+            target=organization,
+            regions=sorted(organization.regions.values_list("code", flat=True)),
+            industries=sorted(organization.industries.values_list("code", flat=True)),
+            occupations=sorted(organization.occupations.values_list("code", flat=True)),
+        )
+    return organization
+
+
+def organization_refresh_bits(*, organization: Organization) -> None:
+    region_bits = bits_of(int(code) - 1 for code in organization.regions.values_list("code", flat=True))
+    industry_bits = bits_of(organization.industries.filter(major=None).values_list("bit", flat=True))
+    occupation_bits = bits_of(organization.occupations.filter(major=None).values_list("bit", flat=True))
+    Organization.objects.filter(pk=organization.pk).update(
+        region_bits=region_bits, industry_bits=industry_bits, occupation_bits=occupation_bits
+    )
+    organization.region_bits, organization.industry_bits = region_bits, industry_bits
+    organization.occupation_bits = occupation_bits

@@ -1,0 +1,57 @@
+import datetime
+
+import factory
+from factory.faker import Faker
+
+from accounts.tests.factories import UserFactory
+from organizations.models import Member, Organization
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    """An approved 民間職業紹介事業者 with all mandatory disclosures filled in."""
+
+    class Meta:
+        model = Organization
+
+    name = factory.LazyAttributeSequence(lambda o, n: f"{o.company}{n}")
+    kind = Organization.Kind.AGENCY
+    sub_kind = ""
+    permit_number = factory.Sequence(lambda n: f"13-ユ-{300000 + n}")
+    privacy_mark = True
+    approved_on = datetime.date(2026, 4, 1)
+    track_record = "2025年度 紹介就職件数 120件(うち介護職 80件)"
+    job_openings = "首都圏の介護・福祉職の求人を中心に約300件"
+    fees = "求職者からの手数料はいただきません(求人者から徴収)。"
+    privacy_officer = "個人情報管理責任者 総務部長 山田太郎"
+    complaints_officer = "苦情処理責任者 業務部長 佐藤花子"
+    contact_procedure = "当社ウェブサイトの応募フォーム、または電話 03-0000-0000 で面談をご予約ください。"
+
+    class Params:
+        company = Faker("company", locale="ja_JP")
+        municipality = factory.Trait(
+            kind=Organization.Kind.LOCAL_GOV,
+            permit_number="",
+            privacy_mark=False,
+            name=factory.Sequence(lambda n: f"就職支援センター{n}"),
+        )
+        unapproved = factory.Trait(approved_on=None)
+        suspended = factory.Trait(
+            suspended_from=datetime.date(2000, 1, 1), suspended_until=datetime.date(2099, 12, 31)
+        )
+        revoked = factory.Trait(revoked_at=factory.LazyFunction(lambda: datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)))
+
+
+class MemberUserFactory(UserFactory):
+    role = "member"
+    username = factory.Sequence(lambda n: f"member{n:05d}")
+    email = factory.Sequence(lambda n: f"member{n}@org.example.jp")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    user = factory.SubFactory(MemberUserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Member.Role.MEMBER
+    display_name = Faker("name", locale="ja_JP")

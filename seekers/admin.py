@@ -1,0 +1,152 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import audit
+
+from . import services
+from .forms_admin import ApplicantIdentityAdminForm, JobApplicationAdminForm
+from .models import ApplicantIdentity, AuthKey, JobApplication, Profile, SeekerAccount
+
+LIST1 = _("求職申込書の情報(公開対象)")
+LIST2 = _("求職公開申込書の情報(公開対象)")
+
+
+class IdentityInline(admin.StackedInline):
+    model = ApplicantIdentity
+    form = ApplicantIdentityAdminForm
+    can_delete = False
+    min_num = 1
+    max_num = 1
+    verbose_name = _("求職申込書: 本人情報(非公開)")
+    verbose_name_plural = verbose_name
+    fields = (("name", "name_kana"), ("birth_date", "gender"), ("postal_code", "address"), ("phone", "email"))
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    min_num = 1
+    max_num = 1
+    verbose_name = _("公開される求職情報")
+    verbose_name_plural = verbose_name
+    filter_horizontal = ("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
+    readonly_fields = ("public_id", "published_at")
+    fieldsets = (
+        (
+            LIST1,
+            {
+                "fields": (
+                    "desired_job",
+                    "desired_hours",
+                    ("employment_type", "wants_regular"),
+                    ("dispatch_ok", "contract_ok"),
+                    ("desired_holidays", "two_day_weekend"),
+                    ("desired_prefecture", "desired_location"),
+                    ("commute_method", "commute_limit_minutes"),
+                    ("relocation_ok", "car_commute"),
+                    ("desired_monthly_income", "desired_hourly_wage"),
+                    "other_conditions",
+                    "education",
+                    "has_driving_license",
+                    "licenses_skills",
+                    "main_experience",
+                    "last_monthly_income",
+                    "planned_occupations",
+                    "planned_industries",
+                    "wide_area_prefectures",
+                    "u_i_turn",
+                    "qualifications",
+                )
+            },
+        ),
+        (LIST2, {"fields": ("overseas_ok", "expertise", "appeal_points", "appeal_experience", "special_notes")}),
+        (_("公開ID"), {"fields": ("public_id", "published_at")}),
+    )
+
+
+class ValidityFilter(admin.SimpleListFilter):
+    title = _("有効期限")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [("valid", _("有効期間内")), ("expired", _("期限切れ"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "valid":
+            return queryset.filter(valid_until__gte=today)
+        if self.value() == "expired":
+            return queryset.filter(valid_until__lt=today)
+        return queryset
+
+
+@admin.register(JobApplication)
+class JobApplicationAdmin(admin.ModelAdmin):
+    form = JobApplicationAdminForm
+    inlines = [IdentityInline, ProfileInline]
+    list_display = ("kyushoku_number", "identity_name", "applied_on", "valid_until", "opt_in", "provision",
+                    "has_account")
+    list_filter = (ValidityFilter, "opt_in", "provision")
+    search_fields = ("kyushoku_number", "identity__name", "identity__name_kana")
+    list_select_related = ("identity", "account")
+    date_hierarchy = "applied_on"
+    actions = ["extend_one_month"]
+    fieldsets = (
+        (_("求職申込書"), {"fields": ("kyushoku_number", "applied_on", "valid_until")}),
+        (_("求職情報提供サービス"), {"fields": ("opt_in", "provision")}),
+    )
+
+    @admin.display(description=_("氏名"), ordering="identity__name")
+    def identity_name(self, obj):
+        identity = getattr(obj, "identity", None)
+        return identity.name if identity else "—"
+
+    @admin.display(description=_("利用登録"), boolean=True)
+    def has_account(self, obj):
+        return hasattr(obj, "account")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Every staff read of a seeker's identity is recorded (SPEC: staff are accountable too).
+        if request.method == "GET":
+            application = self.get_object(request, object_id)
+            if application is not None:
+                audit(actor=request.user, verb="identity.view", target=application)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        before = {f: form.initial.get(f) for f in form.changed_data} if change else {}
+        super().save_model(request, obj, form, change)
+        audit(
+            actor=request.user,
+            verb="application.update" if change else "application.create",
+            target=obj,
+            changed=sorted(form.changed_data),
+            before={k: str(v) for k, v in before.items()},
+        )
+
+    @admin.action(description=_("選択した求職申込の有効期限を1か月延長する"))
+    def extend_one_month(self, request, queryset):
+        count = services.application_extend(actor=request.user, application_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(n)d 件の有効期限を延長しました。") % {"n": count}, messages.SUCCESS)
+
+
+@admin.register(SeekerAccount)
+class SeekerAccountAdmin(admin.ModelAdmin):
+    list_display = ("user", "application", "registered_at", "first_login_at", "stopped_at")
+    list_filter = (("stopped_at", admin.EmptyFieldListFilter), ("first_login_at", admin.EmptyFieldListFilter))
+    search_fields = ("user__username", "application__kyushoku_number")
+    raw_id_fields = ("user", "application")
+    readonly_fields = ("terms_version", "terms_agreed_at", "registered_at", "first_login_at")
+
+
+@admin.register(AuthKey)
+class AuthKeyAdmin(admin.ModelAdmin):
+    list_display = ("account", "issued_at", "expires_at", "used_at", "revoked_at", "failed_tries")
+    readonly_fields = [f.name for f in AuthKey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,241 @@
+"""The 求職申込 as entered by staff, kept in three separate tables so no screen can leak one part
+through another: the application itself, the applicant's identity (never published), and the
+published profile (exactly the leaflet's lists (1) and (2), under its own random public id)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import IndustryGroup, OccupationGroup, Prefecture, Qualification
+
+from .validity import KYUSHOKU_NUMBER_REGEX, validate_kyushoku_number
+
+
+class JobApplication(models.Model):
+    class OptIn(models.TextChoices):
+        YES = "yes", _("希望する")
+        NO = "no", _("希望しない")
+        UNKNOWN = "unknown", _("未確認")
+
+    class Provision(models.IntegerChoices):
+        BOTH = 1, _("① 地方自治体等と民間職業紹介事業者等の両方に提供")
+        LOCAL_GOV_ONLY = 2, _("② 地方自治体等のみに提供")
+        AGENCY_ONLY = 3, _("③ 民間職業紹介事業者等のみに提供")
+        NONE = 4, _("④ どちらにも提供しない")
+
+    kyushoku_number = models.CharField(
+        _("求職番号"),
+        max_length=14,
+        unique=True,
+        validators=[validate_kyushoku_number],
+        help_text=_("安定所番号5桁-一連番号8桁(例: 13010-12345678)"),
+    )
+    applied_on = models.DateField(_("求職申込日"))
+    valid_until = models.DateField(
+        _("有効期限"), help_text=_("空欄なら求職申込日の翌々月の末日になります。延長する場合のみ変更します。")
+    )
+    opt_in = models.CharField(
+        _("求職情報提供サービスの利用希望"), max_length=8, choices=OptIn.choices, default=OptIn.UNKNOWN
+    )
+    provision = models.PositiveSmallIntegerField(
+        _("提供先区分"), choices=Provision.choices, default=Provision.BOTH
+    )
+    period_ended_at = models.DateTimeField(_("利用期間終了処理日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("求職申込")
+        verbose_name_plural = _("求職申込")
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kyushoku_number__regex=KYUSHOKU_NUMBER_REGEX), name="application_number_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("applied_on")), name="application_valid_after_applied"
+            ),
+            models.CheckConstraint(condition=Q(provision__gte=1, provision__lte=4), name="application_provision_1_4"),
+            models.CheckConstraint(condition=Q(opt_in__in=["yes", "no", "unknown"]), name="application_opt_in_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kyushoku_number
+
+
+class ApplicantIdentity(models.Model):
+    """Who the applicant is. Never published; only staff see it (and their reads are audited)."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("男")
+        FEMALE = "female", _("女")
+        UNANSWERED = "unanswered", _("回答しない")
+
+    application = models.OneToOneField(
+        JobApplication, primary_key=True, on_delete=models.CASCADE, related_name="identity"
+    )
+    name = models.CharField(_("氏名"), max_length=100)
+    name_kana = models.CharField(_("フリガナ"), max_length=100)
+    birth_date = models.DateField(_("生年月日"))
+    gender = models.CharField(_("性別"), max_length=12, choices=Gender.choices, default=Gender.UNANSWERED)
+    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    address = models.CharField(_("住所"), max_length=200)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+
+    class Meta:
+        verbose_name = _("本人情報")
+        verbose_name_plural = _("本人情報")
+        constraints = [
+            models.CheckConstraint(condition=Q(birth_date__gte="1900-01-01"), name="identity_birth_date_sane"),
+            models.CheckConstraint(condition=~Q(name=""), name="identity_name_present"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("本人情報"))
+
+
+def new_public_id() -> str:
+    return secrets.token_hex(8)
+
+
+class Profile(models.Model):
+    """The published part: the leaflet's list (1) 求職申込書 ①–㉓ and list (2) 求職公開申込書 ①–⑬.
+    Items of list (2) that repeat list (1) (希望する仕事, 希望勤務時間, 希望勤務地, 希望収入, 希望休日,
+    週休二日制, 派遣・請負の可否) are the same fields here; (2)⑨–⑬ are the fields of their own."""
+
+    class EmploymentType(models.TextChoices):
+        FULL_TIME = "full_time", _("フルタイム")
+        PART_TIME = "part_time", _("パートタイム")
+        EITHER = "either", _("どちらでも")
+
+    class Wish(models.TextChoices):
+        YES = "yes", _("希望する")
+        NO = "no", _("希望しない")
+        ANY = "any", _("こだわらない")
+
+    class Turn(models.TextChoices):
+        NONE = "", _("希望なし")
+        U = "u", _("Uターン希望")
+        I = "i", _("Iターン希望")  # noqa: E741
+
+    application = models.OneToOneField(
+        JobApplication, primary_key=True, on_delete=models.CASCADE, related_name="profile"
+    )
+    public_id = models.CharField(_("公開ID"), max_length=16, unique=True, default=new_public_id, editable=False)
+
+    # (1) 求職申込書
+    desired_job = models.CharField(_("希望する仕事"), max_length=200)
+    desired_hours = models.CharField(_("希望勤務時間"), max_length=200, blank=True)
+    employment_type = models.CharField(
+        _("希望就業形態"), max_length=10, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
+    )
+    wants_regular = models.CharField(_("正社員希望"), max_length=3, choices=Wish.choices, default=Wish.ANY)
+    dispatch_ok = models.BooleanField(_("派遣の可否"), default=False, help_text=_("チェックで「可」"))
+    contract_ok = models.BooleanField(_("請負の可否"), default=False, help_text=_("チェックで「可」"))
+    desired_holidays = models.CharField(_("希望休日"), max_length=200, blank=True)
+    two_day_weekend = models.CharField(
+        _("週休二日制の希望"), max_length=3, choices=Wish.choices, default=Wish.ANY
+    )
+    desired_prefecture = models.ForeignKey(
+        Prefecture, verbose_name=_("希望勤務地(都道府県)"), on_delete=models.PROTECT, related_name="+"
+    )
+    desired_location = models.CharField(_("希望勤務地"), max_length=200, blank=True)
+    commute_method = models.CharField(_("通勤方法"), max_length=100, blank=True)
+    commute_limit_minutes = models.PositiveSmallIntegerField(_("通勤時間の限度(分)"), null=True, blank=True)
+    relocation_ok = models.BooleanField(_("転居の可否"), default=False, help_text=_("チェックで「可」"))
+    car_commute = models.BooleanField(_("マイカー通勤希望"), default=False)
+    desired_monthly_income = models.PositiveIntegerField(_("希望月収(円)"), null=True, blank=True)
+    desired_hourly_wage = models.PositiveIntegerField(_("希望時間額(円)"), null=True, blank=True)
+    other_conditions = models.TextField(_("条件・その他の希望"), blank=True)
+    education = models.TextField(_("学歴・訓練等受講歴"), blank=True)
+    has_driving_license = models.BooleanField(_("自動車免許の有無"), default=False)
+    licenses_skills = models.TextField(_("免許・資格・特技"), blank=True)
+    main_experience = models.TextField(_("経験した主な仕事"), blank=True)
+    last_monthly_income = models.PositiveIntegerField(_("退職時(現在)の税込み月収(円)"), null=True, blank=True)
+    planned_occupations = models.ManyToManyField(
+        OccupationGroup, verbose_name=_("あっせんを予定する職業の職業分類"), blank=True, related_name="+"
+    )
+    planned_industries = models.ManyToManyField(
+        IndustryGroup, verbose_name=_("あっせんを予定する産業の産業分類"), blank=True, related_name="+"
+    )
+    wide_area_prefectures = models.ManyToManyField(
+        Prefecture, verbose_name=_("広域就業希望地(住所コード)"), blank=True, related_name="+"
+    )
+    u_i_turn = models.CharField(_("Uターン・Iターン希望"), max_length=1, choices=Turn.choices, blank=True, default="")
+    qualifications = models.ManyToManyField(
+        Qualification, verbose_name=_("免許・資格コード"), blank=True, related_name="+"
+    )
+
+    # (2) 求職公開申込書, the items not already above
+    overseas_ok = models.BooleanField(_("海外勤務の可否"), default=False, help_text=_("チェックで「可」"))
+    expertise = models.TextField(_("専門知識・技術・能力の内容"), blank=True)
+    appeal_points = models.TextField(_("アピールポイント"), blank=True)
+    appeal_experience = models.TextField(_("アピールしたい仕事の経験"), blank=True)
+    special_notes = models.TextField(_("その他特記事項"), blank=True)
+
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("公開求職情報")
+        verbose_name_plural = _("公開求職情報")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_monthly_income__isnull=True) | Q(desired_monthly_income__lte=10_000_000),
+                name="profile_monthly_income_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(commute_limit_minutes__isnull=True) | Q(commute_limit_minutes__lte=600),
+                name="profile_commute_limit_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('公開求職情報')} {self.public_id}"
+
+
+class SeekerAccount(models.Model):
+    """The site account made at 利用登録: one per application (SPEC rule 2)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seeker_account")
+    application = models.OneToOneField(
+        JobApplication, verbose_name=_("求職申込"), on_delete=models.PROTECT, related_name="account"
+    )
+    terms_version = models.CharField(_("同意した利用規約の版"), max_length=20)
+    terms_agreed_at = models.DateTimeField(_("利用規約への同意日時"))
+    registered_at = models.DateTimeField(_("利用登録日時"), auto_now_add=True)
+    first_login_at = models.DateTimeField(_("初回ログイン日時"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("利用停止日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("求職者アカウント")
+        verbose_name_plural = _("求職者アカウント")
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+
+class AuthKey(models.Model):
+    """認証キー for the first login (SPEC rule 3): stored hashed, single use, 30 minutes, 5 tries."""
+
+    account = models.ForeignKey(SeekerAccount, on_delete=models.CASCADE, related_name="auth_keys")
+    key_hash = models.CharField(max_length=128)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("認証キー")
+        verbose_name_plural = _("認証キー")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("issued_at")), name="authkey_expires_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.issued_at:%Y-%m-%d %H:%M}"

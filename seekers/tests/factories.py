@@ -1,0 +1,87 @@
+import random
+
+import factory
+from django.utils import timezone
+from factory.faker import Faker
+
+from accounts.tests.factories import UserFactory
+from organizations.models import Prefecture
+from seekers.models import ApplicantIdentity, JobApplication, Profile, SeekerAccount
+from seekers.validity import end_of_month_after_next
+
+
+class JobApplicationFactory(factory.django.DjangoModelFactory):
+    """An application marked 希望する, applied today, with its identity and published profile."""
+
+    class Meta:
+        model = JobApplication
+
+    kyushoku_number = factory.Sequence(lambda n: f"13010-{n + 10000000:08d}")
+    applied_on = factory.LazyFunction(timezone.localdate)
+    valid_until = factory.LazyAttribute(lambda o: end_of_month_after_next(o.applied_on))
+    opt_in = JobApplication.OptIn.YES
+    provision = JobApplication.Provision.BOTH
+
+    identity = factory.RelatedFactory("seekers.tests.factories.ApplicantIdentityFactory", "application")
+    profile = factory.RelatedFactory("seekers.tests.factories.ProfileFactory", "application")
+
+
+class ApplicantIdentityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicantIdentity
+
+    application = factory.SubFactory(JobApplicationFactory, identity=None)
+    name = Faker("name", locale="ja_JP")
+    name_kana = Faker("kana_name", locale="ja_JP")
+    birth_date = Faker("date_of_birth", minimum_age=18, maximum_age=70)
+    gender = factory.Iterator([c for c, _ in ApplicantIdentity.Gender.choices])
+    postal_code = Faker("zipcode", locale="ja_JP")
+    address = Faker("address", locale="ja_JP")
+    phone = Faker("phone_number", locale="ja_JP")
+    email = Faker("email", locale="ja_JP")
+
+
+JOBS = ["介護職員", "一般事務", "営業", "プログラマー", "保育士", "看護師", "倉庫作業", "調理補助", "販売員", "経理事務"]
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    application = factory.SubFactory(JobApplicationFactory, profile=None)
+    desired_job = factory.LazyFunction(lambda: random.choice(JOBS))
+    desired_hours = "9:00〜18:00"
+    employment_type = Profile.EmploymentType.FULL_TIME
+    wants_regular = Profile.Wish.YES
+    desired_holidays = "土日祝"
+    two_day_weekend = Profile.Wish.YES
+    desired_prefecture = factory.LazyFunction(lambda: Prefecture.objects.get(code=f"{random.randint(1, 47):02d}"))
+    desired_location = "市内"
+    commute_method = "電車"
+    commute_limit_minutes = 60
+    desired_monthly_income = factory.LazyFunction(lambda: random.choice([180000, 220000, 250000, 300000]))
+    education = "高等学校卒業"
+    has_driving_license = True
+    main_experience = "小売店での接客・在庫管理 5年"
+    appeal_points = "丁寧な対応を心がけています。"
+
+
+class SeekerUserFactory(UserFactory):
+    role = "seeker"
+    username = factory.Sequence(lambda n: f"K{n + 100000:07d}")
+    email = factory.Sequence(lambda n: f"seeker{n}@example.jp")
+
+
+class SeekerAccountFactory(factory.django.DjangoModelFactory):
+    """A registered seeker whose first login is done."""
+
+    class Meta:
+        model = SeekerAccount
+
+    user = factory.SubFactory(SeekerUserFactory)
+    application = factory.SubFactory(JobApplicationFactory)
+    terms_version = "2026-11"
+    terms_agreed_at = factory.LazyFunction(timezone.now)
+    first_login_at = factory.LazyFunction(timezone.now)
+
+

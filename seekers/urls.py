@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "seekers"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("register/done/", views.register_done, name="register_done"),
+    path("terms/", views.terms, name="terms"),
+    path("auth-key/", views.auth_key, name="auth_key"),
+    path("settings/stop/", views.stop, name="stop"),
+]

@@ -1,0 +1,104 @@
+from allauth.account.internal.decorators import login_stage_required
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .access import seeker_required
+from .forms import AuthKeyForm, RegistrationForm, StopForm
+from .stages import AuthKeyStage
+
+REFUSAL = _(
+    "入力された求職番号・生年月日では利用登録できません。"
+    "入力内容をご確認ください。求職申込みがお済みでない方、求職情報提供サービスの利用を希望しない旨を"
+    "お伝えいただいた方、求職申込みの有効期限が過ぎた方、すでに利用登録された方は登録できません。"
+    "ご不明な点は、求職申込みをしたハローワークにお問い合わせください。"
+)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """利用登録 (STEP 1). Every refusal gives the same message and status (no enumeration)."""
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.seeker_register(
+                kyushoku_number=data["kyushoku_number"], birth_date=data["birth_date"], email=data["email"],
+                password=data["password1"], terms_version=settings.TERMS_VERSION,
+            )
+        except services.NotEligible:
+            form.add_error(None, REFUSAL)
+        else:
+            request.session["registered_email"] = data["email"]
+            return redirect("seekers:register_done")
+    return render(request, "seekers/register.html", {"form": form, "terms_version": settings.TERMS_VERSION})
+
+
+def register_done(request):
+    return render(request, "seekers/register_done.html", {"email": request.session.pop("registered_email", "")})
+
+
+def _auth_key_message(error: services.AuthKeyError) -> str:
+    if error.code == "wrong":
+        return _("認証キーが正しくありません。あと%(n)d回入力できます。") % {"n": error.remaining}
+    if error.code == "locked":
+        return _(
+            "認証キーの入力誤りが%(n)d回に達したため、この認証キーは使えなくなりました。"
+            "「認証キーを再発行する」から新しい認証キーを受け取ってください。"
+        ) % {"n": settings.AUTH_KEY_MAX_TRIES}
+    if error.code == "expired":
+        return _(
+            "認証キーの有効期限(発行から30分)が過ぎました。"
+            "「認証キーを再発行する」から新しい認証キーを受け取ってください。"
+        )
+    return _("有効な認証キーがありません。「認証キーを再発行する」から新しい認証キーを受け取ってください。")
+
+
+@login_stage_required(stage=AuthKeyStage.key, redirect_urlname="account_login")
+@require_http_methods(["GET", "POST"])
+def auth_key(request):
+    """認証キー入力 (STEP 2), the second step of the first login."""
+    stage = request._login_stage
+    account = stage.login.user.seeker_account
+    if request.method == "POST" and "reissue" in request.POST:
+        services.auth_key_reissue(account=account)
+        messages.success(
+            request,
+            _("新しい認証キーを登録メールアドレスに送信しました。以前の認証キーは使えません。30分以内に入力してください。"),
+        )
+        return redirect("seekers:auth_key")
+    form = AuthKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.auth_key_verify(account=account, key=form.cleaned_data["auth_key"])
+        except services.AuthKeyError as error:
+            form.add_error("auth_key", _auth_key_message(error))
+        else:
+            messages.success(request, _("初回ログインが完了しました。"))
+            return stage.exit()
+    return render(request, "seekers/auth_key.html", {"form": form, "user_id": account.user.username})
+
+
+@seeker_required
+def home(request):
+    return render(request, "seekers/home.html", {"account": request.seeker_account})
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def stop(request):
+    """アカウント利用停止 (Q4)."""
+    account = request.seeker_account
+    form = StopForm(request.POST or None, user=request.user)
+    if request.method == "POST" and account.stopped_at is None and form.is_valid():
+        services.seeker_stop(actor=request.user, account=account)
+        messages.success(request, _("求職情報の提供を停止しました。利用団体からは求職情報が見えなくなりました。"))
+        return redirect("seekers:stop")
+    return render(request, "seekers/stop.html", {"form": form, "account": account})
+
+
+def terms(request):
+    return render(request, "seekers/terms.html", {"terms_version": settings.TERMS_VERSION})
