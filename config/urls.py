@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("seekers/", include("seekers.urls")),
+    path("orgs/seekers/", include("seekers.urls_orgs")),
 ]

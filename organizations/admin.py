@@ -107,12 +107,52 @@ class OrganizationAdmin(admin.ModelAdmin):
             self.message_user(request, _("%(n)d 団体を承諾しました。") % {"n": done}, messages.SUCCESS)
 
 
+class MemberInviteForm(forms.ModelForm):
+    email = forms.EmailField(label=_("メールアドレス(ログインに使います)"))
+
+    class Meta:
+        model = Member
+        fields = ("organization", "display_name", "role")
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exclude(role="seeker").exists():
+            raise forms.ValidationError(_("このメールアドレスはすでに登録されています。"))
+        return email
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
+    """Adding a member sends them a link to set their password (no self-registration)."""
+
     list_display = ("display_name", "user", "organization", "role")
     list_filter = ("role", "organization__kind")
     search_fields = ("display_name", "user__email", "organization__name")
     raw_id_fields = ("user", "organization")
+    list_select_related = ("user", "organization")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = MemberInviteForm
+            kwargs["fields"] = ("organization", "email", "display_name", "role")
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("organization", "email", "display_name", "role")
+        return ("user", "organization", "display_name", "role")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        member = services.member_invite(
+            actor=request.user, organization=form.cleaned_data["organization"], email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"], role=form.cleaned_data["role"],
+        )
+        obj.pk, obj.user = member.pk, member.user
 
 
 @admin.register(Prefecture)

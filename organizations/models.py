@@ -103,6 +103,22 @@ def bits_of(codes) -> int:
     return value
 
 
+# The kinds a seeker may choose among in the receive conditions (SPEC rule 7), as bit positions.
+KIND_CHOICES_FOR_CONDITIONS = [
+    ("agency", ""),
+    ("local_gov", ""),
+    ("local_gov", "nurse_center"),
+    ("local_gov", "welfare_center"),
+    ("local_gov", "childcare_center"),
+    ("local_gov", "other"),
+]
+
+
+def kind_bit(kind: str, sub_kind: str) -> int:
+    key = (kind, sub_kind if kind == "local_gov" else "")
+    return 1 << KIND_CHOICES_FOR_CONDITIONS.index(key) if key in KIND_CHOICES_FOR_CONDITIONS else 0
+
+
 # --- 利用団体 ---------------------------------------------------------------------------------------
 
 
@@ -145,6 +161,7 @@ class Organization(models.Model):
     occupations = models.ManyToManyField(
         OccupationGroup, verbose_name=_("取扱職種(職業大分類)"), blank=True, limit_choices_to={"major": None}
     )
+    kind_bits = models.BigIntegerField(default=0, editable=False)
     region_bits = models.BigIntegerField(default=0, editable=False)
     industry_bits = models.BigIntegerField(default=0, editable=False)
     occupation_bits = models.BigIntegerField(default=0, editable=False)
@@ -210,6 +227,10 @@ class Organization(models.Model):
         """Approved, not revoked, not suspended today (JST). The queryset form is active_q()."""
         today = timezone.localdate()
         return bool(self.approved_on) and self.revoked_at is None and not self.is_suspended_on(today)
+
+    @property
+    def kind_bit(self) -> int:
+        return kind_bit(self.kind, self.sub_kind)
 
     @staticmethod
     def active_q(prefix: str = "") -> Q:

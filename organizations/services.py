@@ -1,11 +1,19 @@
+import secrets
+
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit
+from accounts.mail import email_queue
 
-from .models import Organization, bits_of
+from .models import Member, Organization, bits_of
 
 DISCLOSURE_FIELDS = (
     "track_record",
@@ -72,7 +80,39 @@ def organization_refresh_bits(*, organization: Organization) -> None:
     industry_bits = bits_of(organization.industries.filter(major=None).values_list("bit", flat=True))
     occupation_bits = bits_of(organization.occupations.filter(major=None).values_list("bit", flat=True))
     Organization.objects.filter(pk=organization.pk).update(
-        region_bits=region_bits, industry_bits=industry_bits, occupation_bits=occupation_bits
+        kind_bits=organization.kind_bit, region_bits=region_bits, industry_bits=industry_bits,
+        occupation_bits=occupation_bits,
     )
+    organization.kind_bits = organization.kind_bit
     organization.region_bits, organization.industry_bits = region_bits, industry_bits
     organization.occupation_bits = occupation_bits
+
+
+def member_invite(*, actor, organization: Organization, email: str, display_name: str = "",
+                  role: str = "member"):
+    """Staff add a member (no self-registration). The member sets a password from an emailed link,
+    which expires with PASSWORD_RESET_TIMEOUT (1 hour); after that, パスワード再発行 sends a new one."""
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model(username=_member_username(email), email=email, role=user_model.Role.MEMBER)
+        user.set_unusable_password()
+        user.save()
+        member = Member.objects.create(user=user, organization=organization, display_name=display_name, role=role)
+        link = settings.SITE_URL + reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        )
+        audit(actor=actor, verb="member.invite", target=member, email=email)
+        email_queue(
+            to=email,
+            template="organizations/email/invite",
+            context={"organization": organization.name, "link": link, "site_url": settings.SITE_URL},
+            kind="password_reset_key",
+        )
+    return member
+
+
+def _member_username(email: str) -> str:
+    """Members sign in by email; the username is an internal handle that cannot collide with a
+    seeker's 8-character ユーザID (it has a prefix and lower-case hex)."""
+    return f"m_{secrets.token_hex(6)}"

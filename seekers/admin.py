@@ -6,7 +6,7 @@ from accounts.audit import audit
 
 from . import services
 from .forms_admin import ApplicantIdentityAdminForm, JobApplicationAdminForm
-from .models import ApplicantIdentity, AuthKey, JobApplication, Profile, SeekerAccount
+from .models import ApplicantIdentity, AuthKey, Block, JobApplication, Profile, ProfileView, SeekerAccount
 
 LIST1 = _("求職申込書の情報(公開対象)")
 LIST2 = _("求職公開申込書の情報(公開対象)")
@@ -116,6 +116,9 @@ class JobApplicationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         before = {f: form.initial.get(f) for f in form.changed_data} if change else {}
+        if change and "provision" in form.changed_data:
+            # 提供先区分 changes go through their own service and audit verb (SPEC rule 6).
+            services.application_provision_change(actor=request.user, application=obj, provision=obj.provision)
         super().save_model(request, obj, form, change)
         audit(
             actor=request.user,
@@ -125,10 +128,58 @@ class JobApplicationAdmin(admin.ModelAdmin):
             before={k: str(v) for k, v in before.items()},
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        profile = getattr(form.instance, "profile", None)
+        if profile is not None:
+            # Staff may have edited published text: the PII guard runs again (SPEC rule 15).
+            services.profile_screen(actor=request.user, profile=profile)
+
     @admin.action(description=_("選択した求職申込の有効期限を1か月延長する"))
     def extend_one_month(self, request, queryset):
         count = services.application_extend(actor=request.user, application_ids=queryset.values_list("pk", flat=True))
         self.message_user(request, _("%(n)d 件の有効期限を延長しました。") % {"n": count}, messages.SUCCESS)
+
+
+class WithheldFilter(admin.SimpleListFilter):
+    title = _("非公開項目(個人情報の疑い)")
+    parameter_name = "withheld"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("確認待ちあり"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(withheld={})
+        return queryset
+
+
+@admin.register(Profile)
+class ProfileReviewAdmin(admin.ModelAdmin):
+    """Staff review of fields the PII guard withheld: redact the text in the application form, or
+    release it as it is with the action here."""
+
+    list_display = ("public_id", "application", "withheld", "published_at")
+    list_filter = (WithheldFilter,)
+    search_fields = ("public_id", "application__kyushoku_number")
+    fields = ("public_id", "application", "withheld") + Profile.FREE_TEXT_FIELDS
+    readonly_fields = fields
+    actions = ["release_withheld"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("確認済みとして、非公開の項目をそのまま公開する"))
+    def release_withheld(self, request, queryset):
+        count = 0
+        for profile in queryset.exclude(withheld={}):
+            for field in list(profile.withheld):
+                services.profile_release_field(actor=request.user, profile=profile, field=field)
+                count += 1
+        self.message_user(request, _("%(n)d 項目を公開しました。") % {"n": count}, messages.SUCCESS)
 
 
 @admin.register(SeekerAccount)
@@ -137,7 +188,34 @@ class SeekerAccountAdmin(admin.ModelAdmin):
     list_filter = (("stopped_at", admin.EmptyFieldListFilter), ("first_login_at", admin.EmptyFieldListFilter))
     search_fields = ("user__username", "application__kyushoku_number")
     raw_id_fields = ("user", "application")
-    readonly_fields = ("terms_version", "terms_agreed_at", "registered_at", "first_login_at")
+    readonly_fields = ("terms_version", "terms_agreed_at", "registered_at", "first_login_at", "stopped_at")
+    actions = ["resume"]
+
+    @admin.action(description=_("選択したアカウントの利用停止を解除する(本人の申出による)"))
+    def resume(self, request, queryset):
+        for account in queryset.filter(stopped_at__isnull=False):
+            services.seeker_resume(actor=request.user, account=account)
+        self.message_user(request, _("利用停止を解除しました。"), messages.SUCCESS)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("account", "organization", "created_at")
+    raw_id_fields = ("account", "organization")
+
+
+@admin.register(ProfileView)
+class ProfileViewAdmin(admin.ModelAdmin):
+    list_display = ("viewed_at", "organization", "member", "profile")
+    list_filter = ("organization",)
+    raw_id_fields = ("profile", "organization", "member")
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuthKey)

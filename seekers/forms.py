@@ -6,7 +6,17 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import (
+    KIND_CHOICES_FOR_CONDITIONS,
+    IndustryGroup,
+    OccupationGroup,
+    Organization,
+    Prefecture,
+    Qualification,
+)
+
 from .keys import normalize_code
+from .models import Profile
 from .validity import normalize_kyushoku_number, validate_kyushoku_number
 
 
@@ -120,3 +130,95 @@ class StopForm(forms.Form):
         if not self.user.check_password(value):
             raise forms.ValidationError(_("パスワードが正しくありません。"))
         return value
+
+
+def _bit_choices(queryset):
+    return [(str(item.bit), str(item)) for item in queryset]
+
+
+def _bits_to_list(value: int) -> list[str]:
+    return [str(bit) for bit in range(64) if value >> bit & 1]
+
+
+class ConditionsForm(forms.Form):
+    """メッセージ受信条件設定 (Q1). Nothing chosen in a group means no restriction by it."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("受信する利用団体の種別"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("選ばない場合は、提供先区分で認めたすべての種別から受信します。"),
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("求人を取り扱う地域"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("選んだ地域のいずれかの求人を取り扱う団体に限ります。"),
+    )
+    industries = forms.MultipleChoiceField(
+        label=_("取り扱う業種(産業大分類)"), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    occupations = forms.MultipleChoiceField(
+        label=_("取り扱う職種(職業大分類)"), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    privacy_mark = forms.BooleanField(label=_("プライバシーマークを取得している団体に限る"), required=False)
+
+    def __init__(self, *args, profile=None, **kwargs):
+        if profile is not None and not args and "data" not in kwargs:
+            kwargs["initial"] = {
+                "kinds": _bits_to_list(profile.cond_kind_bits),
+                "regions": _bits_to_list(profile.cond_region_bits),
+                "industries": _bits_to_list(profile.cond_industry_bits),
+                "occupations": _bits_to_list(profile.cond_occupation_bits),
+                "privacy_mark": profile.cond_privacy_mark,
+            }
+        super().__init__(*args, **kwargs)
+        kind_labels = dict(Organization.Kind.choices)
+        sub_labels = dict(Organization.SubKind.choices)
+        self.fields["kinds"].choices = [
+            (str(i), str(sub_labels[sub]) if sub else str(kind_labels[kind]) + (
+                str(_("(下記センター以外)")) if kind == "local_gov" else ""))
+            for i, (kind, sub) in enumerate(KIND_CHOICES_FOR_CONDITIONS)
+        ]
+        self.fields["regions"].choices = [(str(p.bit), p.name) for p in Prefecture.objects.all()]
+        self.fields["industries"].choices = _bit_choices(IndustryGroup.objects.filter(major=None))
+        self.fields["occupations"].choices = _bit_choices(OccupationGroup.objects.filter(major=None))
+
+    def bits(self, name: str) -> list[int]:
+        return [int(value) for value in self.cleaned_data.get(name, [])]
+
+
+class SearchForm(forms.Form):
+    """The members' search over published fields only (GET, bookmarkable)."""
+
+    occupation = forms.ModelChoiceField(
+        label=_("希望する仕事(職業分類)"), required=False, queryset=None, empty_label=_("指定なし")
+    )
+    prefecture = forms.ModelChoiceField(label=_("希望勤務地(都道府県)"), required=False, queryset=None,
+                                        empty_label=_("指定なし"))
+    employment_type = forms.ChoiceField(label=_("希望就業形態"), required=False)
+    wants_regular = forms.ChoiceField(label=_("正社員希望"), required=False)
+    income_min = forms.IntegerField(label=_("希望月収(下限・円)"), required=False, min_value=0, max_value=10_000_000)
+    income_max = forms.IntegerField(label=_("希望月収(上限・円)"), required=False, min_value=0, max_value=10_000_000)
+    qualification = forms.ModelChoiceField(label=_("免許・資格"), required=False, queryset=None,
+                                           empty_label=_("指定なし"))
+    dispatch_ok = forms.BooleanField(label=_("派遣可"), required=False)
+    contract_ok = forms.BooleanField(label=_("請負可"), required=False)
+    relocation_ok = forms.BooleanField(label=_("転居可"), required=False)
+    overseas_ok = forms.BooleanField(label=_("海外勤務可"), required=False)
+    u_i_turn = forms.ChoiceField(label=_("Uターン・Iターン希望"), required=False)
+    keyword = forms.CharField(label=_("キーワード"), required=False, max_length=100,
+                              help_text=_("公開されている自由記述(経験・アピールポイントなど)から探します。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occupation"].queryset = OccupationGroup.objects.select_related("major")
+        self.fields["prefecture"].queryset = Prefecture.objects.all()
+        self.fields["qualification"].queryset = Qualification.objects.all()
+        any_choice = [("", _("指定なし"))]
+        self.fields["employment_type"].choices = any_choice + list(Profile.EmploymentType.choices)
+        self.fields["wants_regular"].choices = any_choice + list(Profile.Wish.choices)
+        self.fields["u_i_turn"].choices = any_choice + [c for c in Profile.Turn.choices if c[0]]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("income_min"), data.get("income_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("income_max", _("上限は下限以上の金額にしてください。"))
+        return data

@@ -177,11 +177,28 @@ class Profile(models.Model):
     appeal_experience = models.TextField(_("アピールしたい仕事の経験"), blank=True)
     special_notes = models.TextField(_("その他特記事項"), blank=True)
 
-    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
+
+    # メッセージ受信条件 (SPEC rule 7, Q1): which organisations may see this profile, as bit sets over
+    # what organisations handle (0 = no restriction). Matched against Organization.*_bits with one
+    # `&` per clause; written only by seekers.services.conditions_set.
+    cond_kind_bits = models.BigIntegerField(_("受信する団体の種別"), default=0)
+    cond_region_bits = models.BigIntegerField(_("受信条件: 地域"), default=0)
+    cond_industry_bits = models.BigIntegerField(_("受信条件: 業種"), default=0)
+    cond_occupation_bits = models.BigIntegerField(_("受信条件: 職種"), default=0)
+    cond_privacy_mark = models.BooleanField(_("プライバシーマーク取得団体に限る"), default=False)
+
+    # PII guard (SPEC rule 15): free-text fields withheld from organisations until staff review them,
+    # {field: [reason, ...]}; pii_reviewed holds {field: hash of the text staff released}.
+    withheld = models.JSONField(_("非公開にしている項目"), default=dict, blank=True)
+    pii_reviewed = models.JSONField(default=dict, blank=True, editable=False)
+    # The released free text, normalised, for the keyword search.
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("公開求職情報")
         verbose_name_plural = _("公開求職情報")
+        indexes = [models.Index(F("published_at").desc(), F("public_id").desc(), name="profile_newest_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(desired_monthly_income__isnull=True) | Q(desired_monthly_income__lte=10_000_000),
@@ -192,6 +209,12 @@ class Profile(models.Model):
                 name="profile_commute_limit_sane",
             ),
         ]
+
+    FREE_TEXT_FIELDS = (
+        "desired_job", "desired_hours", "desired_holidays", "desired_location", "commute_method",
+        "other_conditions", "education", "licenses_skills", "main_experience", "expertise", "appeal_points",
+        "appeal_experience", "special_notes",
+    )
 
     def __str__(self) -> str:
         return f"{_('公開求職情報')} {self.public_id}"
@@ -239,3 +262,44 @@ class AuthKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class Block(models.Model):
+    """A seeker's block of one organisation (SPEC rule 8): it can neither see nor message them."""
+
+    account = models.ForeignKey(SeekerAccount, on_delete=models.CASCADE, related_name="blocks")
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("ブロックした日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ブロック")
+        verbose_name_plural = _("ブロック")
+        constraints = [models.UniqueConstraint(fields=["account", "organization"], name="block_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.account} ✕ {self.organization}"
+
+
+class ProfileView(models.Model):
+    """Every view of a profile by an organisation member (who, which organisation, when)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="views")
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("閲覧したメンバー"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    viewed_at = models.DateTimeField(_("閲覧日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("閲覧記録")
+        verbose_name_plural = _("閲覧記録")
+        ordering = ["-viewed_at"]
+        indexes = [models.Index(fields=["profile", "-viewed_at"], name="profileview_profile_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.viewed_at:%Y-%m-%d %H:%M}"

@@ -1,19 +1,24 @@
 """State changes of applications and seeker accounts (SPEC rules 1–5 and 9). Each service is one
 transaction that writes an audit event; mail goes through the outbox and is queued on commit."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import audit
-from accounts.mail import email_queue
+from accounts.mail import email_queue, enqueue_on_commit
+from accounts.models import OutgoingEmail
+from organizations.models import bits_of
 
+from . import pii
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
-from .models import AuthKey, JobApplication, SeekerAccount
+from .models import AuthKey, Block, JobApplication, Profile, ProfileView, SeekerAccount
 from .validity import add_one_month_end
 
 User = get_user_model()
@@ -169,6 +174,7 @@ def auth_key_verify(*, account: SeekerAccount, key: str) -> None:
         else:
             SeekerAccount.objects.filter(pk=account.pk, first_login_at__isnull=True).update(first_login_at=now)
             audit(actor=account.user, verb="seeker.first_login", target=account)
+            profile_publish(actor=account.user, account=account)
     if error is not None:
         raise error
     account.first_login_at = account.first_login_at or timezone.now()
@@ -192,3 +198,145 @@ def seeker_resume(*, actor, account: SeekerAccount) -> SeekerAccount:
             audit(actor=actor, verb="seeker.resume", target=account)
     account.refresh_from_db()
     return account
+
+
+# --- The published profile (SPEC rules 7, 8, 15) ----------------------------------------------------
+
+
+def profile_screen(*, actor, profile: Profile) -> Profile:
+    """Run the PII guard over the free-text fields: a flagged field is withheld from organisations
+    until staff release it (unless staff already released this very text). Rebuilds the keyword
+    search text from the released fields only."""
+    texts = {name: getattr(profile, name) or "" for name in Profile.FREE_TEXT_FIELDS}
+    flagged = pii.screen(texts)
+    withheld = {
+        name: kinds for name, kinds in flagged.items() if profile.pii_reviewed.get(name) != _text_hash(texts[name])
+    }
+    search_text = " ".join(pii.normalize(t).lower() for n, t in texts.items() if t and n not in withheld)
+    with transaction.atomic():
+        Profile.objects.filter(pk=profile.pk).update(withheld=withheld, search_text=search_text)
+        if withheld != profile.withheld:
+            audit(actor=actor, verb="profile.screen", target=profile, withheld=withheld)
+    profile.withheld, profile.search_text = withheld, search_text
+    return profile
+
+
+def withheld_explained(profile: Profile) -> list[dict]:
+    """For the seeker: which fields are withheld from organisations, and why."""
+    return [
+        {"field": Profile._meta.get_field(name).verbose_name, "reasons": [str(pii.LABELS[k]) for k in kinds]}
+        for name, kinds in profile.withheld.items()
+    ]
+
+
+def profile_release_field(*, actor, profile: Profile, field: str) -> Profile:
+    """Staff reviewed a withheld field and release its current text as it is."""
+    if field not in Profile.FREE_TEXT_FIELDS:
+        raise ValueError(field)
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(pk=profile.pk)
+        profile.pii_reviewed = {**profile.pii_reviewed, field: _text_hash(getattr(profile, field) or "")}
+        profile.save(update_fields=["pii_reviewed"])
+        audit(actor=actor, verb="profile.release_field", target=profile, field=field)
+        return profile_screen(actor=actor, profile=profile)
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def profile_publish(*, actor, account: SeekerAccount) -> None:
+    """At the end of the first login the profile starts being provided (screened first)."""
+    profile = account.application.profile
+    with transaction.atomic():
+        Profile.objects.filter(pk=profile.pk, published_at__isnull=True).update(published_at=timezone.now())
+        profile_screen(actor=actor, profile=profile)
+
+
+def conditions_set(*, actor, account: SeekerAccount, kinds: list[int], regions: list[int], industries: list[int],
+                   occupations: list[int], privacy_mark: bool) -> Profile:
+    """メッセージ受信条件設定 (Q1): the bit positions chosen; an empty choice means no restriction."""
+    values = {
+        "cond_kind_bits": bits_of(kinds),
+        "cond_region_bits": bits_of(regions),
+        "cond_industry_bits": bits_of(industries),
+        "cond_occupation_bits": bits_of(occupations),
+        "cond_privacy_mark": privacy_mark,
+    }
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(pk=account.application_id)
+        before = {k: getattr(profile, k) for k in values}
+        for key, value in values.items():
+            setattr(profile, key, value)
+        profile.save(update_fields=list(values))
+        audit(actor=actor, verb="seeker.conditions_set", target=account, before=before, after=values)
+    return profile
+
+
+def block_add(*, actor, account: SeekerAccount, organization) -> Block:
+    """ブロック (SPEC rule 8). The unique constraint makes a double click harmless."""
+    with transaction.atomic():
+        block, created = Block.objects.get_or_create(account=account, organization=organization)
+        if created:
+            audit(actor=actor, verb="seeker.block", target=account, organization=organization.pk)
+    return block
+
+
+def block_remove(*, actor, account: SeekerAccount, organization_id: int) -> bool:
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(account=account, organization_id=organization_id).delete()
+        if deleted:
+            audit(actor=actor, verb="seeker.unblock", target=account, organization=organization_id)
+    return bool(deleted)
+
+
+def profile_view_record(*, member, organization, profile: Profile) -> ProfileView:
+    """Every profile view by a member is recorded; the seeker sees who looked and when."""
+    return ProfileView.objects.create(profile=profile, organization=organization, member=member)
+
+
+def application_provision_change(*, actor, application: JobApplication, provision: int) -> JobApplication:
+    """提供先区分 is changed by staff only, on the seeker's request (SPEC rule 6)."""
+    with transaction.atomic():
+        application = JobApplication.objects.select_for_update().get(pk=application.pk)
+        before = application.provision
+        if before != provision:
+            application.provision = provision
+            application.save(update_fields=["provision", "updated_at"])
+            audit(actor=actor, verb="application.provision_change", target=application, before=before,
+                  after=provision)
+    return application
+
+
+def periods_end(*, today: date | None = None) -> int:
+    """Nightly (JST): mark the applications whose validity ended and send each registered seeker a
+    short notice. Set-based and idempotent: the conditional update claims the rows (period_ended_at
+    IS NULL), and only the claimed rows get a notice. Visibility itself already follows the date."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        due = JobApplication.objects.filter(valid_until__lt=today, period_ended_at__isnull=True)
+        ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if not ids:
+            return 0
+        JobApplication.objects.filter(pk__in=ids, period_ended_at__isnull=True).update(period_ended_at=now)
+        recipients = list(
+            SeekerAccount.objects.filter(application_id__in=ids, stopped_at__isnull=True)
+            .select_related("user")
+            .values_list("user__email", "user__username")
+        )
+        subject = " ".join(render_to_string("seekers/email/period_end_subject.txt", {}).split())
+        mails = OutgoingEmail.objects.bulk_create(
+            OutgoingEmail(
+                to=email,
+                subject=subject,
+                body=render_to_string("seekers/email/period_end.txt", {"user_id": user_id,
+                                                                       "site_url": settings.SITE_URL}),
+                kind="period_end",
+            )
+            for email, user_id in recipients
+        )
+        audit(actor=None, verb="application.periods_end", count=len(ids))
+        for mail in mails:
+            enqueue_on_commit(mail.pk)
+    return len(ids)

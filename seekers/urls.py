@@ -10,5 +10,8 @@ urlpatterns = [
     path("register/done/", views.register_done, name="register_done"),
     path("terms/", views.terms, name="terms"),
     path("auth-key/", views.auth_key, name="auth_key"),
+    path("profile/", views.profile, name="profile"),
+    path("settings/conditions/", views.conditions, name="conditions"),
+    path("settings/blocks/", views.blocks, name="blocks"),
     path("settings/stop/", views.stop, name="stop"),
 ]

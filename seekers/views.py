@@ -5,9 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import selectors, services
 from .access import seeker_required
-from .forms import AuthKeyForm, RegistrationForm, StopForm
+from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm
+from .models import Profile
+from .presenters import profile_rows
 from .stages import AuthKeyStage
 
 REFUSAL = _(
@@ -102,3 +104,62 @@ def stop(request):
 
 def terms(request):
     return render(request, "seekers/terms.html", {"terms_version": settings.TERMS_VERSION})
+
+
+def _own_profile(account):
+    return (
+        Profile.objects.select_related("desired_prefecture", "application")
+        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
+        .get(pk=account.application_id)
+    )
+
+
+@seeker_required
+def profile(request):
+    """My profile exactly as organisations see it, with who can see it and who looked."""
+    account = request.seeker_account
+    own = _own_profile(account)
+    return render(request, "seekers/profile.html", {
+        "account": account,
+        "profile": own,
+        "rows": profile_rows(own, for_organization=False),
+        "withheld": services.withheld_explained(own),
+        "organizations_count": selectors.organizations_seeing(account).count(),
+        "views": selectors.views_of(own),
+    })
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def conditions(request):
+    """メッセージ受信条件設定 (Q1)."""
+    account = request.seeker_account
+    own = Profile.objects.get(pk=account.application_id)
+    form = ConditionsForm(request.POST or None, profile=own)
+    if request.method == "POST" and form.is_valid():
+        services.conditions_set(
+            actor=request.user, account=account, kinds=form.bits("kinds"), regions=form.bits("regions"),
+            industries=form.bits("industries"), occupations=form.bits("occupations"),
+            privacy_mark=form.cleaned_data["privacy_mark"],
+        )
+        messages.success(request, _("メッセージ受信条件を保存しました。条件に合わない利用団体には求職情報が公開されません。"))
+        return redirect("seekers:conditions")
+    return render(request, "seekers/conditions.html", {
+        "form": form, "organizations_count": selectors.organizations_seeing(account).count(),
+    })
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def blocks(request):
+    """ブロック設定: the blocked organisations, with unblock."""
+    account = request.seeker_account
+    if request.method == "POST":
+        try:
+            organization_id = int(request.POST.get("unblock", ""))
+        except ValueError:
+            organization_id = 0
+        if services.block_remove(actor=request.user, account=account, organization_id=organization_id):
+            messages.success(request, _("ブロックを解除しました。"))
+        return redirect("seekers:blocks")
+    return render(request, "seekers/blocks.html", {"blocks": selectors.blocks_of(account)})

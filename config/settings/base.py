@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -128,6 +130,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Mail that could not be queued (broker down) waits in the outbox table; this sweep sends it.
     "outbox-sweep": {"task": "accounts.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
+    "end-expired-periods": {"task": "seekers.tasks.end_expired_periods", "schedule": crontab(hour=0, minute=5)},
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

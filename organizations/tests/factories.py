@@ -5,6 +5,7 @@ from factory.faker import Faker
 
 from accounts.tests.factories import UserFactory
 from organizations.models import Member, Organization
+from organizations.services import organization_refresh_bits
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -25,6 +26,11 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     privacy_officer = "個人情報管理責任者 総務部長 山田太郎"
     complaints_officer = "苦情処理責任者 業務部長 佐藤花子"
     contact_procedure = "当社ウェブサイトの応募フォーム、または電話 03-0000-0000 で面談をご予約ください。"
+
+    @factory.post_generation
+    def bits(obj, create, extracted, **kwargs):
+        if create:
+            organization_refresh_bits(organization=obj)
 
     class Params:
         company = Faker("company", locale="ja_JP")

@@ -84,4 +84,12 @@ class SeekerAccountFactory(factory.django.DjangoModelFactory):
     terms_agreed_at = factory.LazyFunction(timezone.now)
     first_login_at = factory.LazyFunction(timezone.now)
 
+    @factory.post_generation
+    def publish(obj, create, extracted, **kwargs):
+        """A started account's profile is published, as at the end of a real first login."""
+        if create and obj.first_login_at is not None:
+            from seekers.services import profile_publish
+
+            profile_publish(actor=None, account=obj)
+
 

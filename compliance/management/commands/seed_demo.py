@@ -87,6 +87,8 @@ class Command(BaseCommand):
             application.profile.planned_occupations.set(rng.sample(mediums, 1))
             if qualifications:
                 application.profile.qualifications.set(rng.sample(qualifications, rng.randint(0, 3)))
+            if opt_in == "yes" and rng.random() < 0.85:  # most have registered and started
+                SeekerAccountFactory(application=application)
 
         # An application ready to register at /seekers/register/.
         JobApplicationFactory(

@@ -1,0 +1,58 @@
+"""The published profile as rows for display, in the leaflet's order: list (1) ①–㉓ then (2) ⑨–⑬.
+Organisations and the seeker see the same rows; a withheld field shows a placeholder to
+organisations and its real text (with the reason) to the seeker."""
+
+from django.utils.translation import gettext as _
+
+from . import pii
+from .models import Profile
+
+ROWS = [
+    ("(1) ①", "desired_job"), ("(1) ②", "desired_hours"), ("(1) ③", "employment_type"),
+    ("(1) ④", "wants_regular"), ("(1) ⑤", "dispatch_ok"), ("(1) ⑥", "contract_ok"),
+    ("(1) ⑦", "desired_holidays"), ("(1) ⑧", "two_day_weekend"), ("(1) ⑨", "desired_prefecture"),
+    ("(1) ⑨", "desired_location"), ("(1) ⑨", "commute_method"), ("(1) ⑨", "commute_limit_minutes"),
+    ("(1) ⑩", "relocation_ok"), ("(1) ⑪", "car_commute"), ("(1) ⑫", "desired_monthly_income"),
+    ("(1) ⑫", "desired_hourly_wage"), ("(1) ⑬", "other_conditions"), ("(1) ⑭", "education"),
+    ("(1) ⑮", "has_driving_license"), ("(1) ⑯", "licenses_skills"), ("(1) ⑰", "main_experience"),
+    ("(1) ⑱", "last_monthly_income"), ("(1) ⑲", "planned_occupations"), ("(1) ⑳", "planned_industries"),
+    ("(1) ㉑", "wide_area_prefectures"), ("(1) ㉒", "u_i_turn"), ("(1) ㉓", "qualifications"),
+    ("(2) ⑨", "overseas_ok"), ("(2) ⑩", "expertise"), ("(2) ⑪", "appeal_points"),
+    ("(2) ⑫", "appeal_experience"), ("(2) ⑬", "special_notes"),
+]
+YES_NO = {"dispatch_ok", "contract_ok", "relocation_ok", "overseas_ok"}
+HAS = {"car_commute": (_("希望する"), _("希望しない")), "has_driving_license": (_("あり"), _("なし"))}
+YEN = {"desired_monthly_income", "desired_hourly_wage", "last_monthly_income"}
+MANY = {"planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications"}
+
+
+def _value(profile: Profile, name: str) -> str:
+    value = getattr(profile, name)
+    if name in MANY:
+        return "、".join(str(item) for item in value.all()) or "—"
+    if name in YES_NO:
+        return _("可") if value else _("不可")
+    if name in HAS:
+        return str(HAS[name][0] if value else HAS[name][1])
+    if name in YEN:
+        return _("%(n)s円") % {"n": f"{value:,}"} if value is not None else "—"
+    if name == "commute_limit_minutes":
+        return _("%(n)d分") % {"n": value} if value is not None else "—"
+    display = getattr(profile, f"get_{name}_display", None)
+    if display is not None:
+        return str(display()) or "—"
+    return str(value) if value not in (None, "") else "—"
+
+
+def profile_rows(profile: Profile, *, for_organization: bool) -> list[dict]:
+    rows = []
+    for number, name in ROWS:
+        reasons = profile.withheld.get(name)
+        row = {"number": number, "label": Profile._meta.get_field(name).verbose_name, "withheld": bool(reasons)}
+        if reasons and for_organization:
+            row["value"] = _("(確認中のため表示していません)")
+        else:
+            row["value"] = _value(profile, name)
+            row["reasons"] = [str(pii.LABELS.get(k, k)) for k in reasons or []]
+        rows.append(row)
+    return rows

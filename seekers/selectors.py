@@ -1,0 +1,187 @@
+"""Reads with access control. `profiles_visible_to` is SPEC rule 10, the one visibility rule: every
+organisation screen (search, profile, messaging, exports) goes through it."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from organizations.models import Organization
+
+from .models import Block, JobApplication, Profile, ProfileView, SeekerAccount
+
+P = JobApplication.Provision
+
+
+def provisions_admitting(kind: str) -> list[int]:
+    """提供先区分 (SPEC rule 6): which choices admit an organisation of this kind (④ admits none)."""
+    if kind == Organization.Kind.AGENCY:
+        return [P.BOTH, P.AGENCY_ONLY]
+    if kind == Organization.Kind.LOCAL_GOV:
+        return [P.BOTH, P.LOCAL_GOV_ONLY]
+    return []
+
+
+def active_organization(organization: Organization) -> Organization | None:
+    """The organisation, fresh from the database, if approved and neither suspended nor revoked today."""
+    return Organization.objects.filter(Organization.active_q(), pk=organization.pk).first()
+
+
+def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
+    """SPEC rule 10. The organisation clauses are checked once; the profile clauses are one
+    expression per row: account started and not stopped, opt-in, today (JST) within validity,
+    提供先区分, the receive conditions as bit-set matches, and no block (NOT EXISTS on a unique index)."""
+    org = active_organization(organization)
+    if org is None:
+        return Profile.objects.none()
+    today = timezone.localdate()
+    queryset = (
+        Profile.objects.filter(
+            published_at__isnull=False,
+            application__opt_in=JobApplication.OptIn.YES,
+            application__valid_until__gte=today,
+            application__provision__in=provisions_admitting(org.kind),
+            application__account__first_login_at__isnull=False,
+            application__account__stopped_at__isnull=True,
+        )
+        .alias(
+            kind_match=F("cond_kind_bits").bitand(org.kind_bits),
+            region_match=F("cond_region_bits").bitand(org.region_bits),
+            industry_match=F("cond_industry_bits").bitand(org.industry_bits),
+            occupation_match=F("cond_occupation_bits").bitand(org.occupation_bits),
+        )
+        .filter(
+            Q(cond_kind_bits=0) | ~Q(kind_match=0),
+            Q(cond_region_bits=0) | ~Q(region_match=0),
+            Q(cond_industry_bits=0) | ~Q(industry_match=0),
+            Q(cond_occupation_bits=0) | ~Q(occupation_match=0),
+            ~Exists(Block.objects.filter(account_id=OuterRef("application__account__id"), organization_id=org.pk)),
+        )
+    )
+    if not org.privacy_mark:
+        queryset = queryset.filter(cond_privacy_mark=False)
+    return queryset
+
+
+def profile_visible_to(organization: Organization, public_id: str) -> Profile | None:
+    """The single-profile form of the same rule."""
+    return (
+        profiles_visible_to(organization)
+        .select_related("desired_prefecture")
+        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def organizations_seeing(account: SeekerAccount) -> QuerySet[Organization]:
+    """The same rule from the seeker's side: the approved organisations that can see this profile
+    now (for the receive-conditions screen). Tests check it agrees with profiles_visible_to."""
+    application = account.application
+    profile = application.profile
+    if (
+        account.first_login_at is None
+        or account.stopped_at is not None
+        or application.opt_in != JobApplication.OptIn.YES
+        or application.valid_until < timezone.localdate()
+        or profile.published_at is None
+    ):
+        return Organization.objects.none()
+    kinds = [k for k in Organization.Kind.values if application.provision in provisions_admitting(k)]
+    queryset = Organization.objects.filter(Organization.active_q(), kind__in=kinds).exclude(
+        pk__in=Block.objects.filter(account=account).values("organization_id")
+    )
+    for field, bits in (
+        ("kind_bits", profile.cond_kind_bits),
+        ("region_bits", profile.cond_region_bits),
+        ("industry_bits", profile.cond_industry_bits),
+        ("occupation_bits", profile.cond_occupation_bits),
+    ):
+        if bits:
+            queryset = queryset.alias(**{f"{field}_m": F(field).bitand(bits)}).exclude(**{f"{field}_m": 0})
+    if profile.cond_privacy_mark:
+        queryset = queryset.filter(privacy_mark=True)
+    return queryset
+
+
+def blocks_of(account: SeekerAccount) -> QuerySet[Block]:
+    return Block.objects.filter(account=account).select_related("organization").order_by("-created_at")
+
+
+def views_of(profile: Profile, limit: int = 50) -> QuerySet[ProfileView]:
+    return ProfileView.objects.filter(profile=profile).select_related("organization")[:limit]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: list
+    next_cursor: str
+    count: int
+    count_capped: bool
+
+
+COUNT_CAP = 1000
+PAGE_SIZE = 20
+
+
+def search_profiles(organization: Organization, filters: dict, cursor: str = "") -> SearchPage:
+    """The members' search: filters on published fields only, newest first, keyset paging on
+    (published_at, public_id) and a count capped at COUNT_CAP. Two queries: the page and the count."""
+    queryset = profiles_visible_to(organization)
+    queryset = _apply_filters(queryset, filters)
+    count = queryset[: COUNT_CAP + 1].count()
+    page = queryset.select_related("desired_prefecture").order_by("-published_at", "-public_id")
+    if cursor:
+        try:
+            stamp, public_id = cursor.split("~", 1)
+            published = timezone.datetime.fromisoformat(stamp)
+        except ValueError:
+            published = None
+        if published is not None:
+            page = page.filter(Q(published_at__lt=published) | Q(published_at=published, public_id__lt=public_id))
+    rows = list(page[: PAGE_SIZE + 1])
+    next_cursor = ""
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        last = rows[-1]
+        next_cursor = f"{last.published_at.isoformat()}~{last.public_id}"
+    return SearchPage(rows=rows, next_cursor=next_cursor, count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP)
+
+
+def _apply_filters(queryset: QuerySet[Profile], f: dict) -> QuerySet[Profile]:
+    from .pii import normalize
+
+    if f.get("occupation"):
+        occupation = f["occupation"]
+        through = Profile.planned_occupations.through
+        if occupation.major_id is None:
+            match = through.objects.filter(profile_id=OuterRef("pk")).filter(
+                Q(occupationgroup__major_id=occupation.pk) | Q(occupationgroup_id=occupation.pk)
+            )
+        else:
+            match = through.objects.filter(profile_id=OuterRef("pk"), occupationgroup_id=occupation.pk)
+        queryset = queryset.filter(Exists(match))
+    if f.get("prefecture"):
+        queryset = queryset.filter(desired_prefecture=f["prefecture"])
+    if f.get("employment_type"):
+        queryset = queryset.filter(employment_type=f["employment_type"])
+    if f.get("wants_regular"):
+        queryset = queryset.filter(wants_regular=f["wants_regular"])
+    if f.get("income_min") is not None:
+        queryset = queryset.filter(desired_monthly_income__gte=f["income_min"])
+    if f.get("income_max") is not None:
+        queryset = queryset.filter(desired_monthly_income__lte=f["income_max"])
+    if f.get("qualification"):
+        through = Profile.qualifications.through
+        queryset = queryset.filter(
+            Exists(through.objects.filter(profile_id=OuterRef("pk"), qualification_id=f["qualification"].pk))
+        )
+    for flag in ("dispatch_ok", "contract_ok", "relocation_ok", "overseas_ok"):
+        if f.get(flag):
+            queryset = queryset.filter(**{flag: True})
+    if f.get("u_i_turn"):
+        queryset = queryset.filter(u_i_turn=f["u_i_turn"])
+    if f.get("keyword"):
+        for word in normalize(f["keyword"]).lower().split()[:5]:
+            queryset = queryset.filter(search_text__contains=word)
+    return queryset

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def end_expired_periods() -> int:
+    """Nightly (00:05 JST, CELERY_BEAT_SCHEDULE): mark ended periods and notify the seekers."""
+    return services.periods_end()

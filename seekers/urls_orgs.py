@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views_orgs
+
+app_name = "orgs_seekers"
+
+urlpatterns = [
+    path("", views_orgs.search, name="search"),
+    path("<str:public_id>/", views_orgs.profile, name="profile"),
+]

@@ -1,0 +1,36 @@
+"""The organisations' side of profiles: /orgs/seekers/ (search) and /orgs/seekers/<public_id>/.
+Both go through the visibility rule (seekers.selectors.profiles_visible_to)."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from organizations.access import member_required
+
+from . import selectors, services
+from .forms import SearchForm
+from .presenters import profile_rows
+
+
+@member_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid() or not request.GET:
+        filters = form.cleaned_data if form.is_bound else {}
+        page = selectors.search_profiles(request.organization, filters, cursor=request.GET.get("cursor", ""))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(request, "seekers/orgs/search.html", {
+        "form": form, "page": page, "query": query.urlencode(), "organization": request.organization,
+    })
+
+
+@member_required
+def profile(request, public_id):
+    found = selectors.profile_visible_to(request.organization, public_id)
+    if found is None:
+        raise Http404
+    services.profile_view_record(member=request.user, organization=request.organization, profile=found)
+    return render(request, "seekers/orgs/profile.html", {
+        "profile": found, "rows": profile_rows(found, for_organization=True), "organization": request.organization,
+    })
