@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from messaging import views_orgs as messaging_orgs
+
 admin.site.site_header = "求職情報提供サイト 管理"
 admin.site.site_title = "求職情報提供サイト 管理"
 admin.site.index_title = "ハローワーク・労働局 職員用"
@@ -11,6 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("seekers/messages/", include("messaging.urls_seekers")),
     path("seekers/", include("seekers.urls")),
+    path("orgs/seekers/<str:public_id>/guide/", messaging_orgs.guide, name="orgs_guide"),
     path("orgs/seekers/", include("seekers.urls_orgs")),
+    path("orgs/messages/", include("messaging.urls_orgs")),
 ]

@@ -108,6 +108,10 @@ def blocks_of(account: SeekerAccount) -> QuerySet[Block]:
     return Block.objects.filter(account=account).select_related("organization").order_by("-created_at")
 
 
+def is_blocked(*, account: SeekerAccount, organization_id: int) -> bool:
+    return Block.objects.filter(account=account, organization_id=organization_id).exists()
+
+
 def views_of(profile: Profile, limit: int = 50) -> QuerySet[ProfileView]:
     return ProfileView.objects.filter(profile=profile).select_related("organization")[:limit]
 

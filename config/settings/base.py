@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
+                "messaging.context_processors.unread",
             ],
         },
     },
@@ -198,3 +199,6 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "reset_password": "accounts.forms.ResetPasswordForm",
 }
+# SPEC rule 17 (the real service's FAQ): guidance messages per organisation per JST day.
+GUIDANCE_DAILY_LIMIT = 1000
+MESSAGE_BODY_MAX = 10_000

@@ -1,0 +1,78 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Message
+
+SUBJECT = {"label": _("件名"), "max_length": 100}
+
+
+def _body_field():
+    return forms.CharField(
+        label=_("本文"), max_length=settings.MESSAGE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("%(n)s文字まで。") % {"n": f"{settings.MESSAGE_BODY_MAX:,}"},
+    )
+
+
+class GuidanceForm(forms.Form):
+    """案内メッセージ. The disclosures are required on the first message (SPEC rule 12); the service
+    checks again, so blanking one by hand-edited POST data is refused too."""
+
+    subject = forms.CharField(**SUBJECT)
+    body = forms.CharField()
+    track_record = forms.CharField(label=_("職業紹介の実績"), widget=forms.Textarea(attrs={"rows": 3}))
+    job_openings = forms.CharField(label=_("取り扱っている求人"), widget=forms.Textarea(attrs={"rows": 3}))
+    fees = forms.CharField(label=_("職業紹介に関する手数料"), widget=forms.Textarea(attrs={"rows": 3}))
+    privacy_officer = forms.CharField(label=_("個人情報管理責任者"), max_length=200)
+    complaints_officer = forms.CharField(label=_("苦情処理責任者"), max_length=200)
+
+    DISCLOSURES = ("track_record", "job_openings", "fees", "privacy_officer", "complaints_officer")
+
+    def __init__(self, *args, first: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = _body_field()
+        self.first = first
+        for name in self.DISCLOSURES:
+            if first:
+                self.fields[name].error_messages["required"] = _("最初の案内メッセージには必須の記載事項です。")
+            else:
+                del self.fields[name]
+
+    def disclosures(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in self.DISCLOSURES if name in self.fields}
+
+
+class SeekerReplyForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("返信の種類"),
+        choices=[
+            (Message.Kind.QUESTION, _("問い合わせ(質問)")),
+            (Message.Kind.APPLY, _("求職申込み希望(この団体の職業紹介サービスなどの利用を希望する)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Message.Kind.QUESTION,
+    )
+    subject = forms.CharField(**SUBJECT)
+    body = forms.CharField()
+    confirm_pii = forms.BooleanField(
+        label=_("個人を特定できる情報が含まれていないことを確認しました(このまま送信する)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = _body_field()
+
+
+class OrgReplyForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("送信の種類"),
+        choices=[(Message.Kind.ANSWER, _("回答")), (Message.Kind.PROCEDURE, _("求職申込みの手続き(STEP 6)"))],
+        widget=forms.RadioSelect,
+        initial=Message.Kind.ANSWER,
+    )
+    subject = forms.CharField(**SUBJECT)
+    body = forms.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = _body_field()

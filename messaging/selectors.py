@@ -1,0 +1,60 @@
+from django.db.models import F, QuerySet
+from django.http import Http404
+
+from organizations.models import Organization
+from seekers.models import SeekerAccount
+
+from .models import Conversation, Message
+
+
+def seeker_inbox(account: SeekerAccount) -> QuerySet[Message]:
+    """メッセージ一覧: messages from organisations to this seeker, newest first (index
+    msg_seeker_inbox_idx)."""
+    return (
+        Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION)
+        .select_related("organization")
+        .order_by("-created_at", "-id")
+    )
+
+
+def seeker_unread_count(account: SeekerAccount) -> int:
+    return Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION, read_at__isnull=True).count()
+
+
+def seeker_message(account: SeekerAccount, message_id: int) -> Message:
+    """A message of this seeker's (404 otherwise, whoever else's it is)."""
+    try:
+        return Message.objects.select_related("conversation__organization").get(pk=message_id, account=account)
+    except Message.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def thread(conversation: Conversation) -> QuerySet[Message]:
+    return Message.objects.filter(conversation=conversation).order_by("created_at", "id")
+
+
+def org_inbox(organization: Organization, *, apply_only: bool = False) -> QuerySet[Conversation]:
+    """Conversations with unread replies first, then the most recent (index conv_org_inbox_idx).
+    The seeker appears only by the profile's public id."""
+    queryset = Conversation.objects.filter(organization=organization)
+    if apply_only:
+        queryset = queryset.filter(apply_requested_at__isnull=False)
+    return queryset.annotate(public_id=F("account__application__profile__public_id")).order_by(
+        "-org_unread", "-last_message_at", "-id"
+    )
+
+
+def org_conversation(organization: Organization, conversation_id: int) -> Conversation:
+    """One of this organisation's conversations; another organisation's is a 404."""
+    try:
+        return (
+            Conversation.objects.select_related("account")
+            .annotate(public_id=F("account__application__profile__public_id"))
+            .get(pk=conversation_id, organization=organization)
+        )
+    except Conversation.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def org_conversation_with(organization: Organization, account_id: int) -> Conversation | None:
+    return Conversation.objects.filter(organization=organization, account_id=account_id).first()

@@ -1,0 +1,195 @@
+"""Messaging (SPEC rules 11–17). Every send goes through the visibility rule; each service is one
+transaction with an audit event; the first-contact notice is queued on commit through the outbox."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import audit
+from accounts.mail import email_queue
+from organizations.models import Organization
+from organizations.services import DISCLOSURE_FIELDS
+from seekers.models import Block, SeekerAccount
+from seekers.selectors import profile_visible_to, profiles_visible_to
+
+from .models import Conversation, DailyGuidanceCount, Message
+
+# The SPEC rule 12 disclosures carried by a first guidance (the STEP 6 procedure is not one of them).
+GUIDANCE_DISCLOSURES = tuple(name for name in DISCLOSURE_FIELDS if name != "contact_procedure")
+
+
+class SendRefused(Exception):
+    """A send that the rules refuse; `message` is shown to the user as it is."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+def _refused_not_visible() -> SendRefused:
+    return SendRefused("not_visible", _("この求職者には現在メッセージを送信できません。"))
+
+
+def clean_subject(subject: str) -> str:
+    """No header injection and no stray control characters: line breaks become spaces."""
+    return " ".join((subject or "").replace("\r", " ").replace("\n", " ").split())[:100]
+
+
+def guidance_remaining(organization: Organization) -> int:
+    row = DailyGuidanceCount.objects.filter(organization=organization, day=timezone.localdate()).first()
+    return max(settings.GUIDANCE_DAILY_LIMIT - (row.count if row else 0), 0)
+
+
+def guidance_send(*, actor, organization: Organization, public_id: str, subject: str, body: str,
+                  disclosures: dict | None = None) -> Message:
+    """案内メッセージ. The first one to a seeker opens the conversation, must carry the disclosures
+    (stored with the message as sent) and sends the seeker one email notice.
+
+    Races closed in the database: the daily cap is a conditional increment (`count < limit`) on the
+    organisation's row for today; the conversation is a unique (organization, account) pair, so of
+    two first messages sent at once only one insert wins, and only the winner sends the notice."""
+    now = timezone.now()
+    disclosures = {k: (disclosures or {}).get(k, "").strip() for k in GUIDANCE_DISCLOSURES}
+    with transaction.atomic():
+        profile = profile_visible_to(organization, public_id)
+        if profile is None:
+            raise _refused_not_visible()
+        account = SeekerAccount.objects.select_related("user").get(application_id=profile.pk)
+        DailyGuidanceCount.objects.get_or_create(organization=organization, day=timezone.localdate())
+        counted = DailyGuidanceCount.objects.filter(
+            organization=organization, day=timezone.localdate(), count__lt=settings.GUIDANCE_DAILY_LIMIT
+        ).update(count=F("count") + 1)
+        if counted != 1:
+            raise SendRefused(
+                "daily_cap",
+                _("本日の案内メッセージの送信上限(%(n)s件)に達しました。明日以降に送信してください。")
+                % {"n": f"{settings.GUIDANCE_DAILY_LIMIT:,}"},
+            )
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(organization=organization, account=account,
+                                                           last_message_at=now)
+            first = True
+        except IntegrityError:
+            conversation = Conversation.objects.select_for_update().get(organization=organization, account=account)
+            first = False
+        if conversation.declined_at is not None:
+            raise _refused_not_visible()
+        if first and not all(disclosures.values()):
+            raise SendRefused("disclosures", _("最初の案内メッセージには、必須記載事項をすべて記載してください。"))
+        message = Message.objects.create(
+            conversation=conversation, account=account, organization=organization, sender=Message.Sender.ORGANIZATION,
+            sender_user=actor, kind=Message.Kind.GUIDANCE, subject=clean_subject(subject), body=body,
+            disclosures=disclosures if any(disclosures.values()) else {},
+        )
+        if not first:
+            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+        audit(actor=actor, verb="message.guidance", target=message, organization=organization.pk, first=first)
+        if first:
+            email_queue(
+                to=account.user.email,
+                template="messaging/email/first_guidance",
+                context={"organization": organization.name, "site_url": settings.SITE_URL},
+                kind="first_guidance",
+            )
+    return message
+
+
+def conversation_open_for_org(organization: Organization, conversation: Conversation) -> bool:
+    """The organisation may still write: not declined, and the profile is visible to it (rule 10)."""
+    return conversation.declined_at is None and profiles_visible_to(organization).filter(
+        pk=conversation.account.application_id
+    ).exists()
+
+
+def org_reply(*, actor, organization: Organization, conversation: Conversation, kind: str, subject: str,
+              body: str) -> Message:
+    """An answer in a conversation the seeker has not closed; `procedure` answers a 求職申込み希望
+    with the organisation's STEP 6 procedure."""
+    if kind not in (Message.Kind.ANSWER, Message.Kind.PROCEDURE):
+        raise SendRefused("kind", _("送信する種類を選んでください。"))
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().select_related("account").get(
+            pk=conversation.pk, organization=organization
+        )
+        if not conversation_open_for_org(organization, conversation):
+            raise SendRefused("closed", _("このやりとりは終了しています。メッセージは送信できません。"))
+        if kind == Message.Kind.PROCEDURE and conversation.apply_requested_at is None:
+            raise SendRefused("procedure", _("求職申込みの手続きは、求職申込み希望を受けてから送信できます。"))
+        message = Message.objects.create(
+            conversation=conversation, account=conversation.account, organization=organization,
+            sender=Message.Sender.ORGANIZATION, sender_user=actor, kind=kind, subject=clean_subject(subject), body=body,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+        audit(actor=actor, verb=f"message.{kind}", target=message)
+    return message
+
+
+def seeker_reply(*, actor, account: SeekerAccount, conversation: Conversation, kind: str, subject: str,
+                 body: str) -> Message:
+    """STEP 3 / STEP 5: the seeker answers only inside a conversation an organisation opened
+    (SPEC rule 11); there is no way to write to an organisation first."""
+    if kind not in (Message.Kind.QUESTION, Message.Kind.APPLY):
+        raise SendRefused("kind", _("返信の種類を選んでください。"))
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().select_related("organization").get(
+            pk=conversation.pk, account=account
+        )
+        _check_seeker_can_write(account, conversation)
+        message = Message.objects.create(
+            conversation=conversation, account=account, organization=conversation.organization,
+            sender=Message.Sender.SEEKER, sender_user=actor, kind=kind, subject=clean_subject(subject), body=body,
+        )
+        changes = {"last_message_at": message.created_at, "org_unread": True}
+        if kind == Message.Kind.APPLY and conversation.apply_requested_at is None:
+            changes["apply_requested_at"] = message.created_at
+        Conversation.objects.filter(pk=conversation.pk).update(**changes)
+        audit(actor=actor, verb=f"message.{kind}", target=message)
+    return message
+
+
+def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation) -> Message:
+    """辞退: one click; the conversation closes for the organisation."""
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().select_related("organization").get(
+            pk=conversation.pk, account=account
+        )
+        _check_seeker_can_write(account, conversation)
+        now = timezone.now()
+        message = Message.objects.create(
+            conversation=conversation, account=account, organization=conversation.organization,
+            sender=Message.Sender.SEEKER, sender_user=actor, kind=Message.Kind.DECLINE,
+            subject=_("辞退します"), body=_("ご案内ありがとうございました。今回は辞退させていただきます。"),
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(declined_at=now, last_message_at=now, org_unread=True)
+        audit(actor=actor, verb="message.decline", target=message)
+    return message
+
+
+def _check_seeker_can_write(account: SeekerAccount, conversation: Conversation) -> None:
+    if account.stopped_at is not None:
+        raise SendRefused("stopped", _("アカウント利用停止中のため、メッセージは送信できません。"))
+    if conversation.declined_at is not None:
+        raise SendRefused("declined", _("辞退したやりとりには返信できません。"))
+    if Block.objects.filter(account=account, organization_id=conversation.organization_id).exists():
+        raise SendRefused("blocked", _("ブロックしている利用団体には返信できません。"))
+    if not conversation.organization.is_active:
+        raise SendRefused("inactive", _("この利用団体は現在サービスを利用できないため、返信できません。"))
+
+
+def seeker_mark_read(*, account: SeekerAccount, conversation: Conversation) -> int:
+    """Opening a message marks it 読了 (SPEC rule 14): every unread organisation message in the thread."""
+    return Message.objects.filter(
+        conversation=conversation, account=account, sender=Message.Sender.ORGANIZATION, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def org_mark_read(*, organization: Organization, conversation: Conversation) -> None:
+    with transaction.atomic():
+        Message.objects.filter(
+            conversation=conversation, organization=organization, sender=Message.Sender.SEEKER, read_at__isnull=True
+        ).update(read_at=timezone.now())
+        Conversation.objects.filter(pk=conversation.pk, org_unread=True).update(org_unread=False)

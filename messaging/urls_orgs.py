@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views_orgs
+
+app_name = "messaging_orgs"
+
+urlpatterns = [
+    path("", views_orgs.inbox, name="inbox"),
+    path("<int:conversation_id>/", views_orgs.detail, name="detail"),
+]

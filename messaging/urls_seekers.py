@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views_seekers
+
+app_name = "messaging_seekers"
+
+urlpatterns = [
+    path("", views_seekers.inbox, name="inbox"),
+    path("<int:message_id>/", views_seekers.detail, name="detail"),
+]

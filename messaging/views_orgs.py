@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from organizations.access import member_required
+from seekers.selectors import profile_visible_to
+
+from . import selectors, services
+from .forms import GuidanceForm, OrgReplyForm
+from .models import Message
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def guide(request, public_id):
+    """案内メッセージを送る: from a visible profile only (SPEC rule 10)."""
+    organization = request.organization
+    profile = profile_visible_to(organization, public_id)
+    if profile is None:
+        raise Http404
+    existing = selectors.org_conversation_with(organization, profile.application.account.pk)
+    first = existing is None
+    initial = {name: getattr(organization, name) for name in GuidanceForm.DISCLOSURES}
+    form = GuidanceForm(request.POST or None, first=first, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.guidance_send(
+                actor=request.user, organization=organization, public_id=public_id,
+                subject=form.cleaned_data["subject"], body=form.cleaned_data["body"], disclosures=form.disclosures(),
+            )
+        except services.SendRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("案内メッセージを送信しました。"))
+            return redirect("messaging_orgs:detail", conversation_id=message.conversation_id)
+    return render(request, "messaging/org_guide.html", {
+        "form": form, "profile": profile, "first": first, "existing": existing,
+        "remaining": services.guidance_remaining(organization),
+    })
+
+
+@member_required
+def inbox(request):
+    """Conversations, unread replies first; ?filter=apply shows those with 求職申込み希望."""
+    apply_only = request.GET.get("filter") == "apply"
+    paginator = Paginator(selectors.org_inbox(request.organization, apply_only=apply_only), 20)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "messaging/org_inbox.html", {
+        "page": page, "apply_only": apply_only, "remaining": services.guidance_remaining(request.organization),
+    })
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def detail(request, conversation_id):
+    organization = request.organization
+    conversation = selectors.org_conversation(organization, conversation_id)
+    initial = {"kind": Message.Kind.ANSWER}
+    if conversation.apply_requested_at:
+        initial = {"kind": Message.Kind.PROCEDURE, "subject": _("求職申込みの手続きについて"),
+                   "body": organization.contact_procedure}
+    form = OrgReplyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_reply(actor=request.user, organization=organization, conversation=conversation,
+                               kind=form.cleaned_data["kind"], subject=form.cleaned_data["subject"],
+                               body=form.cleaned_data["body"])
+        except services.SendRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("メッセージを送信しました。"))
+            return redirect("messaging_orgs:detail", conversation_id=conversation.pk)
+    services.org_mark_read(organization=organization, conversation=conversation)
+    return render(request, "messaging/org_detail.html", {
+        "conversation": conversation, "thread": selectors.thread(conversation), "form": form,
+        "open": services.conversation_open_for_org(organization, conversation),
+    })

@@ -1,0 +1,71 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from seekers import selectors as seeker_selectors
+from seekers import services as seeker_services
+from seekers.access import seeker_required
+from seekers.pii import detect
+
+from . import selectors, services
+from .forms import SeekerReplyForm
+from .models import Message
+
+PAGE_SIZE = 20
+
+
+@seeker_required
+def inbox(request):
+    """メッセージ一覧 with the leaflet's columns. Queries: the count and the page (with the
+    organisation joined), plus the header's unread count."""
+    paginator = Paginator(selectors.seeker_inbox(request.seeker_account), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    first_number = paginator.count - (page.number - 1) * PAGE_SIZE
+    rows = [(first_number - index, message) for index, message in enumerate(page.object_list)]
+    return render(request, "messaging/seeker_inbox.html", {"page": page, "rows": rows})
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def detail(request, message_id):
+    """One message and its thread; opening it marks it 読了. Reply (問い合わせ / 求職申込み希望),
+    辞退 and ブロック are offered here."""
+    account = request.seeker_account
+    message = selectors.seeker_message(account, message_id)
+    conversation = message.conversation
+    form = SeekerReplyForm(request.POST or None)
+    pii_findings = []
+    if request.method == "POST":
+        action = request.POST.get("action", "reply")
+        if action == "block":
+            seeker_services.block_add(actor=request.user, account=account, organization=conversation.organization)
+            messages.success(request, _("この利用団体をブロックしました。この団体はあなたの求職情報を閲覧できず、メッセージも送れません。"))
+            return redirect("messaging_seekers:detail", message_id=message.pk)
+        try:
+            if action == "decline":
+                services.seeker_decline(actor=request.user, account=account, conversation=conversation)
+                messages.success(request, _("辞退を送信しました。このやりとりは終了しました。"))
+                return redirect("messaging_seekers:detail", message_id=message.pk)
+            if form.is_valid():
+                data = form.cleaned_data
+                pii_findings = detect(f"{data['subject']}\n{data['body']}")
+                if pii_findings and not data["confirm_pii"]:
+                    form.add_error("confirm_pii", _("個人を特定できる情報の可能性があります。内容を確認し、このまま送信する場合はチェックを入れてください。"))
+                else:
+                    services.seeker_reply(actor=request.user, account=account, conversation=conversation,
+                                          kind=data["kind"], subject=data["subject"], body=data["body"])
+                    messages.success(request, _("返信を送信しました。"))
+                    return redirect("messaging_seekers:detail", message_id=message.pk)
+        except services.SendRefused as refused:
+            form.add_error(None, refused.message)
+    services.seeker_mark_read(account=account, conversation=conversation)
+    conversation.refresh_from_db(fields=["declined_at", "apply_requested_at"])
+    blocked = seeker_selectors.is_blocked(account=account, organization_id=conversation.organization_id)
+    return render(request, "messaging/seeker_detail.html", {
+        "message": message, "conversation": conversation, "thread": selectors.thread(conversation),
+        "form": form, "pii_findings": pii_findings, "blocked": blocked,
+        "can_reply": conversation.declined_at is None and not blocked and account.stopped_at is None,
+        "Kind": Message.Kind,
+    })
