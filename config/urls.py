@@ -14,8 +14,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("seekers/messages/", include("messaging.urls_seekers")),
+    path("seekers/", include("compliance.urls_seekers")),
     path("seekers/", include("seekers.urls")),
     path("orgs/seekers/<str:public_id>/guide/", messaging_orgs.guide, name="orgs_guide"),
     path("orgs/seekers/", include("seekers.urls_orgs")),
     path("orgs/messages/", include("messaging.urls_orgs")),
+    path("orgs/deletion-requests/", include("compliance.urls_orgs")),
 ]

@@ -23,6 +23,8 @@ class Conversation(models.Model):
     org_unread = models.BooleanField(_("未読の返信あり"), default=False)
     apply_requested_at = models.DateTimeField(_("求職申込み希望の日時"), null=True, blank=True)
     declined_at = models.DateTimeField(_("辞退の日時"), null=True, blank=True)
+    # Set when a 削除・廃棄 request is answered (compliance): the organisation can no longer open it.
+    org_access_ended_at = models.DateTimeField(_("利用団体の閲覧終了日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("やりとり")

@@ -1,5 +1,6 @@
 from django.db.models import F, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from organizations.models import Organization
 from seekers.models import SeekerAccount
@@ -33,10 +34,21 @@ def thread(conversation: Conversation) -> QuerySet[Message]:
     return Message.objects.filter(conversation=conversation).order_by("created_at", "id")
 
 
+def org_conversations(organization: Organization) -> QuerySet[Conversation]:
+    """The conversations an organisation may still open. Access ends (retention rule, README) when
+    the seeker stops, the period ends, or a 削除・廃棄 request is answered; staff keep the rows."""
+    return Conversation.objects.filter(
+        organization=organization,
+        account__stopped_at__isnull=True,
+        account__application__valid_until__gte=timezone.localdate(),
+        org_access_ended_at__isnull=True,
+    )
+
+
 def org_inbox(organization: Organization, *, apply_only: bool = False) -> QuerySet[Conversation]:
     """Conversations with unread replies first, then the most recent (index conv_org_inbox_idx).
     The seeker appears only by the profile's public id."""
-    queryset = Conversation.objects.filter(organization=organization)
+    queryset = org_conversations(organization)
     if apply_only:
         queryset = queryset.filter(apply_requested_at__isnull=False)
     return queryset.annotate(public_id=F("account__application__profile__public_id")).order_by(
@@ -48,9 +60,10 @@ def org_conversation(organization: Organization, conversation_id: int) -> Conver
     """One of this organisation's conversations; another organisation's is a 404."""
     try:
         return (
-            Conversation.objects.select_related("account")
+            org_conversations(organization)
+            .select_related("account")
             .annotate(public_id=F("account__application__profile__public_id"))
-            .get(pk=conversation_id, organization=organization)
+            .get(pk=conversation_id)
         )
     except Conversation.DoesNotExist as exc:
         raise Http404 from exc

@@ -100,7 +100,7 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
 
 def conversation_open_for_org(organization: Organization, conversation: Conversation) -> bool:
     """The organisation may still write: not declined, and the profile is visible to it (rule 10)."""
-    return conversation.declined_at is None and profiles_visible_to(organization).filter(
+    return conversation.declined_at is None and conversation.org_access_ended_at is None and profiles_visible_to(organization).filter(
         pk=conversation.account.application_id
     ).exists()
 

@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -22,6 +23,9 @@ def member_required(view):
         if membership is None:
             raise PermissionDenied
         organization = Organization.objects.get(pk=membership.organization_id)
+        if organization.revoked_at is not None:
+            # 利用解除: the member is logged out at once and refused from then on.
+            logout(request)
         if not organization.is_active:
             return render(
                 request, "organizations/inactive.html",

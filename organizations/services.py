@@ -116,3 +116,21 @@ def _member_username(email: str) -> str:
     """Members sign in by email; the username is an internal handle that cannot collide with a
     seeker's 8-character ユーザID (it has a prefix and lower-case hex)."""
     return f"m_{secrets.token_hex(6)}"
+
+
+def organization_set_sanction_state(*, actor, organization: Organization, suspended_from=None,
+                                    suspended_until=None, revoked_at=None, reason: str = "") -> Organization:
+    """The sanction state kept on the organisation (SPEC rule 20). Called by compliance services so
+    that this app never imports compliance."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        before = {"suspended_from": str(org.suspended_from), "suspended_until": str(org.suspended_until),
+                  "revoked_at": str(org.revoked_at)}
+        org.suspended_from, org.suspended_until = suspended_from, suspended_until
+        if revoked_at is not None:
+            org.revoked_at = revoked_at
+        org.save(update_fields=["suspended_from", "suspended_until", "revoked_at", "updated_at"])
+        audit(actor=actor, verb="organization.sanction_state", target=org, before=before, reason=reason,
+              after={"suspended_from": str(org.suspended_from), "suspended_until": str(org.suspended_until),
+                     "revoked_at": str(org.revoked_at)})
+    return org

@@ -132,6 +132,7 @@ CELERY_BEAT_SCHEDULE = {
     # Mail that could not be queued (broker down) waits in the outbox table; this sweep sends it.
     "outbox-sweep": {"task": "accounts.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
     "end-expired-periods": {"task": "seekers.tasks.end_expired_periods", "schedule": crontab(hour=0, minute=5)},
+    "nightly-compliance": {"task": "compliance.tasks.nightly_compliance", "schedule": crontab(hour=0, minute=15)},
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -202,3 +203,7 @@ ACCOUNT_FORMS = {
 # SPEC rule 17 (the real service's FAQ): guidance messages per organisation per JST day.
 GUIDANCE_DAILY_LIMIT = 1000
 MESSAGE_BODY_MAX = 10_000
+# Compliance: days an organisation has to answer a 削除・廃棄 request, and how long staff keep a
+# conversation the organisation can no longer open (evidence), before the nightly job deletes it.
+DELETION_ANSWER_DAYS = env.int("DELETION_ANSWER_DAYS", default=14)
+EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=365)

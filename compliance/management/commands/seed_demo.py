@@ -8,6 +8,7 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -47,8 +48,10 @@ class Command(BaseCommand):
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
             raise CommandError("seed_demo は本番設定では実行できません (refused with production settings).")
         if not User.objects.filter(email=STAFF_EMAIL).exists():
-            with transaction.atomic():
-                self._seed(options["applications"], random.Random(options["seed"]))
+            # The demo's own notices are not worth printing to the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                with transaction.atomic():
+                    self._seed(options["applications"], random.Random(options["seed"]))
         self._print_logins()
 
     def _seed(self, count: int, rng: random.Random) -> None:
@@ -95,12 +98,33 @@ class Command(BaseCommand):
             kyushoku_number=READY_NUMBER, applied_on=today, valid_until=end_of_month_after_next(today),
             identity__birth_date=READY_BIRTH,
         )
-        # A seeker who has registered and finished the first login.
-        SeekerAccountFactory(
+        # A seeker who has registered and finished the first login, with messages.
+        account = SeekerAccountFactory(
             user=SeekerUserFactory(username=SEEKER_ID, email="seeker@demo.kyushoku.example.jp",
                                    password=DEMO_PASSWORD),
-            application=JobApplicationFactory(kyushoku_number="13010-00000002"),
+            application=JobApplicationFactory(kyushoku_number="13010-00000002",
+                                              profile__desired_prefecture=prefectures[12]),
         )
+        self._demo_messages(account)
+
+    def _demo_messages(self, account) -> None:
+        from messaging.services import GUIDANCE_DISCLOSURES, guidance_send, org_reply, seeker_reply
+
+        public_id = account.application.profile.public_id
+        first_conversation = None
+        for member in Member.objects.select_related("organization", "user").order_by("user__username")[:3]:
+            org = member.organization
+            message = guidance_send(
+                actor=member.user, organization=org, public_id=public_id,
+                subject=f"{org.name}からのご案内",
+                body="ご希望の条件に合う求人をご紹介できます。ご質問があれば、このメッセージに返信してください。",
+                disclosures={name: getattr(org, name) for name in GUIDANCE_DISCLOSURES},
+            )
+            first_conversation = first_conversation or message.conversation
+        question = seeker_reply(actor=account.user, account=account, conversation=first_conversation,
+                                kind="question", subject="手数料について", body="手数料はかかりますか。")
+        org_reply(actor=None, organization=first_conversation.organization, conversation=question.conversation,
+                  kind="answer", subject="Re: 手数料について", body="求職者の方から手数料はいただきません。")
 
     def _print_logins(self) -> None:
         out = self.stdout.write
@@ -112,7 +136,7 @@ class Command(BaseCommand):
             kind = member.organization.get_kind_display()
             sub = member.organization.get_sub_kind_display() if member.organization.sub_kind else ""
             out(f"  利用団体 {kind} {sub}: {member.user.email}  ({member.organization.name})")
-        out(f"  求職者 seeker ユーザID:            {SEEKER_ID}")
+        out(f"  求職者 seeker ユーザID:            {SEEKER_ID}  (メッセージあり)")
         out(f"  利用登録できる求職申込: 求職番号 {READY_NUMBER} / 生年月日 {READY_BIRTH:%Y-%m-%d}")
         out(f"  求職申込 {JobApplication.objects.count()} 件, 利用団体 {Organization.objects.count()} 団体")
         out("")

@@ -1,0 +1,281 @@
+"""Staff screens for compliance: the complaint queue with the conversation beside it, violations
+with their evidence (CSV and printable), sanctions through services, the organisation's history,
+and the monthly usage report."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import audit
+from messaging.models import Message
+from organizations.models import Organization
+
+from . import selectors, services
+from .models import Complaint, CorrectionRequest, DeletionRequest, Revocation, Suspension, Violation
+
+
+def _thread_html(conversation):
+    rows = Message.objects.filter(conversation=conversation).order_by("created_at", "id")
+    return format_html(
+        '<ol class="evidence-thread">{}</ol>',
+        format_html_join(
+            "", "<li><strong>{}</strong> {} [{}] <em>{}</em><br>{}</li>",
+            ((m.created_at.astimezone(timezone.get_current_timezone()).strftime("%Y/%m/%d %H:%M"),
+              m.get_sender_display(), m.get_kind_display(), m.subject, m.body) for m in rows),
+        ),
+    )
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "organization", "status")
+    list_filter = ("status",)
+    search_fields = ("organization__name", "body")
+    fields = ("organization", "conversation_thread", "body", "status", "staff_note", "created_at")
+    readonly_fields = ("organization", "conversation_thread", "body", "created_at")
+    actions = ["mark_investigating", "mark_done"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("やりとり(閲覧のみ)"))
+    def conversation_thread(self, obj):
+        return _thread_html(obj.conversation)
+
+    def save_model(self, request, obj, form, change):
+        services.complaint_set_status(actor=request.user, complaint=obj, status=obj.status, note=obj.staff_note)
+
+    @admin.action(description=_("状況を「調査中」にする"))
+    def mark_investigating(self, request, queryset):
+        for complaint in queryset:
+            services.complaint_set_status(actor=request.user, complaint=complaint, status=Complaint.Status.INVESTIGATING)
+
+    @admin.action(description=_("状況を「対応済み」にする"))
+    def mark_done(self, request, queryset):
+        for complaint in queryset:
+            services.complaint_set_status(actor=request.user, complaint=complaint, status=Complaint.Status.DONE)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("回答状況")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("期限超過(違反の候補)")), ("open", _("未回答")), ("answered", _("回答済み"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(answered_at__isnull=True, overdue_flagged_at__isnull=False)
+        if self.value() == "open":
+            return queryset.filter(answered_at__isnull=True)
+        if self.value() == "answered":
+            return queryset.filter(answered_at__isnull=False)
+        return queryset
+
+
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(admin.ModelAdmin):
+    list_display = ("requested_at", "organization", "due_on", "answered_at", "overdue_flagged_at")
+    list_filter = (OverdueFilter,)
+    readonly_fields = [f.name for f in DeletionRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SanctionForm(forms.ModelForm):
+    """Shape checks with messages at the field; the services check the same again."""
+
+    def clean(self):
+        data = super().clean()
+        violation = data.get("violation")
+        needs_confirmed = self._meta.model in (Suspension, Revocation)
+        if violation is not None and needs_confirmed and not violation.confirmed:
+            self.add_error("violation", _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("終了日は開始日以降にしてください。"))
+        return data
+
+
+class SanctionAdmin(admin.ModelAdmin):
+    """Sanctions are created through services, which check the 労働局 監督 permission."""
+
+    form = SanctionForm
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(services.SANCTION_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = self.create_through_service(request, form.cleaned_data)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            raise PermissionDenied(" ".join(error.messages)) from error
+        for field in created._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(SanctionAdmin):
+    list_display = ("organization", "issued_on", "due_on", "answered_on")
+    fields = ("violation", "due_on", "content")
+    raw_id_fields = ("violation",)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and request.user.has_perm(services.SANCTION_PERMISSION)
+
+    def get_fields(self, request, obj=None):
+        return ("violation", "due_on", "content", "answer", "answered_on") if obj else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("violation", "due_on", "content") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:  # recording the organisation's answer
+            obj.save(update_fields=["answer", "answered_on"])
+            audit(actor=request.user, verb="sanction.correction_answer", target=obj)
+            return
+        super().save_model(request, obj, form, change)
+
+    def create_through_service(self, request, data):
+        return services.correction_request_issue(actor=request.user, violation=data["violation"],
+                                                 due_on=data["due_on"], content=data["content"])
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(SanctionAdmin):
+    list_display = ("organization", "starts_on", "ends_on", "ended_processed_at")
+    fields = ("violation", "starts_on", "ends_on", "reason")
+    raw_id_fields = ("violation",)
+
+    def create_through_service(self, request, data):
+        return services.organization_suspend(actor=request.user, violation=data["violation"],
+                                             starts_on=data["starts_on"], ends_on=data["ends_on"],
+                                             reason=data["reason"])
+
+
+@admin.register(Revocation)
+class RevocationAdmin(SanctionAdmin):
+    list_display = ("organization", "created_at")
+    fields = ("violation", "reason")
+    raw_id_fields = ("violation",)
+
+    def create_through_service(self, request, data):
+        return services.organization_revoke(actor=request.user, violation=data["violation"], reason=data["reason"])
+
+
+@admin.register(Violation)
+class ViolationAdmin(admin.ModelAdmin):
+    list_display = ("occurred_on", "organization", "category", "confirmed", "repeat_hint", "evidence_links")
+    list_filter = ("category", "confirmed")
+    search_fields = ("organization__name", "description")
+    raw_id_fields = ("organization", "complaints", "conversations", "deletion_request")
+    readonly_fields = ("recorded_by", "repeat_hint")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        services.violation_recorded(actor=request.user, violation=obj, created=not change)
+
+    @admin.display(description=_("再度の違反"))
+    def repeat_hint(self, obj):
+        if obj.pk and services.repeated_within_12_months(obj):
+            return _("12か月以内に確認済みの違反が他にもあります(利用解除の検討)")
+        return "—"
+
+    @admin.display(description=_("証拠"))
+    def evidence_links(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> / <a href="{}">{}</a> / <a href="{}">{}</a>',
+            reverse("admin:compliance_violation_evidence_csv", args=[obj.pk]), _("CSV"),
+            reverse("admin:compliance_violation_evidence_print", args=[obj.pk]), _("印刷用"),
+            reverse("admin:compliance_organization_history", args=[obj.organization_id]), _("団体の履歴"),
+        )
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/evidence.csv", self.admin_site.admin_view(self.evidence_csv),
+                 name="compliance_violation_evidence_csv"),
+            path("<int:pk>/evidence/", self.admin_site.admin_view(self.evidence_print),
+                 name="compliance_violation_evidence_print"),
+            path("history/<int:org_id>/", self.admin_site.admin_view(self.history),
+                 name="compliance_organization_history"),
+            path("report/", self.admin_site.admin_view(self.report), name="compliance_usage_report"),
+        ]
+        return own + super().get_urls()
+
+    def _evidence(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        violation = get_object_or_404(Violation, pk=pk)
+        conversations = list(violation.conversations.all()) + [c.conversation for c in violation.complaints.all()]
+        audit(actor=request.user, verb="evidence.export", target=violation)
+        return violation, selectors.evidence_rows(conversations)
+
+    def evidence_csv(self, request, pk):
+        violation, rows = self._evidence(request, pk)
+        response = HttpResponse(selectors.to_csv(selectors.EVIDENCE_HEADER, rows), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="evidence-{violation.pk}.csv"'
+        return response
+
+    def evidence_print(self, request, pk):
+        violation, rows = self._evidence(request, pk)
+        return TemplateResponse(request, "admin/compliance/evidence.html", {
+            **self.admin_site.each_context(request), "violation": violation, "rows": rows,
+            "header": selectors.EVIDENCE_HEADER, "title": _("証拠資料(やりとりの記録)"),
+        })
+
+    def history(self, request, org_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        organization = get_object_or_404(Organization, pk=org_id)
+        violations = list(Violation.objects.filter(organization=organization).order_by("-occurred_on"))
+        return TemplateResponse(request, "admin/compliance/history.html", {
+            **self.admin_site.each_context(request), "organization": organization,
+            "violations": [(v, services.repeated_within_12_months(v)) for v in violations],
+            "corrections": CorrectionRequest.objects.filter(organization=organization).order_by("-issued_on"),
+            "suspensions": Suspension.objects.filter(organization=organization).order_by("-starts_on"),
+            "revocations": Revocation.objects.filter(organization=organization),
+            "complaints": Complaint.objects.filter(organization=organization).order_by("-created_at"),
+            "title": _("違反・措置の履歴"),
+        })
+
+    def report(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+            first = date(year, month, 1)
+        except ValueError:
+            first = timezone.localdate().replace(day=1)
+        rows = selectors.usage_report(first)
+        if request.GET.get("format") == "csv":
+            header = ["利用団体"] + [label for _key, label in selectors.REPORT_COLUMNS]
+            data = [[r["organization"].name] + [r[key] for key, _label in selectors.REPORT_COLUMNS] for r in rows]
+            response = HttpResponse(selectors.to_csv(header, data), content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="usage-{first:%Y-%m}.csv"'
+            return response
+        return TemplateResponse(request, "admin/compliance/report.html", {
+            **self.admin_site.each_context(request), "month": first, "columns": selectors.REPORT_COLUMNS,
+            "rows": [(r["organization"], [r[key] for key, _label in selectors.REPORT_COLUMNS]) for r in rows],
+            "title": _("利用状況の報告"),
+        })

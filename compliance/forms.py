@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintForm(forms.Form):
+    conversation = forms.ModelChoiceField(label=_("苦情の対象となるやりとり"), queryset=None,
+                                          empty_label=_("選んでください"))
+    body = forms.CharField(label=_("苦情の内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
+                           help_text=_("いつ、どのようなことがあったかを書いてください(5,000文字まで)。"))
+
+    def __init__(self, *args, conversations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conversation"].queryset = conversations
+        self.fields["conversation"].label_from_instance = lambda c: str(_("%(org)s とのやりとり(%(date)s〜)") % {
+            "org": c.organization.name, "date": c.created_at.strftime("%Y/%m/%d")})
+
+
+class DeletionAnswerForm(forms.Form):
+    disposed_on = forms.DateField(label=_("削除・廃棄した日"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("例: 2026-11-26"))
+    note = forms.CharField(label=_("対処状況"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("削除・廃棄した情報と方法を記載してください。"))

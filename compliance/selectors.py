@@ -1,0 +1,106 @@
+import csv
+import io
+from datetime import date
+
+from django.db.models import Count, F, Q
+
+from messaging.models import Conversation, Message
+from organizations.models import Organization
+from seekers.models import Block, SeekerAccount
+
+from .models import Complaint, DeletionRequest
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def to_csv(header: list[str], rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return "\ufeff" + buffer.getvalue()  # BOM so spreadsheet software reads UTF-8 Japanese
+
+
+def seeker_conversations(account: SeekerAccount):
+    return Conversation.objects.filter(account=account).select_related("organization").order_by("-last_message_at")
+
+
+def seeker_complaints(account: SeekerAccount):
+    return Complaint.objects.filter(account=account).select_related("organization").order_by("-created_at")
+
+
+def seeker_deletion_rows(account: SeekerAccount):
+    requests = {r.conversation_id: r for r in DeletionRequest.objects.filter(account=account)}
+    return [(c, requests.get(c.pk)) for c in seeker_conversations(account)]
+
+
+def org_deletion_requests(organization: Organization):
+    return (
+        DeletionRequest.objects.filter(organization=organization)
+        .annotate(public_id=F("conversation__account__application__profile__public_id"))
+        .order_by(F("answered_at").desc(nulls_first=True), "due_on")
+    )
+
+
+def evidence_rows(conversations) -> list[list]:
+    """The on-site history (SPEC rule 19) as rows: conversation, time, sender, kind, subject, body,
+    disclosures as sent."""
+    rows = []
+    for message in (
+        Message.objects.filter(conversation__in=conversations)
+        .select_related("organization")
+        .order_by("conversation_id", "created_at", "id")
+    ):
+        disclosures = " / ".join(f"{k}: {v}" for k, v in message.disclosures.items()) if message.disclosures else ""
+        rows.append([
+            message.conversation_id, message.created_at.isoformat(), message.get_sender_display(),
+            message.get_kind_display(), message.subject, message.body, disclosures,
+        ])
+    return rows
+
+
+EVIDENCE_HEADER = ["やりとりID", "日時", "送信元", "種類", "件名", "本文", "必須記載事項"]
+
+
+def usage_report(month: date) -> list[dict]:
+    """利用状況の報告 for one month, per organisation: guidance sent, replies received, 求職申込み希望,
+    辞退, blocks, deletion requests and answers, complaints. One grouped query per measure."""
+    start = month.replace(day=1)
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    span = {"created_at__date__gte": start, "created_at__date__lt": end}
+
+    def counts(queryset, key="organization_id"):
+        return dict(queryset.values_list(key).annotate(n=Count("pk")).values_list(key, "n"))
+
+    messages = Message.objects.filter(**span)
+    measures = {
+        "guidance": counts(messages.filter(kind=Message.Kind.GUIDANCE)),
+        "replies": counts(messages.filter(sender=Message.Sender.SEEKER)),
+        "apply": counts(messages.filter(kind=Message.Kind.APPLY)),
+        "decline": counts(messages.filter(kind=Message.Kind.DECLINE)),
+        "blocks": counts(Block.objects.filter(**span)),
+        "deletion_requests": counts(DeletionRequest.objects.filter(requested_at__date__gte=start,
+                                                                   requested_at__date__lt=end)),
+        "deletion_answers": counts(DeletionRequest.objects.filter(answered_at__date__gte=start,
+                                                                  answered_at__date__lt=end)),
+        "complaints": counts(Complaint.objects.filter(**span)),
+    }
+    report = []
+    for org in Organization.objects.filter(Q(approved_on__isnull=False)).order_by("name"):
+        row = {"organization": org, **{key: values.get(org.pk, 0) for key, values in measures.items()}}
+        report.append(row)
+    return report
+
+
+REPORT_COLUMNS = [
+    ("guidance", "案内メッセージ"), ("replies", "返信"), ("apply", "求職申込み希望"), ("decline", "辞退"),
+    ("blocks", "ブロック"), ("deletion_requests", "削除・廃棄の依頼"), ("deletion_answers", "依頼への回答"),
+    ("complaints", "苦情申出"),
+]

@@ -1,0 +1,218 @@
+"""Compliance services (SPEC rules 18–21). Sanction state is written onto the organisation through
+organizations.services.organization_set_sanction_state; every change is audited."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import audit
+from messaging.models import Conversation, Message
+from organizations.models import Organization
+from organizations.services import organization_set_sanction_state
+from seekers.models import SeekerAccount
+
+from .models import Complaint, CorrectionRequest, DeletionRequest, Revocation, Suspension, Violation
+
+SANCTION_PERMISSION = "compliance.sanction"
+
+
+def _require_sanction_permission(actor) -> None:
+    if not actor.has_perm(SANCTION_PERMISSION):
+        raise PermissionDenied(_("是正要請・利用停止・利用解除には労働局 監督の権限が必要です。"))
+
+
+# --- Deletion requests (SPEC rule 18) ---------------------------------------------------------------
+
+
+def deletion_request_create(*, actor, account: SeekerAccount, conversation: Conversation) -> DeletionRequest:
+    """The seeker asks the organisation to delete and dispose of what it obtained. One per
+    conversation (a one-to-one row, so a double submit cannot make two)."""
+    if conversation.account_id != account.pk:
+        raise PermissionDenied
+    due = timezone.localdate() + timedelta(days=settings.DELETION_ANSWER_DAYS)
+    try:
+        with transaction.atomic():
+            request = DeletionRequest.objects.create(
+                conversation=conversation, account=account, organization_id=conversation.organization_id, due_on=due
+            )
+            audit(actor=actor, verb="deletion.request", target=request, due_on=str(due))
+    except IntegrityError:
+        request = DeletionRequest.objects.get(conversation=conversation)
+    return request
+
+
+def deletion_request_answer(*, actor, organization: Organization, request_id: int, disposed_on: date,
+                            note: str) -> DeletionRequest:
+    """The organisation reports how it handled the request; from then on it cannot open the
+    conversation (staff keep it as evidence for EVIDENCE_RETENTION_DAYS)."""
+    if disposed_on > timezone.localdate():
+        raise ValidationError({"disposed_on": _("削除・廃棄した日に未来の日付は入力できません。")})
+    with transaction.atomic():
+        request = DeletionRequest.objects.select_for_update().filter(pk=request_id, organization=organization).first()
+        if request is None:
+            raise DeletionRequest.DoesNotExist
+        if request.answered_at is None:
+            now = timezone.now()
+            request.answered_at, request.answered_by = now, actor
+            request.disposed_on, request.answer_note = disposed_on, note
+            request.save(update_fields=["answered_at", "answered_by", "disposed_on", "answer_note"])
+            Conversation.objects.filter(pk=request.conversation_id).update(org_access_ended_at=now)
+            audit(actor=actor, verb="deletion.answer", target=request, disposed_on=str(disposed_on))
+    return request
+
+
+def deletion_overdue_flag(*, today: date | None = None) -> int:
+    """Nightly: unanswered requests past their deadline become candidate violations for staff
+    (利用規約: no notice after a deletion request). Set-based and idempotent."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        count = DeletionRequest.objects.filter(
+            answered_at__isnull=True, due_on__lt=today, overdue_flagged_at__isnull=True
+        ).update(overdue_flagged_at=timezone.now())
+        if count:
+            audit(actor=None, verb="deletion.overdue_flag", count=count)
+    return count
+
+
+# --- Complaints (SPEC rule 21) ----------------------------------------------------------------------
+
+
+def complaint_file(*, actor, account: SeekerAccount, conversation: Conversation, body: str) -> Complaint:
+    if conversation.account_id != account.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            account=account, organization_id=conversation.organization_id, conversation=conversation, body=body
+        )
+        audit(actor=actor, verb="complaint.file", target=complaint)
+    return complaint
+
+
+def complaint_set_status(*, actor, complaint: Complaint, status: str, note: str | None = None) -> Complaint:
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        before = complaint.status
+        complaint.status = status
+        if note is not None:
+            complaint.staff_note = note
+        complaint.save(update_fields=["status", "staff_note", "updated_at"])
+        audit(actor=actor, verb="complaint.status", target=complaint, before=before, after=status)
+    return complaint
+
+
+# --- Violations and sanctions (SPEC rules 19–20) -----------------------------------------------------
+
+
+def violation_recorded(*, actor, violation: Violation, created: bool) -> None:
+    """Audit a violation saved through admin (the admin form saves the row and its evidence links)."""
+    audit(actor=actor, verb="violation.record" if created else "violation.update", target=violation,
+          category=violation.category, confirmed=violation.confirmed)
+
+
+def repeated_within_12_months(violation: Violation) -> bool:
+    """A hint for staff: another confirmed violation of the same organisation within 12 months."""
+    if not violation.confirmed:
+        return False
+    window = (violation.occurred_on - timedelta(days=365), violation.occurred_on + timedelta(days=365))
+    return (
+        Violation.objects.filter(organization_id=violation.organization_id, confirmed=True,
+                                 occurred_on__range=window)
+        .exclude(pk=violation.pk)
+        .exists()
+    )
+
+
+def correction_request_issue(*, actor, violation: Violation, due_on: date, content: str) -> CorrectionRequest:
+    _require_sanction_permission(actor)
+    with transaction.atomic():
+        correction = CorrectionRequest.objects.create(
+            violation=violation, organization_id=violation.organization_id, issued_on=timezone.localdate(),
+            due_on=due_on, content=content, issued_by=actor,
+        )
+        audit(actor=actor, verb="sanction.correction_request", target=correction, due_on=str(due_on))
+    return correction
+
+
+def organization_suspend(*, actor, violation: Violation, starts_on: date, ends_on: date, reason: str) -> Suspension:
+    """利用停止 from starts_on to ends_on (inclusive). From its start members cannot search, view or
+    send; it ends by itself because every check compares today's date."""
+    _require_sanction_permission(actor)
+    if not violation.confirmed:
+        raise ValidationError(_("利用停止は、違反と確認された事案にのみ行えます。"))
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("終了日は開始日以降にしてください。")})
+    with transaction.atomic():
+        suspension = Suspension.objects.create(
+            violation=violation, organization_id=violation.organization_id, starts_on=starts_on, ends_on=ends_on,
+            reason=reason, created_by=actor,
+        )
+        organization_set_sanction_state(actor=actor, organization=violation.organization, suspended_from=starts_on,
+                                        suspended_until=ends_on, reason=reason)
+        audit(actor=actor, verb="sanction.suspend", target=suspension)
+    return suspension
+
+
+def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocation:
+    """利用解除: permanent. Members are logged out on their next request and refused at login."""
+    _require_sanction_permission(actor)
+    if not violation.confirmed:
+        raise ValidationError(_("利用解除は、違反と確認された事案にのみ行えます。"))
+    with transaction.atomic():
+        revocation = Revocation.objects.create(
+            violation=violation, organization_id=violation.organization_id, reason=reason, created_by=actor
+        )
+        organization_set_sanction_state(actor=actor, organization=violation.organization, revoked_at=timezone.now(),
+                                        reason=reason)
+        audit(actor=actor, verb="sanction.revoke", target=revocation)
+    return revocation
+
+
+def suspensions_end(*, today: date | None = None) -> int:
+    """Nightly: record the end of suspensions whose last day has passed, and clear the state on the
+    organisation if it is still that suspension's. Access already came back at midnight by date."""
+    today = today or timezone.localdate()
+    ended = 0
+    with transaction.atomic():
+        due = list(
+            Suspension.objects.select_for_update(skip_locked=True)
+            .filter(ends_on__lt=today, ended_processed_at__isnull=True)
+            .select_related("organization")
+        )
+        for suspension in due:
+            org = suspension.organization
+            if org.suspended_from == suspension.starts_on and org.suspended_until == suspension.ends_on:
+                organization_set_sanction_state(actor=None, organization=org, reason="suspension ended")
+            ended += 1
+        Suspension.objects.filter(pk__in=[s.pk for s in due]).update(ended_processed_at=timezone.now())
+        if ended:
+            audit(actor=None, verb="sanction.suspensions_end", count=ended)
+    return ended
+
+
+def retention_purge(*, today: date | None = None) -> int:
+    """Nightly: delete the conversations that no organisation can open any more and whose retention
+    period has passed, except those that are evidence of a complaint or violation."""
+    today = today or timezone.localdate()
+    cutoff_day = today - timedelta(days=settings.EVIDENCE_RETENTION_DAYS)
+    cutoff = timezone.now() - timedelta(days=settings.EVIDENCE_RETENTION_DAYS)
+    with transaction.atomic():
+        ids = list(
+            Conversation.objects.filter(
+                Q(org_access_ended_at__lt=cutoff)
+                | Q(account__stopped_at__lt=cutoff)
+                | Q(account__application__valid_until__lt=cutoff_day)
+            )
+            .filter(complaints__isnull=True, violation__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        DeletionRequest.objects.filter(conversation_id__in=ids).delete()
+        Message.objects.filter(conversation_id__in=ids).delete()
+        Conversation.objects.filter(pk__in=ids).delete()
+        if ids:
+            audit(actor=None, verb="retention.purge", count=len(ids))
+    return len(ids)

@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from organizations.access import member_required
+from seekers.access import seeker_required
+
+from . import selectors, services
+from .forms import ComplaintForm, DeletionAnswerForm
+from .models import DeletionRequest
+
+
+@seeker_required
+def complaints(request):
+    return render(request, "compliance/complaints.html",
+                  {"complaints": selectors.seeker_complaints(request.seeker_account)})
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def complaint_new(request):
+    """苦情申出 about one of the seeker's own conversations (another's is not offered, and a forged
+    id fails the form's choice check)."""
+    account = request.seeker_account
+    form = ComplaintForm(request.POST or None, conversations=selectors.seeker_conversations(account))
+    if request.method == "POST" and form.is_valid():
+        services.complaint_file(actor=request.user, account=account, conversation=form.cleaned_data["conversation"],
+                                body=form.cleaned_data["body"])
+        messages.success(request, _("苦情申出を受け付けました。ハローワーク職員が確認します。状況はこの画面で確認できます。"))
+        return redirect("compliance_seekers:complaints")
+    return render(request, "compliance/complaint_new.html", {"form": form})
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def deletion_requests(request):
+    """削除・廃棄の依頼: per conversation, ask the organisation to delete what it obtained."""
+    account = request.seeker_account
+    if request.method == "POST":
+        conversation = selectors.seeker_conversations(account).filter(pk=request.POST.get("conversation") or 0).first()
+        if conversation is None:
+            raise Http404
+        services.deletion_request_create(actor=request.user, account=account, conversation=conversation)
+        messages.success(request, _("削除・廃棄を依頼しました。利用団体は期限までに対処状況を回答します。"))
+        return redirect("compliance_seekers:deletion_requests")
+    return render(request, "compliance/seeker_deletions.html",
+                  {"rows": selectors.seeker_deletion_rows(account)})
+
+
+@member_required
+def org_deletion_requests(request):
+    return render(request, "compliance/org_deletions.html",
+                  {"requests": selectors.org_deletion_requests(request.organization),
+                   "form": DeletionAnswerForm()})
+
+
+@member_required
+@require_POST
+def org_deletion_answer(request, request_id):
+    """The organisation answers with the status of its handling (done on a date, with a note)."""
+    form = DeletionAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deletion_request_answer(
+                actor=request.user, organization=request.organization, request_id=request_id,
+                disposed_on=form.cleaned_data["disposed_on"], note=form.cleaned_data["note"],
+            )
+        except DeletionRequest.DoesNotExist as exc:
+            raise Http404 from exc
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("対処状況を回答しました。"))
+            return redirect("compliance_orgs:deletion_requests")
+    return render(request, "compliance/org_deletions.html", {
+        "requests": selectors.org_deletion_requests(request.organization), "form": form,
+        "form_for": request_id,
+    }, status=200)
