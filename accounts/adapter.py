@@ -46,6 +46,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (password reissue) go through the outbox and Celery like every other mail."""
+        from allauth.core.context import request as current_request
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = current_request
+        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):

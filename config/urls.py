@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -7,6 +8,9 @@ from messaging import views_orgs as messaging_orgs
 admin.site.site_header = "求職情報提供サイト 管理"
 admin.site.site_title = "求職情報提供サイト 管理"
 admin.site.index_title = "ハローワーク・労働局 職員用"
+# Staff sign in through the same login as everyone (with TOTP and the adapter's checks), never
+# through the admin's own password-only form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="index.html"), name="home"),

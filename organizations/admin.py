@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit
+
 from . import services
 from .models import IndustryGroup, Member, OccupationGroup, Organization, Prefecture, Qualification
 
@@ -67,6 +69,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "sub_kind", ApprovalFilter, "privacy_mark")
     search_fields = ("name", "permit_number")
     filter_horizontal = ("regions", "industries", "occupations")
+    # Sanction state is written only through the compliance screens.
     readonly_fields = ("approved_by", "suspended_from", "suspended_until", "revoked_at")
     inlines = [MemberInline]
     actions = ["approve"]
@@ -83,9 +86,14 @@ class OrganizationAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        if obj.approved_on and not obj.approved_by_id:
+        # Approval by typing 労働局承諾日: the form has checked the disclosures (and the database
+        # constraint backs it); record who approved and audit it like the approve action does.
+        newly_approved = "approved_on" in form.changed_data and obj.approved_on is not None
+        if newly_approved:
             obj.approved_by = request.user
         super().save_model(request, obj, form, change)
+        if newly_approved:
+            audit(actor=request.user, verb="organization.approve", target=obj, approved_on=str(obj.approved_on))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -94,7 +102,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     @admin.action(description=_("選択した利用団体を承諾する"))
     def approve(self, request, queryset):
         done = 0
-        for org in queryset:
+        for org in queryset.filter(approved_on__isnull=True):
             try:
                 services.organization_approve(actor=request.user, organization=org)
                 done += 1

@@ -209,7 +209,8 @@ class Organization(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(suspended_from__isnull=True, suspended_until__isnull=True)
-                | Q(suspended_from__lte=F("suspended_until")),
+                | Q(suspended_from__isnull=False, suspended_until__isnull=False,
+                    suspended_from__lte=F("suspended_until")),
                 name="org_suspension_period_valid",
             ),
         ]

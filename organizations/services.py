@@ -45,6 +45,9 @@ def organization_approve(*, actor, organization: Organization) -> Organization:
         raise ValidationError(errors)
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
+        errors = disclosure_errors(org)  # again on the locked row: someone may have just emptied one
+        if errors:
+            raise ValidationError(errors)
         if org.approved_on is None:
             org.approved_on = timezone.localdate()
             org.approved_by = actor

@@ -110,7 +110,7 @@ class JobApplicationAdmin(admin.ModelAdmin):
         # Every staff read of a seeker's identity is recorded (SPEC: staff are accountable too).
         if request.method == "GET":
             application = self.get_object(request, object_id)
-            if application is not None:
+            if application is not None and self.has_view_or_change_permission(request, application):
                 audit(actor=request.user, verb="identity.view", target=application)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -130,6 +130,7 @@ class JobApplicationAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        services.profile_sync_listing(application_ids=[form.instance.pk])
         profile = getattr(form.instance, "profile", None)
         if profile is not None:
             # Staff may have edited published text: the PII guard runs again (SPEC rule 15).

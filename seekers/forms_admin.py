@@ -14,6 +14,11 @@ class JobApplicationAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_until"].required = False
+        # Staff may type spaces or full-width characters: the length is checked after normalising.
+        number = self.fields["kyushoku_number"]
+        number.max_length = None
+        number.validators = [v for v in number.validators if not hasattr(v, "limit_value")]
+        number.widget.attrs.pop("maxlength", None)
 
     def clean_kyushoku_number(self):
         return normalize_kyushoku_number(self.cleaned_data.get("kyushoku_number", ""))

@@ -3,9 +3,10 @@
 import hashlib
 import hmac
 import secrets
-import unicodedata
 
 from django.conf import settings
+
+from accounts.codes import normalize_code
 
 # No 0/O, 1/I/L: people copy these from an email by hand.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -15,12 +16,6 @@ AUTH_KEY_LENGTH = 8
 
 def random_code(length: int) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
-
-
-def normalize_code(value: str) -> str:
-    """Full-width, spaced, hyphenated or lower-case input becomes the printed form."""
-    text = unicodedata.normalize("NFKC", value or "").upper()
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def hash_auth_key(account_id: int, key: str) -> str:

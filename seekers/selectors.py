@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from organizations.models import Organization
+from organizations.models import OccupationGroup, Organization
 
 from .models import Block, JobApplication, Profile, ProfileView, SeekerAccount
 
@@ -37,12 +37,10 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
     today = timezone.localdate()
     queryset = (
         Profile.objects.filter(
-            published_at__isnull=False,
-            application__opt_in=JobApplication.OptIn.YES,
-            application__valid_until__gte=today,
-            application__provision__in=provisions_admitting(org.kind),
-            application__account__first_login_at__isnull=False,
-            application__account__stopped_at__isnull=True,
+            # listed_until carries "opted in, published, started, not stopped" and the 有効期限
+            # (profile_sync_listing); compared with today's JST date it ends at midnight by itself.
+            listed_until__gte=today,
+            listed_provision__in=provisions_admitting(org.kind),
         )
         .alias(
             kind_match=F("cond_kind_bits").bitand(org.kind_bits),
@@ -55,7 +53,7 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
             Q(cond_region_bits=0) | ~Q(region_match=0),
             Q(cond_industry_bits=0) | ~Q(industry_match=0),
             Q(cond_occupation_bits=0) | ~Q(occupation_match=0),
-            ~Exists(Block.objects.filter(account_id=OuterRef("application__account__id"), organization_id=org.pk)),
+            ~Exists(Block.objects.filter(account__application_id=OuterRef("pk"), organization_id=org.pk)),
         )
     )
     if not org.privacy_mark:
@@ -77,17 +75,10 @@ def profile_visible_to(organization: Organization, public_id: str) -> Profile | 
 def organizations_seeing(account: SeekerAccount) -> QuerySet[Organization]:
     """The same rule from the seeker's side: the approved organisations that can see this profile
     now (for the receive-conditions screen). Tests check it agrees with profiles_visible_to."""
-    application = account.application
-    profile = application.profile
-    if (
-        account.first_login_at is None
-        or account.stopped_at is not None
-        or application.opt_in != JobApplication.OptIn.YES
-        or application.valid_until < timezone.localdate()
-        or profile.published_at is None
-    ):
+    profile = Profile.objects.get(pk=account.application_id)
+    if profile.listed_until is None or profile.listed_until < timezone.localdate():
         return Organization.objects.none()
-    kinds = [k for k in Organization.Kind.values if application.provision in provisions_admitting(k)]
+    kinds = [k for k in Organization.Kind.values if profile.listed_provision in provisions_admitting(k)]
     queryset = Organization.objects.filter(Organization.active_q(), kind__in=kinds).exclude(
         pk__in=Block.objects.filter(account=account).values("organization_id")
     )
@@ -157,14 +148,12 @@ def _apply_filters(queryset: QuerySet[Profile], f: dict) -> QuerySet[Profile]:
 
     if f.get("occupation"):
         occupation = f["occupation"]
+        # A major group means itself or any of its medium groups (a subquery: no extra round trip).
+        codes = OccupationGroup.objects.filter(Q(pk=occupation.pk) | Q(major_id=occupation.pk)).values("pk")
         through = Profile.planned_occupations.through
-        if occupation.major_id is None:
-            match = through.objects.filter(profile_id=OuterRef("pk")).filter(
-                Q(occupationgroup__major_id=occupation.pk) | Q(occupationgroup_id=occupation.pk)
-            )
-        else:
-            match = through.objects.filter(profile_id=OuterRef("pk"), occupationgroup_id=occupation.pk)
-        queryset = queryset.filter(Exists(match))
+        queryset = queryset.filter(
+            Exists(through.objects.filter(profile_id=OuterRef("pk"), occupationgroup_id__in=codes))
+        )
     if f.get("prefecture"):
         queryset = queryset.filter(desired_prefecture=f["prefecture"])
     if f.get("employment_type"):

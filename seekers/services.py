@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ def application_extend(*, actor, application_ids) -> int:
             audit(actor=actor, verb="application.extend", target=application, before=str(before),
                   after=str(application.valid_until))
         JobApplication.objects.bulk_update(applications, ["valid_until"])
+        profile_sync_listing(application_ids=[a.pk for a in applications])
     return len(applications)
 
 
@@ -75,7 +77,7 @@ def seeker_register(*, kyushoku_number: str, birth_date: date, email: str, passw
         with transaction.atomic():
             application = (
                 eligible_applications(today=today)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .filter(kyushoku_number=kyushoku_number, identity__birth_date=birth_date)
                 .first()
             )
@@ -185,6 +187,7 @@ def seeker_stop(*, actor, account: SeekerAccount) -> SeekerAccount:
     with transaction.atomic():
         updated = SeekerAccount.objects.filter(pk=account.pk, stopped_at__isnull=True).update(stopped_at=timezone.now())
         if updated:
+            profile_sync_listing(application_ids=[account.application_id])
             audit(actor=actor, verb="seeker.stop", target=account)
     account.refresh_from_db()
     return account
@@ -195,12 +198,34 @@ def seeker_resume(*, actor, account: SeekerAccount) -> SeekerAccount:
     with transaction.atomic():
         updated = SeekerAccount.objects.filter(pk=account.pk, stopped_at__isnull=False).update(stopped_at=None)
         if updated:
+            profile_sync_listing(application_ids=[account.application_id])
             audit(actor=actor, verb="seeker.resume", target=account)
     account.refresh_from_db()
     return account
 
 
 # --- The published profile (SPEC rules 7, 8, 15) ----------------------------------------------------
+
+
+def profile_sync_listing(*, application_ids) -> int:
+    """Copy the application/account half of the visibility rule onto the profiles (set-based, one
+    UPDATE): listed_until = 有効期限 while opted in, published, started and not stopped; else NULL."""
+    application = JobApplication.objects.filter(pk=OuterRef("pk"))
+    started = SeekerAccount.objects.filter(
+        application_id=OuterRef("pk"), first_login_at__isnull=False, stopped_at__isnull=True
+    )
+    return Profile.objects.filter(pk__in=list(application_ids)).update(
+        listed_provision=Subquery(application.values("provision")[:1]),
+        listed_until=Case(
+            When(
+                Q(published_at__isnull=False)
+                & Exists(started)
+                & Exists(application.filter(opt_in=JobApplication.OptIn.YES)),
+                then=Subquery(application.values("valid_until")[:1]),
+            ),
+            default=None,
+        ),
+    )
 
 
 def profile_screen(*, actor, profile: Profile) -> Profile:
@@ -250,6 +275,7 @@ def profile_publish(*, actor, account: SeekerAccount) -> None:
     profile = account.application.profile
     with transaction.atomic():
         Profile.objects.filter(pk=profile.pk, published_at__isnull=True).update(published_at=timezone.now())
+        profile_sync_listing(application_ids=[profile.pk])
         profile_screen(actor=actor, profile=profile)
 
 
@@ -303,6 +329,7 @@ def application_provision_change(*, actor, application: JobApplication, provisio
         if before != provision:
             application.provision = provision
             application.save(update_fields=["provision", "updated_at"])
+            profile_sync_listing(application_ids=[application.pk])
             audit(actor=actor, verb="application.provision_change", target=application, before=before,
                   after=provision)
     return application

@@ -5,7 +5,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-KYUSHOKU_NUMBER_REGEX = r"^[0-9]{5}-[0-9]{8}$"
+# \Z, not $: both Python and PostgreSQL read it as the very end (no trailing newline slips through).
+KYUSHOKU_NUMBER_REGEX = r"^[0-9]{5}-[0-9]{8}\Z"
 
 
 def end_of_month_after_next(day: date) -> date:

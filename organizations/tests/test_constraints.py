@@ -157,11 +157,6 @@ def test_a_valid_suspension_period_saves(start, end):
     assert (org.suspended_from, org.suspended_until) == (start, end)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: org_suspension_period_valid lets a half-open period through (NULL <= x is NULL, which a "
-    "CHECK accepts); the constraint should require both dates or neither.",
-)
 @pytest.mark.parametrize(
     ("start", "end"), [(date(2026, 11, 1), None), (None, date(2026, 11, 30))], ids=["no-end", "no-start"]
 )

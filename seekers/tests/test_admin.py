@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from seekers.models import ApplicantIdentity, JobApplication, Profile
 from seekers.tests.factories import ApplicantIdentityFactory, JobApplicationFactory, SeekerAccountFactory
 
@@ -258,7 +258,7 @@ def test_non_staff_cannot_post_an_application(client, seeker):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
-    assert not JobApplication.objects.exists()
+    assert not JobApplication.objects.filter(kyushoku_number="13010-12345678").exists()
 
 
 # --- entering an application ----------------------------------------------------------------------
@@ -309,11 +309,6 @@ def test_the_number_typed_as_13_digits_is_stored_with_its_dash(staff_client):
     assert JobApplication.objects.get().kyushoku_number == "01030-12345678"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the form field's max_length=14 refuses '13010 - 12345678' before clean_kyushoku_number "
-    "removes the spaces, although normalize_kyushoku_number is meant to accept spaces typed at a counter.",
-)
 def test_the_number_typed_with_spaces_around_the_dash_is_accepted(staff_client):
     data = filled_add_form(staff_client, kyushoku_number="13010 - 12345678")
 
@@ -369,6 +364,7 @@ def test_a_number_already_entered_in_full_width_is_refused_at_the_field(staff_cl
     assert response.status_code == 200
     error = AdminPage(response.content.decode(), "jobapplication_form").error_at("id_kyushoku_number")
     assert "求職番号" in error
+    assert "既に存在します" in error
     assert JobApplication.objects.count() == 1
 
 
@@ -386,6 +382,16 @@ def test_opening_a_change_page_records_the_identity_view(staff_client, staff, ap
     assert event.target_type == "seekers.JobApplication"
     assert event.target_id == str(application.pk)
     assert event.target_label == "13010-00000001"
+
+
+def test_a_refused_opening_records_no_identity_view(client, application):
+    plain = User.objects.create(username="plain-staff", email="plain@mhlw.example.jp", role="staff", is_staff=True)
+    client.force_login(with_totp(plain))
+
+    response = client.get(change_url(application))
+
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(verb="identity.view").exists()
 
 
 def test_each_opening_is_recorded(staff_client, application):
@@ -516,8 +522,8 @@ def test_changelist_query_count_does_not_grow_with_rows(staff_client, django_ass
         SeekerAccountFactory()
         JobApplicationFactory()
 
-    # session, user, the date-hierarchy bounds, the filtered and total counts, one page of rows with
-    # identity and account joined in — and nothing per row.
+    # session, user, the TOTP check, the filtered and total counts, one page of rows with identity and
+    # account joined in, the date hierarchy's bounds and days, the session save — and nothing per row.
     with django_assert_num_queries(len(few)):
         response = staff_client.get(changelist_url())
 

@@ -4,7 +4,7 @@ forms and services (a shell, a bulk update, a bug) is refused by the database it
 from datetime import date, timedelta
 
 import pytest
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from organizations.models import Prefecture
@@ -66,12 +66,6 @@ def test_application_number_format_is_checked_on_create(number):
     assert not JobApplication.objects.exists()
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason="BUG: the CHECK uses Python's re.search on SQLite, where `$` also matches before a trailing "
-    "newline, and SQLite does not enforce max_length; KYUSHOKU_NUMBER_REGEX should end in \\Z.",
-)
 def test_application_number_with_a_trailing_newline_is_refused():
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():
         JobApplication.objects.create(**application_fields(kyushoku_number="13010-12345678\n"))

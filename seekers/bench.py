@@ -1,0 +1,179 @@
+# ruff: noqa: S608 - the SQL here interpolates only our own reference codes and integers, never input.
+"""Benchmark data and timing helpers (PostgreSQL only): fills the tables with realistic anonymous
+profiles by set-based INSERT … SELECT generate_series, so millions of rows take minutes."""
+
+import random
+import statistics
+import time
+
+from django.db import connection
+
+from organizations.models import (
+    IndustryGroup,
+    OccupationGroup,
+    Organization,
+    Prefecture,
+    Qualification,
+    bits_of,
+)
+
+BENCH_PREFIX = "9"  # bench 求職番号 start with 9 (office codes 9xxxx are not used by real offices)
+JOBS = ["介護職員", "一般事務", "営業", "プログラマー", "保育士", "看護師", "倉庫作業", "調理補助", "販売員", "経理事務",
+        "フォークリフト運転", "清掃", "警備員", "ドライバー", "医療事務", "製造オペレーター", "施工管理", "受付"]
+PHRASES = ["介護施設での勤務経験があります", "経理・会計の実務経験5年", "フォークリフトの運転ができます",
+           "接客販売の経験を活かしたい", "Excelでの集計作業が得意です", "夜勤も対応できます",
+           "保育園での勤務経験があります", "営業職として新規開拓を担当", "品質管理の経験があります",
+           "大型免許を持っています", "医療事務の資格を取得しました", "プログラミング(Python)ができます"]
+
+
+def require_postgresql(stdout) -> None:
+    if connection.vendor != "postgresql":
+        raise SystemExit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://… (a dedicated database).")
+
+
+def percentiles(samples_ms: list[float]) -> dict:
+    ordered = sorted(samples_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"n": len(ordered), "p50": statistics.median(ordered), "p95": p95, "max": ordered[-1]}
+
+
+def timed(func, *args, **kwargs):
+    start = time.perf_counter()
+    result = func(*args, **kwargs)
+    return result, (time.perf_counter() - start) * 1000
+
+
+def bench_profile_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM seekers_jobapplication WHERE kyushoku_number LIKE %s", [BENCH_PREFIX + "%"])
+        return cursor.fetchone()[0]
+
+
+def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
+    """`total` registered, started applications with profiles, spread over prefectures, occupations,
+    qualifications, validity states and receive conditions (a fifth restrict organisations)."""
+    occupations = list(OccupationGroup.objects.exclude(major=None).values_list("code", "major__bit"))
+    majors_ind = list(IndustryGroup.objects.filter(major=None).values_list("bit", flat=True))
+    qualifications = list(Qualification.objects.values_list("code", flat=True))
+    jobs = "ARRAY[" + ",".join(f"'{j}'" for j in JOBS) + "]"
+    phrases = "ARRAY[" + ",".join(f"'{p}'" for p in PHRASES) + "]"
+    occ_codes = "ARRAY[" + ",".join(f"'{c}'" for c, _ in occupations) + "]"
+    qual_codes = "ARRAY[" + ",".join(f"'{c}'" for c in qualifications) + "]"
+    ind_count = len(majors_ind)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM seekers_jobapplication")
+        base_app = cursor.fetchone()[0]
+        cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_user")
+        base_user = cursor.fetchone()[0]
+        cursor.execute("SELECT coalesce(max(id), 0) FROM seekers_seekeraccount")
+        base_acct = cursor.fetchone()[0]
+    done = bench_profile_count()
+    while done < total:
+        n = min(batch, total - done)
+        lo, hi = done + 1, done + n
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            params = {"lo": lo, "hi": hi, "ba": base_app, "bu": base_user, "bc": base_acct}
+            cursor.execute("""
+                INSERT INTO seekers_jobapplication (id, kyushoku_number, applied_on, valid_until, opt_in, provision,
+                    created_at, updated_at)
+                SELECT %(ba)s + g, '9' || lpad((g %% 10000)::text, 4, '0') || '-' || lpad(g::text, 8, '0'),
+                    d, (date_trunc('month', d) + interval '3 month' - interval '1 day')::date,
+                    CASE WHEN g %% 50 = 0 THEN 'no' ELSE 'yes' END,
+                    CASE WHEN g %% 10 < 6 THEN 1 WHEN g %% 10 < 8 THEN 2 WHEN g %% 10 < 9 THEN 3 ELSE 4 END,
+                    now(), now()
+                FROM (SELECT g, (current_date - ((g * 7919) %% 100))::date AS d
+                      FROM generate_series(%(lo)s, %(hi)s) g) s""", params)
+            cursor.execute("""
+                INSERT INTO seekers_applicantidentity (application_id, name, name_kana, birth_date, gender, postal_code,
+                    address, phone, email)
+                SELECT %(ba)s + g, '試験 ' || g, 'シケン ' || g, date '1960-01-01' + (g %% 15000),
+                    'unanswered', '', '東京都千代田区' || g, '', ''
+                FROM generate_series(%(lo)s, %(hi)s) g""", params)
+            cursor.execute("""
+                INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email,
+                    is_staff, is_active, date_joined, role)
+                SELECT %(bu)s + g, '!', false, 'B' || lpad(g::text, 9, '0'), '', '', 'b' || g || '@bench.example.jp',
+                    false, true, now(), 'seeker'
+                FROM generate_series(%(lo)s, %(hi)s) g""", params)
+            cursor.execute("""
+                INSERT INTO seekers_seekeraccount (id, user_id, application_id, terms_version, terms_agreed_at,
+                    registered_at, first_login_at, stopped_at)
+                SELECT %(bc)s + g, %(bu)s + g, %(ba)s + g, '2026-11', now(), now(), now(),
+                    CASE WHEN g %% 40 = 0 THEN now() END
+                FROM generate_series(%(lo)s, %(hi)s) g""", params)
+            cursor.execute(f"""
+                INSERT INTO seekers_profile (application_id, public_id, desired_job, desired_hours, employment_type,
+                    wants_regular, dispatch_ok, contract_ok, desired_holidays, two_day_weekend, desired_prefecture_id,
+                    desired_location, commute_method, commute_limit_minutes, relocation_ok, car_commute,
+                    desired_monthly_income, desired_hourly_wage, other_conditions, education, has_driving_license,
+                    licenses_skills, main_experience, last_monthly_income, u_i_turn, overseas_ok, expertise,
+                    appeal_points, appeal_experience, special_notes, published_at, cond_kind_bits, cond_region_bits,
+                    cond_industry_bits, cond_occupation_bits, cond_privacy_mark, withheld, pii_reviewed, search_text,
+                    listed_until, listed_provision)
+                SELECT %(ba)s + g, substr(md5(g::text || 'pub'), 1, 16), job, '9:00〜18:00',
+                    CASE WHEN g %% 3 = 0 THEN 'part_time' ELSE 'full_time' END,
+                    (ARRAY['yes','no','any'])[1 + g %% 3], g %% 4 = 0, g %% 9 = 0, '土日祝', 'yes',
+                    lpad((1 + (g * 31) %% 47)::text, 2, '0'), '駅から徒歩圏内', '電車', 60, g %% 5 = 0, g %% 2 = 0,
+                    150000 + (g %% 21) * 10000, NULL, '', '高等学校卒業', g %% 3 <> 0, '', phrase, 200000 + (g %% 15) * 10000,
+                    (ARRAY['', '', '', '', 'u', 'i'])[1 + g %% 6], g %% 11 = 0, '', phrase2, '', '',
+                    now() - ((g * 7919) %% 5184000) * interval '1 second',
+                    CASE WHEN g %% 25 = 0 THEN 1 ELSE 0 END,
+                    CASE WHEN g %% 5 = 1 THEN (1::bigint << ((g * 31) %% 47)) ELSE 0 END,
+                    CASE WHEN g %% 7 = 2 THEN (1::bigint << (g %% {ind_count})) ELSE 0 END,
+                    0, g %% 13 = 0, '{{}}', '{{}}',
+                    lower(job || ' 駅から徒歩圏内 電車 高等学校卒業 ' || phrase || ' ' || phrase2),
+                    CASE WHEN g %% 50 = 0 OR g %% 40 = 0 THEN NULL
+                         ELSE (date_trunc('month', current_date - ((g * 7919) %% 100))
+                               + interval '3 month' - interval '1 day')::date END,
+                    CASE WHEN g %% 10 < 6 THEN 1 WHEN g %% 10 < 8 THEN 2 WHEN g %% 10 < 9 THEN 3 ELSE 4 END
+                FROM (SELECT g, ({jobs})[1 + g %% {len(JOBS)}] AS job,
+                             ({phrases})[1 + (g * 7) %% {len(PHRASES)}] AS phrase,
+                             ({phrases})[1 + (g * 13) %% {len(PHRASES)}] AS phrase2
+                      FROM generate_series(%(lo)s, %(hi)s) g) s""", params)
+            cursor.execute(f"""
+                INSERT INTO seekers_profile_planned_occupations (profile_id, occupationgroup_id)
+                SELECT %(ba)s + g, ({occ_codes})[1 + (g * 17) %% {len(occupations)}]
+                FROM generate_series(%(lo)s, %(hi)s) g""", params)
+            cursor.execute(f"""
+                INSERT INTO seekers_profile_qualifications (profile_id, qualification_id)
+                SELECT %(ba)s + g, ({qual_codes})[1 + (g * k) %% {len(qualifications)}]
+                FROM generate_series(%(lo)s, %(hi)s) g, (VALUES (3), (11)) AS q(k) WHERE g %% 2 = 0 OR k = 3
+                ON CONFLICT DO NOTHING""", params)
+        done += n
+        log(f"  profiles {done:,}/{total:,} ({time.perf_counter() - started:.1f}s for this batch)")
+    with connection.cursor() as cursor:
+        for table in ("seekers_jobapplication", "seekers_seekeraccount", "accounts_user",
+                      "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        for table in ("seekers_jobapplication", "seekers_applicantidentity", "seekers_profile", "seekers_seekeraccount",
+                      "accounts_user", "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
+            cursor.execute(f"ANALYZE {table}")
+
+
+def fill_organizations(count: int, rng: random.Random) -> list[Organization]:
+    """Organisations of every kind with varied handled regions, industries and occupations."""
+    existing = list(Organization.objects.filter(name__startswith="ベンチ団体"))
+    if len(existing) >= count:
+        return existing[:count]
+    prefectures = list(Prefecture.objects.values_list("code", flat=True))
+    ind_bits = list(IndustryGroup.objects.filter(major=None).values_list("bit", flat=True))
+    occ_bits = list(OccupationGroup.objects.filter(major=None).values_list("bit", flat=True))
+    kinds = [("agency", ""), ("local_gov", ""), ("local_gov", "nurse_center"), ("local_gov", "welfare_center"),
+             ("local_gov", "childcare_center"), ("agency", "")]
+    orgs = []
+    for i in range(len(existing), count):
+        kind, sub = kinds[i % len(kinds)]
+        regions = rng.sample(prefectures, 47 if i % 4 == 0 else rng.randint(1, 10))
+        org = Organization(
+            name=f"ベンチ団体{i:05d}", kind=kind, sub_kind=sub, permit_number="" if kind == "local_gov" else f"99-ユ-{i:06d}",
+            privacy_mark=i % 3 == 0, approved_on="2026-04-01", track_record="実績", job_openings="求人", fees="無料",
+            privacy_officer="担当", complaints_officer="担当", contact_procedure="電話",
+            region_bits=bits_of(int(c) - 1 for c in regions),
+            industry_bits=bits_of(rng.sample(ind_bits, rng.randint(1, 6))),
+            occupation_bits=bits_of(rng.sample(occ_bits, rng.randint(1, 6))),
+        )
+        org.kind_bits = org.kind_bit
+        orgs.append(org)
+    Organization.objects.bulk_create(orgs, batch_size=1000)
+    return list(Organization.objects.filter(name__startswith="ベンチ団体"))[:count]
