@@ -32,8 +32,9 @@ lint: install
 
 # Refresh the English catalogue after changing Japanese strings, then compile it (commit both).
 messages: install
-	$(PY) manage.py makemessages -l en --no-obsolete --add-location file
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py makemessages -l en --no-obsolete --add-location file \
+	  --ignore '.venv/*' --ignore 'var/*' --ignore '*/tests/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages -l en --ignore .venv
 
 # The compiled .mo must match its .po (CI runs this).
 check-messages:
