@@ -19,7 +19,7 @@ def need(condition: bool, reason: str) -> None:
         return
     if REQUIRE_SERVICES:
         pytest.fail(f"required in CI but missing: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 @pytest.fixture

@@ -51,16 +51,18 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
     Races closed in the database: the daily cap is a conditional increment (`count < limit`) on the
     organisation's row for today; the conversation is a unique (organization, account) pair, so of
     two first messages sent at once only one insert wins, and only the winner sends the notice."""
+    _check_body(body)
     now = timezone.now()
+    today = timezone.localdate()  # once: a send that crosses midnight counts on one day only
     disclosures = {k: (disclosures or {}).get(k, "").strip() for k in GUIDANCE_DISCLOSURES}
     with transaction.atomic():
         profile = profile_visible_to(organization, public_id)
         if profile is None:
             raise _refused_not_visible()
         account = SeekerAccount.objects.select_related("user").get(application_id=profile.pk)
-        DailyGuidanceCount.objects.get_or_create(organization=organization, day=timezone.localdate())
+        DailyGuidanceCount.objects.get_or_create(organization=organization, day=today)
         counted = DailyGuidanceCount.objects.filter(
-            organization=organization, day=timezone.localdate(), count__lt=settings.GUIDANCE_DAILY_LIMIT
+            organization=organization, day=today, count__lt=settings.GUIDANCE_DAILY_LIMIT
         ).update(count=F("count") + 1)
         if counted != 1:
             raise SendRefused(
@@ -76,7 +78,7 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
         except IntegrityError:
             conversation = Conversation.objects.select_for_update().get(organization=organization, account=account)
             first = False
-        if conversation.declined_at is not None:
+        if conversation.declined_at is not None or conversation.org_access_ended_at is not None:
             raise _refused_not_visible()
         if first and not all(disclosures.values()):
             raise SendRefused("disclosures", _("最初の案内メッセージには、必須記載事項をすべて記載してください。"))
@@ -98,6 +100,11 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
     return message
 
 
+def _check_body(body: str) -> None:
+    if len(body or "") > settings.MESSAGE_BODY_MAX:
+        raise SendRefused("too_long", _("本文は%(n)s文字以内にしてください。") % {"n": f"{settings.MESSAGE_BODY_MAX:,}"})
+
+
 def conversation_open_for_org(organization: Organization, conversation: Conversation) -> bool:
     """The organisation may still write: not declined, and the profile is visible to it (rule 10)."""
     return conversation.declined_at is None and conversation.org_access_ended_at is None and profiles_visible_to(organization).filter(
@@ -111,6 +118,7 @@ def org_reply(*, actor, organization: Organization, conversation: Conversation, 
     with the organisation's STEP 6 procedure."""
     if kind not in (Message.Kind.ANSWER, Message.Kind.PROCEDURE):
         raise SendRefused("kind", _("送信する種類を選んでください。"))
+    _check_body(body)
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().select_related("account").get(
             pk=conversation.pk, organization=organization
@@ -134,6 +142,7 @@ def seeker_reply(*, actor, account: SeekerAccount, conversation: Conversation, k
     (SPEC rule 11); there is no way to write to an organisation first."""
     if kind not in (Message.Kind.QUESTION, Message.Kind.APPLY):
         raise SendRefused("kind", _("返信の種類を選んでください。"))
+    _check_body(body)
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().select_related("organization").get(
             pk=conversation.pk, account=account
@@ -170,8 +179,11 @@ def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation)
 
 
 def _check_seeker_can_write(account: SeekerAccount, conversation: Conversation) -> None:
+    account = SeekerAccount.objects.select_related("application").get(pk=account.pk)  # fresh, not the caller's
     if account.stopped_at is not None:
         raise SendRefused("stopped", _("アカウント利用停止中のため、メッセージは送信できません。"))
+    if account.application.valid_until < timezone.localdate():
+        raise SendRefused("ended", _("利用期間が終了したため、メッセージは送信できません。"))
     if conversation.declined_at is not None:
         raise SendRefused("declined", _("辞退したやりとりには返信できません。"))
     if Block.objects.filter(account=account, organization_id=conversation.organization_id).exists():
@@ -192,4 +204,6 @@ def org_mark_read(*, organization: Organization, conversation: Conversation) -> 
         Message.objects.filter(
             conversation=conversation, organization=organization, sender=Message.Sender.SEEKER, read_at__isnull=True
         ).update(read_at=timezone.now())
-        Conversation.objects.filter(pk=conversation.pk, org_unread=True).update(org_unread=False)
+        Conversation.objects.filter(pk=conversation.pk, organization=organization, org_unread=True).update(
+            org_unread=False
+        )

@@ -59,7 +59,10 @@ def detail(request, conversation_id):
     organization = request.organization
     conversation = selectors.org_conversation(organization, conversation_id)
     initial = {"kind": Message.Kind.ANSWER}
-    if conversation.apply_requested_at:
+    procedure_sent = conversation.apply_requested_at is not None and selectors.thread(conversation).filter(
+        kind=Message.Kind.PROCEDURE, created_at__gte=conversation.apply_requested_at
+    ).exists()
+    if conversation.apply_requested_at and not procedure_sent:
         initial = {"kind": Message.Kind.PROCEDURE, "subject": _("求職申込みの手続きについて"),
                    "body": organization.contact_procedure}
     form = OrgReplyForm(request.POST or None, initial=initial)
@@ -77,4 +80,5 @@ def detail(request, conversation_id):
     return render(request, "messaging/org_detail.html", {
         "conversation": conversation, "thread": selectors.thread(conversation), "form": form,
         "open": services.conversation_open_for_org(organization, conversation),
+        "procedure_sent": procedure_sent,
     })

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -66,6 +67,7 @@ def detail(request, message_id):
     return render(request, "messaging/seeker_detail.html", {
         "message": message, "conversation": conversation, "thread": selectors.thread(conversation),
         "form": form, "pii_findings": pii_findings, "blocked": blocked,
-        "can_reply": conversation.declined_at is None and not blocked and account.stopped_at is None,
+        "can_reply": conversation.declined_at is None and not blocked and account.stopped_at is None
+        and account.application.valid_until >= timezone.localdate(),
         "Kind": Message.Kind,
     })

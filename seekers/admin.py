@@ -130,6 +130,7 @@ class JobApplicationAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        services.application_reopen_period(application_ids=[form.instance.pk])
         services.profile_sync_listing(application_ids=[form.instance.pk])
         profile = getattr(form.instance, "profile", None)
         if profile is not None:

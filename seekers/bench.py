@@ -82,7 +82,7 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                     CASE WHEN g %% 50 = 0 THEN 'no' ELSE 'yes' END,
                     CASE WHEN g %% 10 < 6 THEN 1 WHEN g %% 10 < 8 THEN 2 WHEN g %% 10 < 9 THEN 3 ELSE 4 END,
                     now(), now()
-                FROM (SELECT g, (current_date - ((g * 7919) %% 100))::date AS d
+                FROM (SELECT g, (current_date - ((g::bigint * 7919) %% 100)::int)::date AS d
                       FROM generate_series(%(lo)s, %(hi)s) g) s""", params)
             cursor.execute("""
                 INSERT INTO seekers_applicantidentity (application_id, name, name_kana, birth_date, gender, postal_code,
@@ -117,14 +117,14 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                     lpad((1 + (g * 31) %% 47)::text, 2, '0'), '駅から徒歩圏内', '電車', 60, g %% 5 = 0, g %% 2 = 0,
                     150000 + (g %% 21) * 10000, NULL, '', '高等学校卒業', g %% 3 <> 0, '', phrase, 200000 + (g %% 15) * 10000,
                     (ARRAY['', '', '', '', 'u', 'i'])[1 + g %% 6], g %% 11 = 0, '', phrase2, '', '',
-                    now() - ((g * 7919) %% 5184000) * interval '1 second',
+                    now() - ((g::bigint * 7919) %% 5184000)::int * interval '1 second',
                     CASE WHEN g %% 25 = 0 THEN 1 ELSE 0 END,
                     CASE WHEN g %% 5 = 1 THEN (1::bigint << ((g * 31) %% 47)) ELSE 0 END,
                     CASE WHEN g %% 7 = 2 THEN (1::bigint << (g %% {ind_count})) ELSE 0 END,
                     0, g %% 13 = 0, '{{}}', '{{}}',
                     lower(job || ' 駅から徒歩圏内 電車 高等学校卒業 ' || phrase || ' ' || phrase2),
                     CASE WHEN g %% 50 = 0 OR g %% 40 = 0 THEN NULL
-                         ELSE (date_trunc('month', current_date - ((g * 7919) %% 100))
+                         ELSE (date_trunc('month', current_date - ((g::bigint * 7919) %% 100)::int)
                                + interval '3 month' - interval '1 day')::date END,
                     CASE WHEN g %% 10 < 6 THEN 1 WHEN g %% 10 < 8 THEN 2 WHEN g %% 10 < 9 THEN 3 ELSE 4 END
                 FROM (SELECT g, ({jobs})[1 + g %% {len(JOBS)}] AS job,

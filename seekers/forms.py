@@ -160,7 +160,8 @@ class ConditionsForm(forms.Form):
     privacy_mark = forms.BooleanField(label=_("プライバシーマークを取得している団体に限る"), required=False)
 
     def __init__(self, *args, profile=None, **kwargs):
-        if profile is not None and not args and "data" not in kwargs:
+        data = args[0] if args else kwargs.get("data")
+        if profile is not None and data is None:
             kwargs["initial"] = {
                 "kinds": _bits_to_list(profile.cond_kind_bits),
                 "regions": _bits_to_list(profile.cond_region_bits),

@@ -31,15 +31,15 @@ _URL = re.compile(
 )
 _DIGITS12 = re.compile(r"(?<![\d,])\d{4}[\s\-]?\d{4}[\s\-]?\d{4}(?![\d,])")
 _ADDRESS = re.compile(
-    r"[^\s、。,]{1,10}[市区町村郡][^\s、。,]{0,20}?\d+\s*(?:丁目|番地|番|号|-\s*\d+)"
+    r"[^\s、。,]{1,10}[市区町村郡][^\s、。,]{0,20}?(?:\d+|[一二三四五六七八九十〇]+)\s*(?:丁目|番地|番|号|-\s*\d+)"
 )
 _NAME_INTRO = re.compile(
-    r"(?:私の名前は|名前は|氏名は|氏名\s*[:：]|と申します|私は\s*[一-龥々]{2,4}(?:[ぁ-ん]{0,3}[一-龥々]{0,3})\s*です)"
+    r"(?:私の名前は|名前は|氏名は|氏名\s*[:：]|と申します|私は\s*[一-龥々]{2,4}(?:\s?[ぁ-ん]{0,3}[一-龥々]{0,3})\s*です)"
 )
 _HONORIFIC = re.compile(r"([一-龥々]{2,4})\s*(?:様|さん|殿)")
 # Words ending like these before 様/さん are roles, not names (お客様, 利用者様, 担当者さん…).
 _ROLE_ENDINGS = tuple("者客員人方生主長師士職")
-_NOT_NAMES_BEFORE_DESU = tuple("職士師者員業系型")
+_NOT_NAMES_BEFORE_DESU = tuple("職士師者員業系型婦気")
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,12 @@ class Finding:
         return str(LABELS[self.kind])
 
 
+_DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s*[‐‑‒–—―−ー－]\s*(?=\d)")
+
+
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
+    text = _DASH_BETWEEN_DIGITS.sub("-", text)
     text = _OBFUSCATED_AT.sub("@", text)
     return _OBFUSCATED_DOT.sub(".", text)
 

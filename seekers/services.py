@@ -49,8 +49,17 @@ def application_extend(*, actor, application_ids) -> int:
             audit(actor=actor, verb="application.extend", target=application, before=str(before),
                   after=str(application.valid_until))
         JobApplication.objects.bulk_update(applications, ["valid_until"])
+        application_reopen_period(application_ids=[a.pk for a in applications])
         profile_sync_listing(application_ids=[a.pk for a in applications])
     return len(applications)
+
+
+def application_reopen_period(*, application_ids) -> int:
+    """An extension that reaches past today reopens an ended period, so its new end is marked and
+    notified again by the nightly job."""
+    return JobApplication.objects.filter(
+        pk__in=list(application_ids), valid_until__gte=timezone.localdate(), period_ended_at__isnull=False
+    ).update(period_ended_at=None)
 
 
 def eligible_applications(*, today: date):

@@ -135,7 +135,8 @@ def conditions(request):
     """メッセージ受信条件設定 (Q1)."""
     account = request.seeker_account
     own = Profile.objects.get(pk=account.application_id)
-    form = ConditionsForm(request.POST or None, profile=own)
+    # Bound on POST even when every box is unticked (that clears the conditions).
+    form = ConditionsForm(request.POST if request.method == "POST" else None, profile=own)
     if request.method == "POST" and form.is_valid():
         services.conditions_set(
             actor=request.user, account=account, kinds=form.bits("kinds"), regions=form.bits("regions"),

@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.db import connection, connections
+from django.test import Client
 
 from accounts.models import AuditEvent, OutgoingEmail
 from conftest import need
@@ -252,6 +254,17 @@ def test_first_login_goes_through_the_key_screen(client, registered):
     assert first_login_done(registered)
 
 
+def test_the_first_login_starts_a_new_session(client, registered):
+    with time_machine.travel(ISSUED + timedelta(minutes=2), tick=False):
+        login(client, registered)
+        before_key = client.session.session_key
+        client.post(KEY_URL, {"auth_key": registered.key})
+
+        assert client.session["_auth_user_id"] == str(registered.account.user_id)
+        assert client.session.session_key != before_key
+        assert not SessionStore().exists(before_key)
+
+
 def test_the_key_screen_cannot_be_skipped(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=10), tick=False):
         login(client, registered)
@@ -389,8 +402,6 @@ def test_an_empty_key_is_a_field_error_and_not_a_try(client, registered):
 
 
 def test_key_screen_without_csrf_token_is_refused(registered):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     with time_machine.travel(ISSUED + timedelta(minutes=3), tick=False):
         page = client.get(LOGIN_URL)

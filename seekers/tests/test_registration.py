@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -363,3 +364,21 @@ def test_register_with_csrf_token_works(application, password):
 
     assert response.status_code == 302
     assert SeekerAccount.objects.count() == 1
+
+
+def test_the_mail_goes_out_only_after_commit(client, application, password,
+                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(password))
+        assert response.status_code == 302
+        assert mail.outbox == []  # queued on commit, not sent inside the transaction
+
+    (message,) = mail.outbox
+    user = SeekerAccount.objects.select_related("user").get().user
+    assert message.to == [EMAIL]
+    assert f"ユーザID: {user.username}" in message.body
+    plain = re.search(r"^認証キー: (\S+)$", message.body, re.M).group(1)
+    assert auth_key_matches(user.seeker_account.pk, plain, AuthKey.objects.get().key_hash)
+    row = OutgoingEmail.objects.get()
+    assert row.sent_at is not None
+    assert row.body == "" and plain not in row.html_body  # the key is not kept once sent
