@@ -34,6 +34,13 @@ class AccountAdapter(DefaultAccountAdapter):
             return redirect("account_login")
         return None
 
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="",
+                    message=None):
+        # allauth's "logged in as …" would repeat what the page already shows (ユーザID in the header).
+        if message_template == "account/messages/logged_in.txt":
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def get_login_redirect_url(self, request):
         user = request.user
         if user.role == "seeker":

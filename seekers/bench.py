@@ -52,12 +52,13 @@ def bench_profile_count() -> int:
 def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
     """`total` registered, started applications with profiles, spread over prefectures, occupations,
     qualifications, validity states and receive conditions (a fifth restrict organisations)."""
-    occupations = list(OccupationGroup.objects.exclude(major=None).values_list("code", "major__bit"))
+    occupations = list(OccupationGroup.objects.exclude(major=None).values_list("code", "major_id"))
     majors_ind = list(IndustryGroup.objects.filter(major=None).values_list("bit", flat=True))
     qualifications = list(Qualification.objects.values_list("code", flat=True))
     jobs = "ARRAY[" + ",".join(f"'{j}'" for j in JOBS) + "]"
     phrases = "ARRAY[" + ",".join(f"'{p}'" for p in PHRASES) + "]"
     occ_codes = "ARRAY[" + ",".join(f"'{c}'" for c, _ in occupations) + "]"
+    occ_majors = "ARRAY[" + ",".join(f"'{m}'" for _, m in occupations) + "]"
     qual_codes = "ARRAY[" + ",".join(f"'{c}'" for c in qualifications) + "]"
     ind_count = len(majors_ind)
     with connection.cursor() as cursor:
@@ -110,7 +111,7 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                     licenses_skills, main_experience, last_monthly_income, u_i_turn, overseas_ok, expertise,
                     appeal_points, appeal_experience, special_notes, published_at, cond_kind_bits, cond_region_bits,
                     cond_industry_bits, cond_occupation_bits, cond_privacy_mark, withheld, pii_reviewed, search_text,
-                    listed_until, listed_provision)
+                    listed_until, listed_provision, facets)
                 SELECT %(ba)s + g, substr(md5(g::text || 'pub'), 1, 16), job, '9:00〜18:00',
                     CASE WHEN g %% 3 = 0 THEN 'part_time' ELSE 'full_time' END,
                     (ARRAY['yes','no','any'])[1 + g %% 3], g %% 4 = 0, g %% 9 = 0, '土日祝', 'yes',
@@ -126,10 +127,21 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                     CASE WHEN g %% 50 = 0 OR g %% 40 = 0 THEN NULL
                          ELSE (date_trunc('month', current_date - ((g::bigint * 7919) %% 100)::int)
                                + interval '3 month' - interval '1 day')::date END,
-                    CASE WHEN g %% 10 < 6 THEN 1 WHEN g %% 10 < 8 THEN 2 WHEN g %% 10 < 9 THEN 3 ELSE 4 END
+                    CASE WHEN g %% 10 < 6 THEN 1 WHEN g %% 10 < 8 THEN 2 WHEN g %% 10 < 9 THEN 3 ELSE 4 END,
+                    concat_ws(' ', 'pf' || lpad((1 + (g * 31) %% 47)::text, 2, '0'),
+                        CASE WHEN g %% 3 = 0 THEN 'etpart' ELSE 'etfull' END,
+                        'rg' || (ARRAY['yes','no','any'])[1 + g %% 3], 'oc' || occ, 'om' || occ_major, 'q' || q1,
+                        'q' || q2, CASE WHEN g %% 4 = 0 THEN 'dispatch' END, CASE WHEN g %% 9 = 0 THEN 'contract' END,
+                        CASE WHEN g %% 5 = 0 THEN 'relocation' END, CASE WHEN g %% 11 = 0 THEN 'overseas' END,
+                        CASE g %% 6 WHEN 4 THEN 'turnu' WHEN 5 THEN 'turni' END)
                 FROM (SELECT g, ({jobs})[1 + g %% {len(JOBS)}] AS job,
                              ({phrases})[1 + (g * 7) %% {len(PHRASES)}] AS phrase,
-                             ({phrases})[1 + (g * 13) %% {len(PHRASES)}] AS phrase2
+                             ({phrases})[1 + (g * 13) %% {len(PHRASES)}] AS phrase2,
+                             ({occ_codes})[1 + (g * 17) %% {len(occupations)}] AS occ,
+                             ({occ_majors})[1 + (g * 17) %% {len(occupations)}] AS occ_major,
+                             ({qual_codes})[1 + (g * 3) %% {len(qualifications)}] AS q1,
+                             CASE WHEN g %% 2 = 0 AND (g * 11) %% {len(qualifications)} <> (g * 3) %% {len(qualifications)}
+                                  THEN ({qual_codes})[1 + (g * 11) %% {len(qualifications)}] END AS q2
                       FROM generate_series(%(lo)s, %(hi)s) g) s""", params)
             cursor.execute(f"""
                 INSERT INTO seekers_profile_planned_occupations (profile_id, occupationgroup_id)

@@ -200,8 +200,10 @@ class Profile(models.Model):
     # {field: [reason, ...]}; pii_reviewed holds {field: hash of the text staff released}.
     withheld = models.JSONField(_("非公開にしている項目"), default=dict, blank=True)
     pii_reviewed = models.JSONField(default=dict, blank=True, editable=False)
-    # The released free text, normalised, for the keyword search.
+    # The released free text, normalised, for the keyword search, and the filterable values as
+    # tokens (seekers.facets); both rebuilt by seekers.services.profile_screen.
     search_text = models.TextField(blank=True, editable=False)
+    facets = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("公開求職情報")

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from organizations.models import OccupationGroup, Organization
+from organizations.models import Organization
 
+from .facets import occupation_facet
 from .models import Block, JobApplication, Profile, ProfileView, SeekerAccount
+from .pii import normalize
 
 P = JobApplication.Provision
 
@@ -144,36 +146,33 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "")
 
 
 def _apply_filters(queryset: QuerySet[Profile], f: dict) -> QuerySet[Profile]:
-    from .pii import normalize
-
+    """Narrow filters are facet tokens (one GIN-indexed lookup on PostgreSQL); broad ones (a third of
+    profiles or more: employment type, 正社員希望, 派遣可) and the income range and keyword are plain
+    column tests, so the planner can walk the newest-first index instead (bench_search)."""
+    tokens = []
     if f.get("occupation"):
-        occupation = f["occupation"]
-        # A major group means itself or any of its medium groups (a subquery: no extra round trip).
-        codes = OccupationGroup.objects.filter(Q(pk=occupation.pk) | Q(major_id=occupation.pk)).values("pk")
-        through = Profile.planned_occupations.through
-        queryset = queryset.filter(
-            Exists(through.objects.filter(profile_id=OuterRef("pk"), occupationgroup_id__in=codes))
-        )
+        tokens.append(occupation_facet(f["occupation"]))
     if f.get("prefecture"):
-        queryset = queryset.filter(desired_prefecture=f["prefecture"])
+        tokens.append(f"pf{f['prefecture'].pk}")
     if f.get("employment_type"):
         queryset = queryset.filter(employment_type=f["employment_type"])
     if f.get("wants_regular"):
         queryset = queryset.filter(wants_regular=f["wants_regular"])
+    if f.get("dispatch_ok"):
+        queryset = queryset.filter(dispatch_ok=True)
+    if f.get("qualification"):
+        tokens.append(f"q{f['qualification'].pk}")
+    for flag in ("contract_ok", "relocation_ok", "overseas_ok"):
+        if f.get(flag):
+            tokens.append(flag.removesuffix("_ok"))
+    if f.get("u_i_turn"):
+        tokens.append(f"turn{f['u_i_turn']}")
+    if tokens:
+        queryset = queryset.filter(facets__has_facets=tokens)
     if f.get("income_min") is not None:
         queryset = queryset.filter(desired_monthly_income__gte=f["income_min"])
     if f.get("income_max") is not None:
         queryset = queryset.filter(desired_monthly_income__lte=f["income_max"])
-    if f.get("qualification"):
-        through = Profile.qualifications.through
-        queryset = queryset.filter(
-            Exists(through.objects.filter(profile_id=OuterRef("pk"), qualification_id=f["qualification"].pk))
-        )
-    for flag in ("dispatch_ok", "contract_ok", "relocation_ok", "overseas_ok"):
-        if f.get(flag):
-            queryset = queryset.filter(**{flag: True})
-    if f.get("u_i_turn"):
-        queryset = queryset.filter(u_i_turn=f["u_i_turn"])
     if f.get("keyword"):
         for word in normalize(f["keyword"]).lower().split()[:5]:
             queryset = queryset.filter(search_text__contains=word)

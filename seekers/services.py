@@ -18,6 +18,7 @@ from accounts.models import OutgoingEmail
 from organizations.models import bits_of
 
 from . import pii
+from .facets import profile_facets
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
 from .models import AuthKey, Block, JobApplication, Profile, ProfileView, SeekerAccount
 from .validity import add_one_month_end
@@ -240,18 +241,19 @@ def profile_sync_listing(*, application_ids) -> int:
 def profile_screen(*, actor, profile: Profile) -> Profile:
     """Run the PII guard over the free-text fields: a flagged field is withheld from organisations
     until staff release it (unless staff already released this very text). Rebuilds the keyword
-    search text from the released fields only."""
+    search text from the released fields only, and the search facets."""
     texts = {name: getattr(profile, name) or "" for name in Profile.FREE_TEXT_FIELDS}
     flagged = pii.screen(texts)
     withheld = {
         name: kinds for name, kinds in flagged.items() if profile.pii_reviewed.get(name) != _text_hash(texts[name])
     }
     search_text = " ".join(pii.normalize(t).lower() for n, t in texts.items() if t and n not in withheld)
+    facets = profile_facets(profile)
     with transaction.atomic():
-        Profile.objects.filter(pk=profile.pk).update(withheld=withheld, search_text=search_text)
+        Profile.objects.filter(pk=profile.pk).update(withheld=withheld, search_text=search_text, facets=facets)
         if withheld != profile.withheld:
             audit(actor=actor, verb="profile.screen", target=profile, withheld=withheld)
-    profile.withheld, profile.search_text = withheld, search_text
+    profile.withheld, profile.search_text, profile.facets = withheld, search_text, facets
     return profile
 
 

@@ -3,8 +3,8 @@ the same seeker at the same moment send one notice (the unique conversation pair
 concurrent sends never pass the daily cap (the conditional increment, SPEC rule 17).
 
 Each thread has its own connection (Django's are per thread), so the data must be committed: the
-tests are transactional. `serialized_rollback` reloads the reference codes (都道府県, 職業分類…) that
-the flush after a transactional test wipes and that the factories need (see tests/conftest.py)."""
+tests are transactional. The `reference_data` fixture reloads the reference codes (都道府県, 職業分類…)
+that the flush after a transactional test wipes and that the factories need (see tests/conftest.py)."""
 
 import threading
 
@@ -25,7 +25,7 @@ from seekers.tests.factories import SeekerAccountFactory
 # Before any database set-up: on SQLite the module skips (fails in CI, where PostgreSQL is required).
 need(connection.vendor == "postgresql", "PostgreSQL")
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 def at_the_same_moment(jobs) -> list:

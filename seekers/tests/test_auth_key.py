@@ -419,6 +419,7 @@ def test_key_screen_without_csrf_token_is_refused(registered):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_two_right_answers_at_the_same_moment_only_one_wins(password):
     """The key row is locked with select_for_update and consumed by a conditional update: of two
     simultaneous right answers exactly one completes the login."""

@@ -57,6 +57,8 @@ def seeker_with(**profile_values):
     profile = profile_of(account)
     for name, items in m2m.items():
         getattr(profile, name).set(items)
+    if m2m:  # as the staff admin does after saving the relations: re-screen, rebuild the facets
+        services.profile_screen(actor=None, profile=profile)
     return account, profile
 
 
