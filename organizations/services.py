@@ -1,9 +1,9 @@
 import secrets
 
+from allauth.account.forms import default_token_generator  # the generator allauth's reset view checks
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
