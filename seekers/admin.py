@@ -106,6 +106,12 @@ class JobApplicationAdmin(admin.ModelAdmin):
     def has_account(self, obj):
         return hasattr(obj, "account")
 
+    def changelist_view(self, request, extra_context=None):
+        # The list shows 氏名 and can be searched by it: a read of identity fields, recorded.
+        if self.has_view_or_change_permission(request):
+            audit(actor=request.user, verb="identity.list", query=request.GET.urlencode()[:500])
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Every staff read of a seeker's identity is recorded (SPEC: staff are accountable too).
         if request.method == "GET":
