@@ -104,8 +104,16 @@ class SanctionForm(forms.ModelForm):
         needs_confirmed = self._meta.model in (Suspension, Revocation)
         if violation is not None and needs_confirmed and not violation.confirmed:
             self.add_error("violation", _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
+        if violation is not None and not violation.confirmed and self._meta.model is CorrectionRequest:
+            self.add_error("violation", _("是正要請は、違反と確認された事案にのみ行えます。"))
+        if self._meta.model is CorrectionRequest and data.get("due_on") and data["due_on"] < timezone.localdate():
+            self.add_error("due_on", _("回答期限は今日以降の日付にしてください。"))
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("終了日は開始日以降にしてください。"))
+        if violation is not None and self._meta.model is Revocation and Revocation.objects.filter(
+            organization_id=violation.organization_id
+        ).exists():
+            self.add_error("violation", _("この利用団体はすでに利用解除されています。"))
         return data
 
 

@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from messaging.models import Conversation, Message
 from organizations.models import Organization
@@ -58,15 +59,22 @@ def evidence_rows(conversations) -> list[list]:
         .select_related("organization")
         .order_by("conversation_id", "created_at", "id")
     ):
-        disclosures = " / ".join(f"{k}: {v}" for k, v in message.disclosures.items()) if message.disclosures else ""
+        disclosures = " / ".join(
+            f"{DISCLOSURE_LABELS.get(k, k)}: {v}" for k, v in message.disclosures.items()
+        ) if message.disclosures else ""
         rows.append([
-            message.conversation_id, message.created_at.isoformat(), message.get_sender_display(),
+            message.conversation_id, timezone.localtime(message.created_at).isoformat(),
+            message.get_sender_display(),
             message.get_kind_display(), message.subject, message.body, disclosures,
         ])
     return rows
 
 
 EVIDENCE_HEADER = ["やりとりID", "日時", "送信元", "種類", "件名", "本文", "必須記載事項"]
+DISCLOSURE_LABELS = {
+    "track_record": "職業紹介の実績", "job_openings": "取り扱っている求人", "fees": "職業紹介に関する手数料",
+    "privacy_officer": "個人情報管理責任者", "complaints_officer": "苦情処理責任者",
+}
 
 
 def usage_report(month: date) -> list[dict]:

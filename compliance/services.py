@@ -114,11 +114,19 @@ def violation_recorded(*, actor, violation: Violation, created: bool) -> None:
           category=violation.category, confirmed=violation.confirmed)
 
 
+def _years_from(day: date, years: int) -> date:
+    """The same calendar day `years` away (29 February becomes 28 February): 12 months, not 365 days."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def repeated_within_12_months(violation: Violation) -> bool:
     """A hint for staff: another confirmed violation of the same organisation within 12 months."""
     if not violation.confirmed:
         return False
-    window = (violation.occurred_on - timedelta(days=365), violation.occurred_on + timedelta(days=365))
+    window = (_years_from(violation.occurred_on, -1), _years_from(violation.occurred_on, 1))
     return (
         Violation.objects.filter(organization_id=violation.organization_id, confirmed=True,
                                  occurred_on__range=window)
@@ -128,7 +136,12 @@ def repeated_within_12_months(violation: Violation) -> bool:
 
 
 def correction_request_issue(*, actor, violation: Violation, due_on: date, content: str) -> CorrectionRequest:
+    """是正要請 for a confirmed violation (SPEC rule 20), answered by the organisation by due_on."""
     _require_sanction_permission(actor)
+    if not violation.confirmed:
+        raise ValidationError({"violation": _("是正要請は、違反と確認された事案にのみ行えます。")})
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("回答期限は今日以降の日付にしてください。")})
     with transaction.atomic():
         correction = CorrectionRequest.objects.create(
             violation=violation, organization_id=violation.organization_id, issued_on=timezone.localdate(),
@@ -151,10 +164,34 @@ def organization_suspend(*, actor, violation: Violation, starts_on: date, ends_o
             violation=violation, organization_id=violation.organization_id, starts_on=starts_on, ends_on=ends_on,
             reason=reason, created_by=actor,
         )
-        organization_set_sanction_state(actor=actor, organization=violation.organization, suspended_from=starts_on,
-                                        suspended_until=ends_on, reason=reason)
+        _refresh_suspension_state(actor=actor, organization=violation.organization, reason=reason)
         audit(actor=actor, verb="sanction.suspend", target=suspension)
     return suspension
+
+
+def _suspension_period(organization_id: int, today: date) -> tuple[date | None, date | None]:
+    """The period to keep on the organisation: the suspension in force today or, if none, the next
+    one, joined with every suspension that overlaps or follows it without a day's gap. A later
+    suspension never lifts the one in force, and back-to-back ones leave no gap between them."""
+    periods = list(
+        Suspension.objects.filter(organization_id=organization_id, ends_on__gte=today)
+        .order_by("starts_on")
+        .values_list("starts_on", "ends_on")
+    )
+    if not periods:
+        return None, None
+    start, end = periods[0]
+    for next_start, next_end in periods[1:]:
+        if next_start > end + timedelta(days=1):
+            break
+        end = max(end, next_end)
+    return start, end
+
+
+def _refresh_suspension_state(*, actor, organization: Organization, reason: str) -> None:
+    start, end = _suspension_period(organization.pk, timezone.localdate())
+    organization_set_sanction_state(actor=actor, organization=organization, suspended_from=start,
+                                    suspended_until=end, reason=reason)
 
 
 def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocation:
@@ -162,6 +199,8 @@ def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocati
     _require_sanction_permission(actor)
     if not violation.confirmed:
         raise ValidationError(_("利用解除は、違反と確認された事案にのみ行えます。"))
+    if Revocation.objects.filter(organization_id=violation.organization_id).exists():
+        raise ValidationError(_("この利用団体はすでに利用解除されています。"))
     with transaction.atomic():
         revocation = Revocation.objects.create(
             violation=violation, organization_id=violation.organization_id, reason=reason, created_by=actor
@@ -183,11 +222,10 @@ def suspensions_end(*, today: date | None = None) -> int:
             .filter(ends_on__lt=today, ended_processed_at__isnull=True)
             .select_related("organization")
         )
-        for suspension in due:
-            org = suspension.organization
-            if org.suspended_from == suspension.starts_on and org.suspended_until == suspension.ends_on:
-                organization_set_sanction_state(actor=None, organization=org, reason="suspension ended")
-            ended += 1
+        for organization in {suspension.organization for suspension in due}:
+            # The next suspension, if one is scheduled, takes the ended one's place.
+            _refresh_suspension_state(actor=None, organization=organization, reason="suspension ended")
+        ended = len(due)
         Suspension.objects.filter(pk__in=[s.pk for s in due]).update(ended_processed_at=timezone.now())
         if ended:
             audit(actor=None, verb="sanction.suspensions_end", count=ended)
@@ -208,6 +246,8 @@ def retention_purge(*, today: date | None = None) -> int:
                 | Q(account__application__valid_until__lt=cutoff_day)
             )
             .filter(complaints__isnull=True, violation__isnull=True)
+            .exclude(pk__in=Violation.objects.filter(deletion_request__isnull=False)
+                     .values("deletion_request__conversation_id"))
             .values_list("pk", flat=True)
         )
         DeletionRequest.objects.filter(conversation_id__in=ids).delete()
