@@ -13,6 +13,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Organization
+        skip_postgeneration_save = True  # the bits hook writes through a queryset update
 
     name = factory.LazyAttributeSequence(lambda o, n: f"{o.company}{n}")
     kind = Organization.Kind.AGENCY

@@ -3,9 +3,11 @@ none), and the facets of the profiles that exist already."""
 
 from django.db import migrations
 
+# Not partial: PostgreSQL keeps statistics for the expression of a non-partial index only, and the
+# planner needs them to tell a token held by 20% of profiles from one held by 0.1%.
 INDEX_SQL = (
     "CREATE INDEX IF NOT EXISTS profile_facets_gin ON seekers_profile "
-    "USING gin (to_tsvector('simple'::regconfig, facets)) WHERE listed_until IS NOT NULL"
+    "USING gin (to_tsvector('simple'::regconfig, facets))"
 )
 
 

@@ -77,6 +77,7 @@ class SeekerAccountFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = SeekerAccount
+        skip_postgeneration_save = True  # the publish hook writes through services
 
     user = factory.SubFactory(SeekerUserFactory)
     application = factory.SubFactory(JobApplicationFactory)
