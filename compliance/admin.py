@@ -47,6 +47,9 @@ class ComplaintAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a complaint is evidence
+
     @admin.display(description=_("やりとり(閲覧のみ)"))
     def conversation_thread(self, obj):
         return _thread_html(obj.conversation)

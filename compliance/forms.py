@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +13,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["conversation"].queryset = conversations
         self.fields["conversation"].label_from_instance = lambda c: str(_("%(org)s とのやりとり(%(date)s〜)") % {
-            "org": c.organization.name, "date": c.created_at.strftime("%Y/%m/%d")})
+            "org": c.organization.name, "date": timezone.localtime(c.created_at).strftime("%Y/%m/%d")})
 
 
 class DeletionAnswerForm(forms.Form):

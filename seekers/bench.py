@@ -61,14 +61,15 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
     occ_majors = "ARRAY[" + ",".join(f"'{m}'" for _, m in occupations) + "]"
     qual_codes = "ARRAY[" + ",".join(f"'{c}'" for c in qualifications) + "]"
     ind_count = len(majors_ind)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(max(id), 0) FROM seekers_jobapplication")
-        base_app = cursor.fetchone()[0]
-        cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_user")
-        base_user = cursor.fetchone()[0]
-        cursor.execute("SELECT coalesce(max(id), 0) FROM seekers_seekeraccount")
-        base_acct = cursor.fetchone()[0]
     done = bench_profile_count()
+    with connection.cursor() as cursor:
+        # Row g of the bench gets id base + g in each table; a resumed fill continues the same ids.
+        cursor.execute("SELECT coalesce(max(id), 0) FROM seekers_jobapplication")
+        base_app = cursor.fetchone()[0] - done
+        cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_user")
+        base_user = cursor.fetchone()[0] - done
+        cursor.execute("SELECT coalesce(max(id), 0) FROM seekers_seekeraccount")
+        base_acct = cursor.fetchone()[0] - done
     while done < total:
         n = min(batch, total - done)
         lo, hi = done + 1, done + n

@@ -87,11 +87,14 @@ class Command(BaseCommand):
         second guidance, spread over the bench accounts and organisations, set-based."""
         conversations = count // PER_CONVERSATION
         with connection.cursor() as cursor:
-            cursor.execute("SELECT min(id), max(id) FROM seekers_seekeraccount")
-            acct_lo, acct_hi = cursor.fetchone()
+            # Accounts numbered 1..span whatever their ids, so any account set can be spread over.
+            cursor.execute("CREATE TEMP TABLE bench_accounts AS "
+                           "SELECT row_number() OVER (ORDER BY id) AS rn, id FROM seekers_seekeraccount")
+            cursor.execute("CREATE INDEX ON bench_accounts (rn)")
+            cursor.execute("SELECT count(*) FROM bench_accounts")
+            span = cursor.fetchone()[0]
             cursor.execute("SELECT coalesce(max(id), 0) FROM messaging_conversation")
             base = cursor.fetchone()[0]
-        span = acct_hi - acct_lo + 1
         org_array = "ARRAY[" + ",".join(str(o) for o in orgs) + "]"
         batch = 250_000
         self.stdout.write(f"Seeding {conversations * PER_CONVERSATION:,} messages in {conversations:,} conversations …")
@@ -104,10 +107,11 @@ class Command(BaseCommand):
                 cursor.execute(f"""
                     INSERT INTO messaging_conversation (id, organization_id, account_id, created_at, last_message_at,
                         org_unread, apply_requested_at, declined_at, org_access_ended_at)
-                    SELECT {base} + g, ({org_array})[1 + g % {len(orgs)}], {acct_lo} + (g::bigint * 7919) % {span},
+                    SELECT {base} + g, ({org_array})[1 + g % {len(orgs)}], a.id,
                         now() - (g % 5000000) * interval '1 second', now() - (g % 4000000) * interval '1 second',
                         g % 7 = 0, CASE WHEN g % 13 = 0 THEN now() END, NULL, NULL
                     FROM generate_series({lo}, {hi}) g
+                    JOIN bench_accounts a ON a.rn = 1 + (g::bigint * 7919) % {span}
                     ON CONFLICT DO NOTHING""")
                 cursor.execute(f"""
                     INSERT INTO messaging_message (conversation_id, account_id, organization_id, sender, sender_user_id,
