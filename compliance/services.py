@@ -232,6 +232,20 @@ def suspensions_end(*, today: date | None = None) -> int:
     return ended
 
 
+def access_end_sweep(*, today: date | None = None) -> int:
+    """Nightly: mark the conversations whose seeker stopped or whose period ended, so the
+    organisations' inbox index holds only conversations they may still open (bench_messages). The
+    selector checks those two conditions too, so access ends at once, before this runs."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        count = Conversation.objects.filter(org_access_ended_at__isnull=True).filter(
+            Q(account__stopped_at__isnull=False) | Q(account__application__valid_until__lt=today)
+        ).update(org_access_ended_at=timezone.now())
+        if count:
+            audit(actor=None, verb="retention.access_end", count=count)
+    return count
+
+
 def retention_purge(*, today: date | None = None) -> int:
     """Nightly: delete the conversations that no organisation can open any more and whose retention
     period has passed, except those that are evidence of a complaint or violation."""

@@ -35,7 +35,10 @@ class Conversation(models.Model):
             models.UniqueConstraint(fields=["organization", "account"], name="conversation_unique_pair"),
         ]
         indexes = [
-            models.Index(fields=["organization", "-org_unread", "-last_message_at"], name="conv_org_inbox_idx"),
+            # Only the conversations the organisation may still open (compliance's nightly sweep
+            # sets org_access_ended_at on the others), so the inbox never walks its expired past.
+            models.Index(fields=["organization", "-org_unread", "-last_message_at"], name="conv_org_inbox_idx",
+                         condition=models.Q(org_access_ended_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -56,6 +56,17 @@ def org_inbox(organization: Organization, *, apply_only: bool = False) -> QueryS
     )
 
 
+INBOX_PAGE = 20
+
+
+def org_inbox_page(organization: Organization, *, page: int = 1, apply_only: bool = False):
+    """One page of the inbox and whether another follows: one query, no COUNT over thousands of
+    conversations and their joins (bench_messages)."""
+    start = (max(page, 1) - 1) * INBOX_PAGE
+    rows = list(org_inbox(organization, apply_only=apply_only)[start : start + INBOX_PAGE + 1])
+    return rows[:INBOX_PAGE], len(rows) > INBOX_PAGE
+
+
 def org_conversation(organization: Organization, conversation_id: int) -> Conversation:
     """One of this organisation's conversations; another organisation's is a 404."""
     try:

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -46,10 +45,14 @@ def guide(request, public_id):
 def inbox(request):
     """Conversations, unread replies first; ?filter=apply shows those with 求職申込み希望."""
     apply_only = request.GET.get("filter") == "apply"
-    paginator = Paginator(selectors.org_inbox(request.organization, apply_only=apply_only), 20)
-    page = paginator.get_page(request.GET.get("page"))
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        number = 1
+    rows, has_next = selectors.org_inbox_page(request.organization, page=number, apply_only=apply_only)
     return render(request, "messaging/org_inbox.html", {
-        "page": page, "apply_only": apply_only, "remaining": services.guidance_remaining(request.organization),
+        "rows": rows, "has_next": has_next, "number": number, "apply_only": apply_only,
+        "remaining": services.guidance_remaining(request.organization),
     })
 
 

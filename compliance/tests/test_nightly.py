@@ -81,7 +81,7 @@ def test_the_job_returns_its_three_counts_at_the_date_edges(time_machine, superv
 
     result = nightly_compliance.delay().get()
 
-    assert result == {"suspensions_ended": 1, "deletion_overdue": 1, "retention_purged": 1}
+    assert result == {"suspensions_ended": 1, "access_ended": 0, "deletion_overdue": 1, "retention_purged": 1}
     assert Organization.objects.get(pk=over.pk).suspended_until is None
     assert Organization.objects.get(pk=last_day.pk).suspended_until == TODAY
     assert not Organization.objects.get(pk=last_day.pk).is_active
@@ -89,7 +89,8 @@ def test_the_job_returns_its_three_counts_at_the_date_edges(time_machine, superv
     assert DeletionRequest.objects.get(pk=due_today.pk).overdue_flagged_at is None
     assert not Conversation.objects.filter(pk=past.pk).exists()
     assert Conversation.objects.filter(pk=inside.pk).exists()
-    assert nightly_compliance() == {"suspensions_ended": 0, "deletion_overdue": 0, "retention_purged": 0}
+    assert nightly_compliance() == {"suspensions_ended": 0, "access_ended": 0, "deletion_overdue": 0,
+                                    "retention_purged": 0}
 
 
 def test_the_next_night_picks_up_what_was_on_its_last_day(time_machine, supervisor):
@@ -100,7 +101,8 @@ def test_the_next_night_picks_up_what_was_on_its_last_day(time_machine, supervis
 
     time_machine.move_to(THE_NIGHT + timedelta(days=1), tick=False)
 
-    assert nightly_compliance() == {"suspensions_ended": 1, "deletion_overdue": 1, "retention_purged": 0}
+    assert nightly_compliance() == {"suspensions_ended": 1, "access_ended": 0, "deletion_overdue": 1,
+                                    "retention_purged": 0}
     assert Organization.objects.get(pk=last_day.pk).is_active
     assert DeletionRequest.objects.get(pk=due_today.pk).overdue_flagged_at is not None
 
@@ -119,6 +121,8 @@ def world(n: int) -> None:
 # nightly_compliance with no suspension due, as 21 queries whatever the number of rows:
 #   suspensions_end: 1 SAVEPOINT, 2 SELECT … FOR UPDATE the due suspensions (none; the UPDATE of an empty
 #     pk list is not sent), 3 RELEASE;
+#   access_end_sweep: +1 SAVEPOINT, +2 one UPDATE of every conversation of a stopped or expired seeker
+#     (none here), +3 RELEASE;
 #   deletion_overdue_flag: 4 SAVEPOINT, 5 one UPDATE of every overdue request, 6 INSERT its audit event,
 #     7 RELEASE;
 #   retention_purge: 8 SAVEPOINT, 9 SELECT the ids past retention that are nobody's evidence;
@@ -127,7 +131,7 @@ def world(n: int) -> None:
 #     13 DELETE their messages; Conversation delete: 14 SELECT the conversations, 15–16 SELECT the
 #     PROTECT relations (deletion requests, complaints), 17 DELETE messages (cascade), 18 DELETE the
 #     violation links (m2m), 19 DELETE the conversations; 20 INSERT the audit event, 21 RELEASE.
-NIGHTLY_QUERIES = 21
+NIGHTLY_QUERIES = 24
 
 
 @pytest.mark.parametrize("n", [2, 10])
@@ -138,7 +142,7 @@ def test_the_job_is_set_based(time_machine, django_assert_num_queries, n):
     with django_assert_num_queries(NIGHTLY_QUERIES):
         result = nightly_compliance()
 
-    assert result == {"suspensions_ended": 0, "deletion_overdue": n, "retention_purged": n}
+    assert result["deletion_overdue"] == n and result["retention_purged"] == n and result["suspensions_ended"] == 0
     assert DeletionRequest.objects.filter(overdue_flagged_at__isnull=False).count() == n
     assert Conversation.objects.count() == n + 2  # the requests' own conversations and the recent one
     assert Message.objects.count() == 2  # only the recent conversation's
@@ -162,3 +166,22 @@ def test_many_suspensions_end_in_one_night(time_machine, supervisor, n):
     assert all(Organization.objects.get(pk=o.pk).suspended_from is None for o in organizations)
     assert AuditEvent.objects.get(verb="sanction.suspensions_end").data == {"count": n}
     assert AuditEvent.objects.filter(verb="organization.sanction_state", actor=None).count() == n
+
+
+def test_the_access_sweep_closes_stopped_and_expired_conversations_only(time_machine):
+    from messaging.selectors import org_inbox
+    from messaging.tests.factories import ConversationFactory
+    from seekers.models import JobApplication, SeekerAccount
+
+    time_machine.move_to(THE_NIGHT, tick=False)
+    open_one, stopped, expired = (ConversationFactory() for _ in range(3))
+    SeekerAccount.objects.filter(pk=stopped.account_id).update(stopped_at=timezone.now())
+    JobApplication.objects.filter(pk=expired.account.application_id).update(
+        applied_on=TODAY - timedelta(days=90), valid_until=TODAY - timedelta(days=1)
+    )
+
+    assert nightly_compliance()["access_ended"] == 2
+    closed = set(Conversation.objects.filter(org_access_ended_at__isnull=False).values_list("pk", flat=True))
+    assert closed == {stopped.pk, expired.pk}
+    assert list(org_inbox(open_one.organization)) == [open_one]
+    assert nightly_compliance()["access_ended"] == 0  # idempotent
