@@ -1,0 +1,40 @@
+"""The search's result count is capped and, on PostgreSQL, time-boxed so it cannot hold up the page."""
+
+import pytest
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from conftest import need
+from seekers import selectors
+from seekers.models import Profile
+from seekers.tests.factories import SeekerAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_count_is_capped(monkeypatch):
+    SeekerAccountFactory.create_batch(4)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    assert selectors._capped_count(Profile.objects.all()) == 3  # cap + 1 tells "more than the cap"
+
+
+def test_a_count_over_its_budget_is_left_out_and_the_connection_still_works(monkeypatch):
+    need(connection.vendor == "postgresql", "PostgreSQL")
+    SeekerAccountFactory.create_batch(2)
+    monkeypatch.setattr(selectors, "COUNT_BUDGET_MS", 20)
+    slow = Profile.objects.alias(slow=RawSQL("pg_sleep(0.05) IS NOT NULL", [])).filter(slow=True)
+
+    assert selectors._capped_count(slow) is None
+    assert selectors._capped_count(Profile.objects.all()) == 2  # the timeout did not outlive the count
+
+
+def test_the_search_page_says_the_count_was_left_out(client, agency_member, monkeypatch, settings):
+    settings.REQUIRE_MFA = False
+    SeekerAccountFactory.create_batch(2)
+    monkeypatch.setattr(selectors, "_capped_count", lambda queryset: None)
+    client.force_login(agency_member)
+
+    page = client.get("/orgs/seekers/").content.decode()
+
+    assert "件数の表示を省略しました" in page
+    assert page.count("の詳細</a>") == 2
