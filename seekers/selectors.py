@@ -127,15 +127,27 @@ PAGE_SIZE = 20
 COUNT_BUDGET_MS = 40
 
 
+class _UndoTimeout(Exception):
+    pass
+
+
 def _capped_count(queryset: QuerySet) -> int | None:
-    """min(matches, COUNT_CAP + 1), or None when the budget ran out (PostgreSQL only)."""
+    """min(matches, COUNT_CAP + 1), or None when the budget ran out (PostgreSQL only).
+
+    SET LOCAL would last to the end of an enclosing transaction, so the block is always rolled back
+    (to its savepoint, or as its own transaction): that undoes the timeout and nothing else, since
+    the block only reads."""
     if connection.vendor != "postgresql":
         return queryset[: COUNT_CAP + 1].count()
+    counted = None
     try:
-        with transaction.atomic():  # SET LOCAL lasts until this savepoint/transaction ends
+        with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL statement_timeout = %s", [COUNT_BUDGET_MS])
-            return queryset[: COUNT_CAP + 1].count()
+            counted = queryset[: COUNT_CAP + 1].count()
+            raise _UndoTimeout
+    except _UndoTimeout:
+        return counted
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", "") == "57014":  # query_canceled: over budget
             return None

@@ -38,3 +38,17 @@ def test_the_search_page_says_the_count_was_left_out(client, agency_member, monk
 
     assert "件数の表示を省略しました" in page
     assert page.count("の詳細</a>") == 2
+
+
+def test_the_time_box_does_not_outlive_the_count_inside_a_transaction():
+    need(connection.vendor == "postgresql", "PostgreSQL")
+    SeekerAccountFactory.create_batch(2)
+    # pytest-django wraps this test in a transaction, as ATOMIC_REQUESTS or a service would.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+    assert selectors._capped_count(Profile.objects.all()) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
+        cursor.execute("SELECT pg_sleep(0.1)")  # would be cancelled if the 40 ms budget had stayed
