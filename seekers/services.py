@@ -148,9 +148,9 @@ def auth_key_reissue(*, account: SeekerAccount) -> None:
         audit(actor=account.user, verb="seeker.auth_key_reissue", target=account)
         email_queue(
             to=account.user.email,
-            template="seekers/email/auth_key",
+            template="seekers/email/registered",
             context={"user_id": account.user.username, "auth_key": key.plain, "expires_at": key.expires_at,
-                     "site_url": settings.SITE_URL},
+                     "site_url": settings.SITE_URL, "reissued": True},
             kind="auth_key",
         )
 

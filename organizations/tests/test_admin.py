@@ -2,16 +2,15 @@
 posts are built from the rendered page, as a browser without JavaScript would send them."""
 
 from datetime import date, datetime
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from accounts.models import AuditEvent
 from organizations.models import IndustryGroup, Member, OccupationGroup, Organization, Qualification
 from organizations.tests.factories import MemberFactory, OrganizationFactory
+from tests.pages import AdminPage, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -21,90 +20,6 @@ TODAY = date(2026, 11, 26)
 DISCLOSURE_ERROR = "労働局の承諾には、この項目(最初の案内メッセージの必須記載事項)の入力が必要です。"
 PERMIT_ERROR = "民間職業紹介事業者等の承諾には許可・届出番号が必要です。"
 SUB_KIND_ERROR = "細分は地方自治体等のみ選べます。"
-
-
-class AdminPage(HTMLParser):
-    """What a browser would submit from one admin form, and the error lists tied to each field."""
-
-    def __init__(self, html: str, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.in_form = False
-        self.fields: dict[str, list[str]] = {}
-        self.attrs_by_id: dict[str, dict[str, str]] = {}
-        self.errors_by_id: dict[str, str] = {}
-        self._select = None
-        self._textarea = None
-        self._errorlist = None
-        self.feed(html)
-
-    def _add(self, name, value):
-        if name and "__prefix__" not in name:
-            self.fields.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attr_list):
-        attrs = {k: (v if v is not None else "") for k, v in attr_list}
-        if "id" in attrs:
-            self.attrs_by_id[attrs["id"]] = attrs
-        if tag == "form" and attrs.get("id") == self.form_id:
-            self.in_form = True
-        if tag == "ul" and "errorlist" in attrs.get("class", "") and attrs.get("id", "").endswith("_error"):
-            self._errorlist = attrs["id"]
-            self.errors_by_id[self._errorlist] = ""
-        if not self.in_form:
-            return
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in ("submit", "button", "image", "reset", "file"):
-                return
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self._add(attrs.get("name"), attrs.get("value", "on"))
-                return
-            self._add(attrs.get("name"), attrs.get("value", ""))
-        elif tag == "select":
-            self._select = {"name": attrs.get("name"), "multiple": "multiple" in attrs, "first": None, "chosen": []}
-        elif tag == "option" and self._select is not None:
-            if self._select["first"] is None:
-                self._select["first"] = attrs.get("value", "")
-            if "selected" in attrs:
-                self._select["chosen"].append(attrs.get("value", ""))
-        elif tag == "textarea":
-            self._textarea = {"name": attrs.get("name"), "text": ""}
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea["text"] += data
-        if self._errorlist is not None:
-            self.errors_by_id[self._errorlist] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self.in_form:
-            self.in_form = False
-        elif tag == "ul":
-            self._errorlist = None
-        elif tag == "select" and self._select is not None:
-            chosen = self._select["chosen"]
-            if not chosen and not self._select["multiple"] and self._select["first"] is not None:
-                chosen = [self._select["first"]]
-            for value in chosen:
-                self._add(self._select["name"], value)
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self._add(self._textarea["name"], self._textarea["text"].removeprefix("\n"))
-            self._textarea = None
-
-    def error_at(self, field_id: str) -> str:
-        """The error list the field's input points to with aria-describedby."""
-        described_by = self.attrs_by_id[field_id].get("aria-describedby", "").split()
-        assert f"{field_id}_error" in described_by, f"{field_id} is not tied to an error list"
-        return self.errors_by_id[f"{field_id}_error"]
-
-
-def with_totp(user):
-    """Members and staff must have TOTP before any page opens (accounts.middleware.RequireMFAMiddleware)."""
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import connection
 from django.utils import timezone
 
@@ -19,16 +18,11 @@ from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers import services
 from seekers.models import Block, Profile, ProfileView
 from seekers.tests.factories import ProfileFactory, SeekerAccountFactory
+from tests.pages import with_totp
 
 pytestmark = pytest.mark.django_db
 
 PROFILE_LINK = re.compile(r'href="/orgs/seekers/([0-9a-f]{16})/"')
-
-
-def with_totp(user):
-    """Members and staff need TOTP before any page opens (REQUIRE_MFA is on in tests)."""
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 def member_of(organization):

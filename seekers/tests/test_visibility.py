@@ -35,7 +35,7 @@ from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers import selectors, services
 from seekers.models import JobApplication, Profile, SeekerAccount
 from seekers.tests.factories import SeekerAccountFactory
-from seekers.tests.test_admin import AdminPage
+from tests.pages import AdminPage
 
 pytestmark = pytest.mark.django_db
 
