@@ -310,3 +310,28 @@ def wait_for_mail(sink: SmtpSink, count: int, timeout: float = 20) -> list:
 def text_body(message) -> str:
     """The decoded text/plain part of a parsed mail."""
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Another browser context per actor, made like conftest's `page` (Japanese, desktop size); a
+    failing test leaves a screenshot of each."""
+    pages = []
+
+    def make():
+        context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        pages.append(context.new_page())
+        return pages[-1]
+
+    yield make
+    report = getattr(request.node, "rep_call", None)
+    for number, other in enumerate(pages, start=1):
+        if report is not None and report.failed:
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+            try:
+                other.screenshot(path=str(ARTIFACTS / f"FAILED-{name}-actor{number}.png"), full_page=True)
+            except Exception as exc:  # a dead page must not hide the test's own failure
+                print(f"could not save the failure screenshot: {exc}")
+        other.context.close()

@@ -19,7 +19,7 @@ from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
-from tests.conftest import ARTIFACTS, axe_check, screenshot
+from tests.conftest import axe_check, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,31 +33,6 @@ JST = ZoneInfo("Asia/Tokyo")
 ADMIN_CONTENT = {"include": ["#content"]}
 AD_SUBJECT = "健康食品のご案内"
 AD_BODY = "当社の健康食品「すこやか青汁」を特別価格でご案内します。今なら初回半額です。"
-
-
-@pytest.fixture
-def new_page(browser, request):
-    """Another browser context per actor, made like conftest's `page` (Japanese, desktop size); a
-    failing test leaves a screenshot of each."""
-    pages = []
-
-    def make():
-        context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
-                                      viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        pages.append(context.new_page())
-        return pages[-1]
-
-    yield make
-    report = getattr(request.node, "rep_call", None)
-    for number, other in enumerate(pages, start=1):
-        if report is not None and report.failed:
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
-            try:
-                other.screenshot(path=str(ARTIFACTS / f"FAILED-{name}-actor{number}.png"), full_page=True)
-            except Exception as exc:  # a dead page must not hide the test's own failure
-                print(f"could not save the failure screenshot: {exc}")
-        other.context.close()
 
 
 def log_in(page, live_server, login: str, landing: str, *, check: bool = True) -> None:
