@@ -38,6 +38,7 @@ def _thread_html(conversation):
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
     list_display = ("created_at", "organization", "status")
+    list_select_related = ("organization",)
     list_filter = ("status",)
     search_fields = ("organization__name", "body")
     fields = ("organization", "conversation_thread", "body", "status", "staff_note", "created_at")
@@ -88,6 +89,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(DeletionRequest)
 class DeletionRequestAdmin(admin.ModelAdmin):
     list_display = ("requested_at", "organization", "due_on", "answered_at", "overdue_flagged_at")
+    list_select_related = ("organization",)
     list_filter = (OverdueFilter,)
     readonly_fields = [f.name for f in DeletionRequest._meta.fields]
 
@@ -124,6 +126,7 @@ class SanctionAdmin(admin.ModelAdmin):
     """Sanctions are created through services, which check the 労働局 監督 permission."""
 
     form = SanctionForm
+    list_select_related = ("organization",)
 
     def has_add_permission(self, request):
         return request.user.has_perm(services.SANCTION_PERMISSION)
@@ -196,6 +199,7 @@ class RevocationAdmin(SanctionAdmin):
 @admin.register(Violation)
 class ViolationAdmin(admin.ModelAdmin):
     list_display = ("occurred_on", "organization", "category", "confirmed", "repeat_hint", "evidence_links")
+    list_select_related = ("organization",)
     list_filter = ("category", "confirmed")
     search_fields = ("organization__name", "description")
     raw_id_fields = ("organization", "complaints", "conversations", "deletion_request")
@@ -207,9 +211,22 @@ class ViolationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         services.violation_recorded(actor=request.user, violation=obj, created=not change)
 
+    def get_changelist_instance(self, request):
+        """The repeat hint for the whole page from one query of the organisations' confirmed
+        violations, instead of one query per row."""
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        others = Violation.objects.filter(organization_id__in={v.organization_id for v in rows}, confirmed=True)
+        for violation, repeated in zip(rows, services.repeats_within_12_months(rows, others), strict=True):
+            violation.repeated = repeated
+        return changelist
+
     @admin.display(description=_("再度の違反"))
     def repeat_hint(self, obj):
-        if obj.pk and services.repeated_within_12_months(obj):
+        repeated = getattr(obj, "repeated", None)
+        if repeated is None:
+            repeated = bool(obj.pk) and services.repeated_within_12_months(obj)
+        if repeated:
             return _("12か月以内に確認済みの違反が他にもあります(利用解除の検討)")
         return "—"
 
@@ -262,7 +279,7 @@ class ViolationAdmin(admin.ModelAdmin):
         violations = list(Violation.objects.filter(organization=organization).order_by("-occurred_on"))
         return TemplateResponse(request, "admin/compliance/history.html", {
             **self.admin_site.each_context(request), "organization": organization,
-            "violations": [(v, services.repeated_within_12_months(v)) for v in violations],
+            "violations": list(zip(violations, services.repeats_within_12_months(violations), strict=True)),
             "corrections": CorrectionRequest.objects.filter(organization=organization).order_by("-issued_on"),
             "suspensions": Suspension.objects.filter(organization=organization).order_by("-starts_on"),
             "revocations": Revocation.objects.filter(organization=organization),
@@ -280,7 +297,7 @@ class ViolationAdmin(admin.ModelAdmin):
             first = timezone.localdate().replace(day=1)
         rows = selectors.usage_report(first)
         if request.GET.get("format") == "csv":
-            header = ["利用団体"] + [label for _key, label in selectors.REPORT_COLUMNS]
+            header = [_("利用団体")] + [label for _key, label in selectors.REPORT_COLUMNS]
             data = [[r["organization"].name] + [r[key] for key, _label in selectors.REPORT_COLUMNS] for r in rows]
             response = HttpResponse(selectors.to_csv(header, data), content_type="text/csv")
             response["Content-Disposition"] = f'attachment; filename="usage-{first:%Y-%m}.csv"'

@@ -113,7 +113,7 @@ class Violation(models.Model):
 
     @property
     def law(self) -> str:
-        return "職業安定法" if self.category in ("refused_application", "third_party") else "利用規約"
+        return str(_("職業安定法") if self.category in ("refused_application", "third_party") else _("利用規約"))
 
 
 class CorrectionRequest(models.Model):

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Conversation, Message
 from organizations.models import Organization
@@ -70,10 +71,10 @@ def evidence_rows(conversations) -> list[list]:
     return rows
 
 
-EVIDENCE_HEADER = ["やりとりID", "日時", "送信元", "種類", "件名", "本文", "必須記載事項"]
+EVIDENCE_HEADER = [_("やりとりID"), _("日時"), _("送信元"), _("種類"), _("件名"), _("本文"), _("必須記載事項")]
 DISCLOSURE_LABELS = {
-    "track_record": "職業紹介の実績", "job_openings": "取り扱っている求人", "fees": "職業紹介に関する手数料",
-    "privacy_officer": "個人情報管理責任者", "complaints_officer": "苦情処理責任者",
+    "track_record": _("職業紹介の実績"), "job_openings": _("取り扱っている求人"), "fees": _("職業紹介に関する手数料"),
+    "privacy_officer": _("個人情報管理責任者"), "complaints_officer": _("苦情処理責任者"),
 }
 
 
@@ -108,7 +109,7 @@ def usage_report(month: date) -> list[dict]:
 
 
 REPORT_COLUMNS = [
-    ("guidance", "案内メッセージ"), ("replies", "返信"), ("apply", "求職申込み希望"), ("decline", "辞退"),
-    ("blocks", "ブロック"), ("deletion_requests", "削除・廃棄の依頼"), ("deletion_answers", "依頼への回答"),
-    ("complaints", "苦情申出"),
+    ("guidance", _("案内メッセージ")), ("replies", _("返信")), ("apply", _("求職申込み希望")), ("decline", _("辞退")),
+    ("blocks", _("ブロック")), ("deletion_requests", _("削除・廃棄の依頼")), ("deletion_answers", _("依頼への回答")),
+    ("complaints", _("苦情申出")),
 ]

@@ -135,6 +135,20 @@ def repeated_within_12_months(violation: Violation) -> bool:
     )
 
 
+def repeats_within_12_months(violations, others=None) -> list[bool]:
+    """repeated_within_12_months for each violation, judged against `others` (default: the same
+    list) already loaded, so a page of violations costs no query per row."""
+    others = list(violations if others is None else others)
+    return [
+        v.confirmed and any(
+            o.pk != v.pk and o.confirmed and o.organization_id == v.organization_id
+            and _years_from(v.occurred_on, -1) <= o.occurred_on <= _years_from(v.occurred_on, 1)
+            for o in others
+        )
+        for v in violations
+    ]
+
+
 def correction_request_issue(*, actor, violation: Violation, due_on: date, content: str) -> CorrectionRequest:
     """是正要請 for a confirmed violation (SPEC rule 20), answered by the organisation by due_on."""
     _require_sanction_permission(actor)

@@ -11,8 +11,8 @@ from accounts.audit import audit
 from accounts.mail import email_queue
 from organizations.models import Organization
 from organizations.services import DISCLOSURE_FIELDS
-from seekers.models import Block, SeekerAccount
-from seekers.selectors import profile_visible_to, profiles_visible_to
+from seekers.models import SeekerAccount
+from seekers.selectors import is_blocked, profile_visible_to, profiles_visible_to
 
 from .models import Conversation, DailyGuidanceCount, Message
 
@@ -186,7 +186,7 @@ def _check_seeker_can_write(account: SeekerAccount, conversation: Conversation) 
         raise SendRefused("ended", _("利用期間が終了したため、メッセージは送信できません。"))
     if conversation.declined_at is not None:
         raise SendRefused("declined", _("辞退したやりとりには返信できません。"))
-    if Block.objects.filter(account=account, organization_id=conversation.organization_id).exists():
+    if is_blocked(account=account, organization_id=conversation.organization_id):
         raise SendRefused("blocked", _("ブロックしている利用団体には返信できません。"))
     if not conversation.organization.is_active:
         raise SendRefused("inactive", _("この利用団体は現在サービスを利用できないため、返信できません。"))

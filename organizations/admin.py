@@ -183,6 +183,7 @@ class PrefectureAdmin(admin.ModelAdmin):
 @admin.register(OccupationGroup, IndustryGroup)
 class GroupedCodeAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "major")
+    list_select_related = ("major",)
     list_filter = (("major", admin.EmptyFieldListFilter),)
     search_fields = ("code", "name")
 

@@ -168,6 +168,7 @@ class ProfileReviewAdmin(admin.ModelAdmin):
     release it as it is with the action here."""
 
     list_display = ("public_id", "application", "withheld", "published_at")
+    list_select_related = ("application",)
     list_filter = (WithheldFilter,)
     search_fields = ("public_id", "application__kyushoku_number")
     fields = ("public_id", "application", "withheld") + Profile.FREE_TEXT_FIELDS
@@ -193,6 +194,7 @@ class ProfileReviewAdmin(admin.ModelAdmin):
 @admin.register(SeekerAccount)
 class SeekerAccountAdmin(admin.ModelAdmin):
     list_display = ("user", "application", "registered_at", "first_login_at", "stopped_at")
+    list_select_related = ("user", "application")
     list_filter = (("stopped_at", admin.EmptyFieldListFilter), ("first_login_at", admin.EmptyFieldListFilter))
     search_fields = ("user__username", "application__kyushoku_number")
     raw_id_fields = ("user", "application")
@@ -209,12 +211,14 @@ class SeekerAccountAdmin(admin.ModelAdmin):
 @admin.register(Block)
 class BlockAdmin(admin.ModelAdmin):
     list_display = ("account", "organization", "created_at")
+    list_select_related = ("account__user", "organization")
     raw_id_fields = ("account", "organization")
 
 
 @admin.register(ProfileView)
 class ProfileViewAdmin(admin.ModelAdmin):
     list_display = ("viewed_at", "organization", "member", "profile")
+    list_select_related = ("organization", "member")
     list_filter = ("organization",)
     raw_id_fields = ("profile", "organization", "member")
     date_hierarchy = "viewed_at"
@@ -229,6 +233,7 @@ class ProfileViewAdmin(admin.ModelAdmin):
 @admin.register(AuthKey)
 class AuthKeyAdmin(admin.ModelAdmin):
     list_display = ("account", "issued_at", "expires_at", "used_at", "revoked_at", "failed_tries")
+    list_select_related = ("account__user",)
     readonly_fields = [f.name for f in AuthKey._meta.fields]
 
     def has_add_permission(self, request):

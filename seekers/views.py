@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
@@ -12,7 +13,8 @@ from .models import Profile
 from .presenters import profile_rows
 from .stages import AuthKeyStage
 
-REFUSAL = _(
+# Lazy: a module-level string must be translated per request, not once at import.
+REFUSAL = gettext_lazy(
     "入力された求職番号・生年月日では利用登録できません。"
     "入力内容をご確認ください。求職申込みがお済みでない方、求職情報提供サービスの利用を希望しない旨を"
     "お伝えいただいた方、求職申込みの有効期限が過ぎた方、すでに利用登録された方は登録できません。"

@@ -97,3 +97,16 @@ def with_totp(user):
     """Members and staff must have TOTP before any page opens (accounts.middleware.RequireMFAMiddleware)."""
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def login(user):
+    """A fresh client signed in as `user` (for tests with several actors)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from accounts.models import AuditEvent
 from accounts.tests.factories import UserFactory
@@ -28,6 +27,7 @@ from organizations.models import Organization
 from organizations.tests.factories import OrganizationFactory
 from seekers import services as seeker_services
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory
+from tests.pages import login, page
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +46,6 @@ def no_mfa(settings):
 @pytest.fixture(autouse=True)
 def now(time_machine):
     time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
-
-
-def page(response) -> str:
-    return response.content.decode()
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def staff_in(group: str):

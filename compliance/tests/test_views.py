@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from compliance import services
@@ -18,6 +17,7 @@ from messaging.models import Message
 from messaging.tests.factories import ConversationFactory, MessageFactory, disclosures_of
 from organizations.models import Organization
 from seekers.models import ApplicantIdentity
+from tests.pages import login, page
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +41,6 @@ def no_mfa(settings):
 @pytest.fixture(autouse=True)
 def now(time_machine):
     time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
-
-
-def page(response) -> str:
-    return response.content.decode()
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def field_error(html: str, name: str) -> str:
