@@ -2,6 +2,8 @@
 a member of a municipality, a suspended org's member, a revoked org's member, staff, anonymous."""
 
 import os
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +15,52 @@ from seekers.tests.factories import SeekerAccountFactory
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+# --- the clock ------------------------------------------------------------------------------------
+# A test never reads the real clock. Every test runs with the clock moved to the suite's "now", the
+# moment this test session started (in JST), ticking from there; a test that needs another moment
+# moves it with the `time_machine` fixture or a `time_machine.travel` block and reads back what it
+# wrote (sessions, cookies) inside the same block. So one run's tests share one JST today, and any
+# run's today is as good as another: CI runs the suite again with the process clock moved a year ahead
+# and to 23:59:30 JST on a month's last day (.ci/run, Debian's faketime), and the README shows how to
+# run it on any chosen date.
+JST = ZoneInfo("Asia/Tokyo")
+SUITE_NOW = datetime.now(JST).replace(microsecond=0)
+TODAY = SUITE_NOW.date()
+
+
+def jst(day: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    """That day at that time in Japan, as an aware datetime."""
+    return datetime.combine(day, time(hour, minute, second), tzinfo=JST)
+
+
+def days_after(days: int, hour: int = 10, minute: int = 0) -> datetime:
+    """The suite's today plus `days` (negative for before), at that time in Japan."""
+    return jst(TODAY + timedelta(days=days), hour, minute)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(time_machine):
+    """Every test starts at the suite's now (see above). Returns the time_machine fixture."""
+    time_machine.move_to(SUITE_NOW, tick=True)
+    return time_machine
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters live in the cache (Redis in CI): each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def today() -> date:
+    """The suite's JST today (the date every test starts on)."""
+    return TODAY
+
+
 def need(condition: bool, reason: str) -> None:
     """Skip when a service is missing on a laptop; fail in CI (REQUIRE_SERVICES=1)."""
     if condition:
@@ -20,6 +68,15 @@ def need(condition: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required in CI but missing: {reason}")
     pytest.skip(reason, allow_module_level=True)
+
+
+def pytest_runtest_setup(item):
+    """Tests marked `postgresql` (row locks, statement timeouts) need it: skip on a laptop's SQLite,
+    fail in CI. The moved-clock runs of .ci/run deselect them by marker instead."""
+    if item.get_closest_marker("postgresql"):
+        from django.db import connection
+
+        need(connection.vendor == "postgresql", "PostgreSQL")
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ from kombu.exceptions import OperationalError
 from accounts.mail import email_queue
 from accounts.models import OutgoingEmail
 from accounts.tasks import outbox_sweep, send_outgoing_email
+from conftest import TODAY, jst
 
 pytestmark = pytest.mark.django_db
 
-START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+START = jst(TODAY, 10)  # the suite's today, 10:00 in Japan
 
 
 def queue(kind="auth_key", to="taro@example.jp") -> OutgoingEmail:

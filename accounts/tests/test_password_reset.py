@@ -2,7 +2,7 @@
 match; the link works once and for at most an hour."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -10,12 +10,13 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import OutgoingEmail
+from conftest import TODAY, jst
 
 pytestmark = pytest.mark.django_db
 
 RESET_URL = "/accounts/password/reset/"
 NEW_PASSWORD = "atarashii-Pass-2027"
-START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+START = jst(TODAY, 10)  # the suite's today, 10:00 in Japan
 
 
 def request_reset(client, django_capture_on_commit_callbacks, user_id: str, email: str):

@@ -24,6 +24,7 @@ class DeletionRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = DeletionRequest
+        skip_postgeneration_save = True  # end_access writes the conversation, not the request
 
     conversation = factory.SubFactory(ConversationFactory)
     account = factory.LazyAttribute(lambda o: o.conversation.account)

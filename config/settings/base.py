@@ -141,6 +141,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-compliance": {"task": "compliance.tasks.nightly_compliance", "schedule": crontab(hour=0, minute=15)},
 }
 
+# The cache holds the throttles (login, registration, key reissue), so it must be shared by every
+# process: Redis (CACHE_URL=redis://…) in production and CI. The local and test default, one process's
+# memory, is only right for a single process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

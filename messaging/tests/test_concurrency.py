@@ -14,7 +14,6 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import OutgoingEmail
-from conftest import need
 from messaging import services
 from messaging.models import Conversation, DailyGuidanceCount, Message
 from messaging.tests.factories import disclosures_of
@@ -22,10 +21,9 @@ from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.tests.factories import SeekerAccountFactory
 
-# Before any database set-up: on SQLite the module skips (fails in CI, where PostgreSQL is required).
-need(connection.vendor == "postgresql", "PostgreSQL")
-
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+# Row locks and concurrent transactions: PostgreSQL only (skips on SQLite, fails in CI).
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("reference_data")]
 
 
 def at_the_same_moment(jobs) -> list:

@@ -15,6 +15,7 @@ class JobApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = JobApplication
+        skip_postgeneration_save = True  # the related identity and profile point here; nothing to save again
 
     kyushoku_number = factory.Sequence(lambda n: f"13010-{n + 10000000:08d}")
     applied_on = factory.LazyFunction(timezone.localdate)

@@ -10,18 +10,18 @@ import pytest
 import time_machine
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from accounts.models import AuditEvent, OutgoingEmail
-from conftest import need
+from conftest import TODAY, jst
 from seekers import services
 from seekers.models import AuthKey, SeekerAccount
 from seekers.tests.factories import JobApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
-ISSUED = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 10:00 in Japan
+ISSUED = jst(TODAY, 10)  # the suite's today, 10:00 in Japan
 BIRTH = date(1990, 4, 1)
 LOGIN_URL = "/accounts/login/"
 KEY_URL = "/seekers/auth-key/"
@@ -351,9 +351,9 @@ def test_the_key_at_29_59_on_the_screen_logs_in(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=29, seconds=59), tick=False):
         response = client.post(KEY_URL, {"auth_key": registered.key})
 
-    assert response.status_code == 302
-    assert response["Location"] == "/seekers/"
-    assert client.session["_auth_user_id"] == str(registered.account.user_id)
+        assert response.status_code == 302
+        assert response["Location"] == "/seekers/"
+        assert client.session["_auth_user_id"] == str(registered.account.user_id)
 
 
 def test_reissue_on_the_screen_mails_a_new_key_and_kills_the_old(client, registered):
@@ -376,9 +376,9 @@ def test_reissue_on_the_screen_mails_a_new_key_and_kills_the_old(client, registe
 
         response = client.post(KEY_URL, {"auth_key": new_key})
 
-    assert response.status_code == 302
-    assert response["Location"] == "/seekers/"
-    assert client.session["_auth_user_id"] == str(registered.account.user_id)
+        assert response.status_code == 302
+        assert response["Location"] == "/seekers/"
+        assert client.session["_auth_user_id"] == str(registered.account.user_id)
 
 
 def test_full_width_spaced_key_on_the_screen_logs_in(client, registered):
@@ -418,12 +418,12 @@ def test_key_screen_without_csrf_token_is_refused(registered):
 # --- the race -------------------------------------------------------------------------------------
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("reference_data")
 def test_two_right_answers_at_the_same_moment_only_one_wins(password):
     """The key row is locked with select_for_update and consumed by a conditional update: of two
     simultaneous right answers exactly one completes the login."""
-    need(connection.vendor == "postgresql", "PostgreSQL")
     registered = register(password, at=datetime.now(UTC))
     barrier = threading.Barrier(2)
     results: list[str] = []

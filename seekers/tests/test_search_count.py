@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from conftest import need
 from seekers import selectors
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
@@ -18,8 +17,8 @@ def test_the_count_is_capped(monkeypatch):
     assert selectors._capped_count(Profile.objects.all()) == 3  # cap + 1 tells "more than the cap"
 
 
+@pytest.mark.postgresql
 def test_a_count_over_its_budget_is_left_out_and_the_connection_still_works(monkeypatch):
-    need(connection.vendor == "postgresql", "PostgreSQL")
     SeekerAccountFactory.create_batch(2)
     monkeypatch.setattr(selectors, "COUNT_BUDGET_MS", 20)
     slow = Profile.objects.alias(slow=RawSQL("pg_sleep(0.05) IS NOT NULL", [])).filter(slow=True)
@@ -40,8 +39,8 @@ def test_the_search_page_says_the_count_was_left_out(client, agency_member, monk
     assert page.count("の詳細</a>") == 2
 
 
+@pytest.mark.postgresql
 def test_the_time_box_does_not_outlive_the_count_inside_a_transaction():
-    need(connection.vendor == "postgresql", "PostgreSQL")
     SeekerAccountFactory.create_batch(2)
     # pytest-django wraps this test in a transaction, as ATOMIC_REQUESTS or a service would.
     with connection.cursor() as cursor:
