@@ -2,7 +2,7 @@
 EMAIL_URL are set (CI). Unit tests run Celery tasks eagerly; the integration tests start a real worker."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-0d4f8a2c6e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f"  # noqa: S105 - tests only
@@ -17,3 +17,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_DATA_ALLOWED = True
+# The demo data and the benchmarks (seed_demo, bench_search, bench_messages); never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]

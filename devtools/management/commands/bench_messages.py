@@ -16,9 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.services import access_end_sweep
+from devtools import bench
 from messaging import selectors
 from organizations.models import Organization
-from seekers import bench
 from seekers.models import SeekerAccount
 
 TARGET_P95_MS = 30

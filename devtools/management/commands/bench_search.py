@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools import bench
 from organizations.models import OccupationGroup, Prefecture, Qualification
-from seekers import bench, selectors
+from seekers import selectors
 
 TARGET_P95_MS = 100
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
-from compliance.management.commands.seed_demo import (
+from devtools.management.commands.seed_demo import (
     DEMO_PASSWORD,
     READY_BIRTH,
     READY_NUMBER,
