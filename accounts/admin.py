@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, OutgoingEmail, User
+from .services import user_email_change
 
 
 @admin.register(User)
@@ -11,6 +12,17 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = BaseUserAdmin.fieldsets + ((_("種別"), {"fields": ("role",)}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("種別"), {"fields": ("role", "email")}),)
+
+    def save_model(self, request, obj, form, change):
+        """A changed email goes through its service (audit event, notice to the old address); the
+        admin's own transaction holds both writes."""
+        if change and "email" in form.changed_data:
+            new_email = obj.email
+            obj.email = form.initial.get("email", "")
+            super().save_model(request, obj, form, change)
+            user_email_change(actor=request.user, user=obj, email=new_email)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

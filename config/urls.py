@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts import views as accounts_views
 from messaging import views_orgs as messaging_orgs
 
 admin.site.site_header = "求職情報提供サイト 管理"
@@ -15,6 +16,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", TemplateView.as_view(template_name="index.html"), name="home"),
     path("admin/", admin.site.urls),
+    # Before allauth's URLs: its email page (add an address, make it primary at once) is not offered.
+    path("accounts/email/", accounts_views.email_change_info, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("seekers/messages/", include("messaging.urls_seekers")),
