@@ -1,9 +1,15 @@
+import unicodedata
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from .codes import normalize_code
 from .mail import enqueue_on_commit
 from .models import OutgoingEmail
 
@@ -33,6 +39,26 @@ class AccountAdapter(DefaultAccountAdapter):
             messages.error(request, refusal)
             return redirect("account_login")
         return None
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # The per-account key of the login_failed limit, as the backend resolves the login: a ユーザID
+        # typed in full width, lower case or with hyphens is one account (accounts.codes), and must
+        # not get five more tries per spelling. allauth calls this hook for the count and for
+        # clearing it after a password reset.
+        email = credentials.get("email")
+        if email:
+            return "email:" + unicodedata.normalize("NFKC", email).strip().lower()
+        return "user:" + normalize_code(credentials.get("username", ""))
+
+    def pre_authenticate(self, request, **credentials):
+        """A login refused by the login_failed limit answers 429 with the site's page (templates/429.html),
+        like allauth's other limits, instead of a form error with 200."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(respond_429(request)) from error
+            raise
 
     def add_message(self, request, level, message_template=None, message_context=None, extra_tags="",
                     message=None):

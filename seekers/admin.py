@@ -6,7 +6,16 @@ from accounts.audit import audit
 
 from . import services
 from .forms_admin import ApplicantIdentityAdminForm, JobApplicationAdminForm
-from .models import ApplicantIdentity, AuthKey, Block, JobApplication, Profile, ProfileView, SeekerAccount
+from .models import (
+    ApplicantIdentity,
+    AuthKey,
+    Block,
+    JobApplication,
+    Profile,
+    ProfileView,
+    RegistrationGuard,
+    SeekerAccount,
+)
 
 LIST1 = _("求職申込書の情報(公開対象)")
 LIST2 = _("求職公開申込書の情報(公開対象)")
@@ -241,3 +250,49 @@ class AuthKeyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RegistrationLockFilter(admin.SimpleListFilter):
+    title = _("ロック")
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("ロック中")), ("no", _("ロックなし"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(locked_until__gt=now)
+        if self.value() == "no":
+            return queryset.exclude(locked_until__gt=now)
+        return queryset
+
+
+@admin.register(RegistrationGuard)
+class RegistrationGuardAdmin(admin.ModelAdmin):
+    """The 求職番号 whose self-service 利用登録 was refused, and the locks repeated refusals set. When the
+    seeker asks at the office, staff check who they are and lift the lock with the action; each
+    refusal, lock and lift is also in the audit log (seeker.register_refused / _locked / _unlock)."""
+
+    list_display = ("kyushoku_number", "failures", "last_failure_at", "locked_until", "is_locked_now")
+    list_filter = (RegistrationLockFilter,)
+    search_fields = ("kyushoku_number",)
+    fields = ("kyushoku_number", "failures", "window_started_at", "last_failure_at", "locked_until")
+    readonly_fields = fields
+    actions = ["clear_lock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ロック中"), boolean=True)
+    def is_locked_now(self, obj):
+        return obj.is_locked(timezone.now())
+
+    @admin.action(description=_("選択した求職番号のロックを解除し、失敗回数を0に戻す(本人確認の上で)"),
+                  permissions=["change"])
+    def clear_lock(self, request, queryset):
+        count = services.registration_locks_clear(actor=request.user, guard_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(n)d 件のロックを解除しました。") % {"n": count}, messages.SUCCESS)

@@ -36,6 +36,16 @@ class LenientDateField(forms.DateField):
         return super().to_python(value)
 
 
+class WidthFoldedEmailField(forms.EmailField):
+    """An address typed with a Japanese keyboard in full-width (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) is the
+    same address in ASCII."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value)
+        return super().to_python(value)
+
+
 class RegistrationForm(forms.Form):
     kyushoku_number = forms.CharField(
         label=_("求職番号"),
@@ -49,12 +59,15 @@ class RegistrationForm(forms.Form):
         help_text=_("例: 1990-04-01"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
-    email = forms.EmailField(
+    email = WidthFoldedEmailField(
         label=_("メールアドレス"),
-        help_text=_("ユーザIDと認証キーをこのアドレスにお送りします。"),
+        help_text=_(
+            "ユーザIDと認証キーをこのアドレスにお送りします。"
+            "ハローワークにメールアドレスを届け出た方は、そのアドレスを入力してください。"
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    email2 = forms.EmailField(
+    email2 = WidthFoldedEmailField(
         label=_("メールアドレス(確認)"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     password1 = forms.CharField(

@@ -328,3 +328,52 @@ class ProfileView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class RegistrationRefusal(models.TextChoices):
+    """Why a 利用登録 was refused: recorded for staff in the audit event, never shown to the person
+    at the screen, who reads one message whatever the reason (SPEC rule 1)."""
+
+    UNKNOWN_NUMBER = "unknown_number", _("求職番号が見つからない")
+    WRONG_BIRTH_DATE = "wrong_birth_date", _("生年月日が一致しない")
+    NOT_ELIGIBLE = "not_eligible", _("登録できる求職申込ではない")
+    EMAIL_MISMATCH = "email_mismatch", _("ハローワークに届け出たメールアドレスと一致しない")
+    LOCKED = "locked", _("求職番号がロック中")
+    ADDRESS_LIMIT = "address_limit", _("接続元からの失敗が多すぎる")
+
+
+class RegistrationGuard(models.Model):
+    """Self-service 利用登録 attempts refused for one typed 求職番号, and its lock (the birth date must
+    not be guessable: REGISTRATION_FAILURES_PER_DAY refusals within a day lock the number for
+    REGISTRATION_LOCK_HOURS).
+
+    A row in the database rather than a cache counter or a count of audit events: a cache flush or a
+    restart must not hand out fresh guesses; staff see the count and lift a lock in admin; and the
+    check and the count are one row locked with select_for_update, so parallel attempts for one
+    number wait for each other instead of all passing the check before any is counted. Counting the
+    append-only audit log would mean scanning it by a JSON field on every attempt, and a lock could
+    not be lifted without deleting evidence (the refusals stay there as audit events).
+
+    Keyed by the number as typed (after the form's normalisation), whether or not an application has
+    it, so an unknown number is handled exactly like a known one."""
+
+    kyushoku_number = models.CharField(_("求職番号"), max_length=14, unique=True)
+    failures = models.PositiveSmallIntegerField(_("失敗回数"), default=0)
+    window_started_at = models.DateTimeField(_("数え始めた日時"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("最後に失敗した日時"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("ロック期限"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("利用登録の試行制限")
+        verbose_name_plural = _("利用登録の試行制限")
+        ordering = ["-last_failure_at", "-id"]
+        indexes = [
+            models.Index(fields=["-locked_until"], name="registration_guard_locked_idx",
+                         condition=Q(locked_until__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return self.kyushoku_number
+
+    def is_locked(self, now) -> bool:
+        return self.locked_until is not None and now < self.locked_until

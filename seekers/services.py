@@ -2,8 +2,9 @@
 transaction that writes an audit event; mail goes through the outbox and is queued on commit."""
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,10 +18,19 @@ from accounts.mail import email_queue, enqueue_on_commit
 from accounts.models import OutgoingEmail
 from organizations.models import bits_of
 
-from . import pii
+from . import pii, throttles
 from .facets import profile_facets
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
-from .models import AuthKey, Block, JobApplication, Profile, ProfileView, SeekerAccount
+from .models import (
+    AuthKey,
+    Block,
+    JobApplication,
+    Profile,
+    ProfileView,
+    RegistrationGuard,
+    RegistrationRefusal,
+    SeekerAccount,
+)
 from .validity import add_one_month_end
 
 User = get_user_model()
@@ -70,47 +80,152 @@ def eligible_applications(*, today: date):
     )
 
 
+# The actor of what an anonymous visitor's request causes (a refused 利用登録), in the audit log.
+ANONYMOUS = "anonymous"
+
+
 @dataclass(frozen=True)
 class Registration:
     account: SeekerAccount
     user_id: str
+    email: str
 
 
 def seeker_register(*, kyushoku_number: str, birth_date: date, email: str, password: str,
-                    terms_version: str) -> Registration:
+                    terms_version: str, client_address: str = "") -> Registration:
     """利用登録 (STEP 1): create the account with a new ユーザID, issue a 認証キー and mail both.
 
-    The application row is locked (select_for_update) and SeekerAccount.application is one-to-one,
-    so two simultaneous registrations for one application cannot both succeed."""
-    today = timezone.localdate()
+    Against guessing the birth date: every refused attempt counts against the typed number (its
+    RegistrationGuard row; REGISTRATION_FAILURES_PER_DAY lock it for REGISTRATION_LOCK_HOURS) and
+    against the client address (seekers.throttles, in the shared cache). When staff recorded the
+    applicant's email, the typed address must be that one (NFKC, case-insensitive) and the key goes
+    only there. Every refusal, whatever its reason, raises the same NotEligible after the count and
+    its audit event are committed.
+
+    The guard row is locked first (select_for_update), so parallel attempts for one number are
+    counted one after another; then the application row, and SeekerAccount.application is
+    one-to-one, so two simultaneous registrations for one application cannot both succeed."""
+    now = timezone.now()
+    if not throttles.registration_address_take(client_address):
+        with transaction.atomic():
+            audit(actor=ANONYMOUS, verb="seeker.register_refused", kyushoku_number=kyushoku_number,
+                  reason=RegistrationRefusal.ADDRESS_LIMIT, address=client_address)
+        raise NotEligible
     try:
         with transaction.atomic():
-            application = (
-                eligible_applications(today=today)
-                .select_for_update(of=("self",))
-                .filter(kyushoku_number=kyushoku_number, identity__birth_date=birth_date)
-                .first()
-            )
-            if application is None:
-                raise NotEligible
-            user = User(username=_new_user_id(), email=email, role=User.Role.SEEKER)
-            user.set_password(password)
-            user.save()
-            account = SeekerAccount.objects.create(
-                user=user, application=application, terms_version=terms_version, terms_agreed_at=timezone.now()
-            )
-            key = _issue_key(account)
-            audit(actor=user, verb="seeker.register", target=account, terms_version=terms_version)
-            email_queue(
-                to=email,
-                template="seekers/email/registered",
-                context={"user_id": user.username, "auth_key": key.plain, "expires_at": key.expires_at,
-                         "site_url": settings.SITE_URL},
-                kind="auth_key",
-            )
+            guard = _registration_guard(kyushoku_number, now=now)
+            application, refusal = _registration_check(guard, birth_date=birth_date, email=email, now=now)
+            if refusal is not None:
+                _registration_refused(guard, refusal, address=client_address, now=now)
+                registration = None
+            else:
+                registration = _register(application, email=email, password=password,
+                                         terms_version=terms_version, now=now)
     except IntegrityError as exc:  # the other registration of the same application won
         raise NotEligible from exc
-    return Registration(account=account, user_id=user.username)
+    if registration is None:
+        raise NotEligible
+    throttles.registration_address_give_back(client_address)
+    return registration
+
+
+def _registration_guard(kyushoku_number: str, *, now) -> RegistrationGuard:
+    """The number's guard row, locked; a lock that has run out is lifted and the count starts again."""
+    guard, _ = RegistrationGuard.objects.select_for_update().get_or_create(kyushoku_number=kyushoku_number)
+    if guard.locked_until is not None and now >= guard.locked_until:
+        guard.failures, guard.window_started_at, guard.locked_until = 0, None, None
+        guard.save(update_fields=["failures", "window_started_at", "locked_until"])
+    return guard
+
+
+def _registration_check(guard: RegistrationGuard, *, birth_date: date, email: str, now):
+    """(application, None) when this attempt may register, else (None, the reason)."""
+    if guard.is_locked(now):
+        return None, RegistrationRefusal.LOCKED
+    application = (
+        JobApplication.objects.select_for_update(of=("self",))
+        .select_related("identity")
+        .filter(kyushoku_number=guard.kyushoku_number)
+        .first()
+    )
+    if application is None:
+        return None, RegistrationRefusal.UNKNOWN_NUMBER
+    identity = getattr(application, "identity", None)
+    if identity is None or identity.birth_date != birth_date:
+        return None, RegistrationRefusal.WRONG_BIRTH_DATE
+    if not eligible_applications(today=timezone.localdate(now)).filter(pk=application.pk).exists():
+        return None, RegistrationRefusal.NOT_ELIGIBLE
+    if identity.email and not same_email(identity.email, email):
+        return None, RegistrationRefusal.EMAIL_MISMATCH
+    return application, None
+
+
+def same_email(recorded: str, typed: str) -> bool:
+    """The address staff recorded and the one typed, compared as people type them: full-width or
+    upper-case input is the same address."""
+    def fold(value: str) -> str:
+        return unicodedata.normalize("NFKC", value or "").strip().casefold()
+
+    return fold(recorded) == fold(typed)
+
+
+def _registration_refused(guard: RegistrationGuard, refusal: str, *, address: str, now) -> None:
+    """Count the refusal against the number (unless it is already locked) and record it; the
+    count reaching REGISTRATION_FAILURES_PER_DAY within a day locks the number."""
+    audit(actor=ANONYMOUS, verb="seeker.register_refused", target=guard, kyushoku_number=guard.kyushoku_number,
+          reason=refusal, address=address)
+    if refusal == RegistrationRefusal.LOCKED:
+        return
+    if guard.window_started_at is None or now >= guard.window_started_at + timedelta(days=1):
+        guard.failures, guard.window_started_at = 0, now
+    guard.failures += 1
+    guard.last_failure_at = now
+    if guard.failures >= settings.REGISTRATION_FAILURES_PER_DAY:
+        guard.locked_until = now + timedelta(hours=settings.REGISTRATION_LOCK_HOURS)
+        audit(actor=ANONYMOUS, verb="seeker.register_locked", target=guard, kyushoku_number=guard.kyushoku_number,
+              failures=guard.failures, locked_until=guard.locked_until.isoformat(), address=address)
+    guard.save(update_fields=["failures", "window_started_at", "last_failure_at", "locked_until"])
+
+
+def _register(application: JobApplication, *, email: str, password: str, terms_version: str,
+              now) -> Registration:
+    # The key goes only to the address staff recorded, when there is one (it matched the typed one).
+    email = application.identity.email or email
+    user = User(username=_new_user_id(), email=email, role=User.Role.SEEKER)
+    user.set_password(password)
+    user.save()
+    account = SeekerAccount.objects.create(
+        user=user, application=application, terms_version=terms_version, terms_agreed_at=now
+    )
+    key = _issue_key(account)
+    audit(actor=user, verb="seeker.register", target=account, terms_version=terms_version)
+    email_queue(
+        to=email,
+        template="seekers/email/registered",
+        context={"user_id": user.username, "auth_key": key.plain, "expires_at": key.expires_at,
+                 "site_url": settings.SITE_URL},
+        kind="auth_key",
+    )
+    return Registration(account=account, user_id=user.username, email=email)
+
+
+def registration_locks_clear(*, actor, guard_ids) -> int:
+    """Staff lift the 利用登録 lock of numbers (after checking the person at the office); the count
+    starts again. The refusals stay in the audit log."""
+    with transaction.atomic():
+        guards = list(
+            RegistrationGuard.objects.select_for_update()
+            .filter(pk__in=list(guard_ids))
+            .filter(Q(locked_until__isnull=False) | Q(failures__gt=0))
+        )
+        for guard in guards:
+            audit(actor=actor, verb="seeker.register_unlock", target=guard, kyushoku_number=guard.kyushoku_number,
+                  failures=guard.failures,
+                  locked_until=guard.locked_until.isoformat() if guard.locked_until else None)
+        RegistrationGuard.objects.filter(pk__in=[g.pk for g in guards]).update(
+            failures=0, window_started_at=None, locked_until=None
+        )
+    return len(guards)
 
 
 def _new_user_id() -> str:
@@ -138,21 +253,52 @@ def _issue_key(account: SeekerAccount) -> IssuedKey:
     return IssuedKey(plain=plain, expires_at=key.expires_at)
 
 
+REISSUE_WINDOW = timedelta(hours=1)
+
+
+class AuthKeyReissueLimited(Exception):
+    """AUTH_KEY_REISSUES_PER_HOUR reached; another may be asked for from retry_at."""
+
+    def __init__(self, retry_at):
+        super().__init__(retry_at)
+        self.retry_at = retry_at
+
+
 def auth_key_reissue(*, account: SeekerAccount) -> None:
-    """A new 認証キー by email; the old one stops working at once."""
+    """A new 認証キー by email; the old one stops working at once. At most AUTH_KEY_REISSUES_PER_HOUR
+    in any hour (each one mails): counted from the account's key rows, the registration's own key
+    left out, under the account row's lock (select_for_update), so parallel requests cannot each
+    see room for one more. Raises AuthKeyReissueLimited after committing its audit event."""
+    limit = settings.AUTH_KEY_REISSUES_PER_HOUR
+    retry_at = None
     with transaction.atomic():
         account = SeekerAccount.objects.select_for_update().select_related("user").get(pk=account.pk)
         if account.first_login_at is not None:
             return
-        key = _issue_key(account)
-        audit(actor=account.user, verb="seeker.auth_key_reissue", target=account)
-        email_queue(
-            to=account.user.email,
-            template="seekers/email/registered",
-            context={"user_id": account.user.username, "auth_key": key.plain, "expires_at": key.expires_at,
-                     "site_url": settings.SITE_URL, "reissued": True},
-            kind="auth_key",
+        now = timezone.now()
+        first_key = AuthKey.objects.filter(account=account).order_by("issued_at", "pk").values("pk")[:1]
+        recent = list(
+            AuthKey.objects.filter(account=account, issued_at__gt=now - REISSUE_WINDOW)
+            .exclude(pk__in=first_key)
+            .order_by("-issued_at")
+            .values_list("issued_at", flat=True)[:limit]
         )
+        if len(recent) >= limit:
+            retry_at = recent[-1] + REISSUE_WINDOW
+            audit(actor=account.user, verb="seeker.auth_key_reissue_refused", target=account,
+                  retry_at=retry_at.isoformat())
+        else:
+            key = _issue_key(account)
+            audit(actor=account.user, verb="seeker.auth_key_reissue", target=account)
+            email_queue(
+                to=account.user.email,
+                template="seekers/email/registered",
+                context={"user_id": account.user.username, "auth_key": key.plain, "expires_at": key.expires_at,
+                         "site_url": settings.SITE_URL, "reissued": True},
+                kind="auth_key",
+            )
+    if retry_at is not None:
+        raise AuthKeyReissueLimited(retry_at)
 
 
 def auth_key_verify(*, account: SeekerAccount, key: str) -> None:

@@ -1,24 +1,32 @@
+from datetime import timedelta
+
 from allauth.account.internal.decorators import login_stage_required
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
+from . import selectors, services, throttles
 from .access import seeker_required
 from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm
 from .models import Profile
 from .presenters import profile_rows
 from .stages import AuthKeyStage
 
-# Lazy: a module-level string must be translated per request, not once at import.
+# Lazy: a module-level string must be translated per request, not once at import. One message for
+# every refusal (unknown number, wrong birth date, not eligible, another email than the one given to
+# Hello Work, the number or the address locked after repeated failures): nothing is revealed.
 REFUSAL = gettext_lazy(
-    "入力された求職番号・生年月日では利用登録できません。"
-    "入力内容をご確認ください。求職申込みがお済みでない方、求職情報提供サービスの利用を希望しない旨を"
+    "入力された内容では利用登録できません。"
+    "求職番号・生年月日・メールアドレスをご確認ください。ハローワークにメールアドレスを届け出た方は、"
+    "そのアドレスを入力してください。求職申込みがお済みでない方、求職情報提供サービスの利用を希望しない旨を"
     "お伝えいただいた方、求職申込みの有効期限が過ぎた方、すでに利用登録された方は登録できません。"
-    "ご不明な点は、求職申込みをしたハローワークにお問い合わせください。"
+    "入力の誤りが続いた場合は、安全のため、この画面からの利用登録をしばらく受け付けません。"
+    "その場合やご不明な点は、求職申込みをしたハローワークにお問い合わせください。"
 )
 
 
@@ -29,14 +37,15 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.seeker_register(
+            registration = services.seeker_register(
                 kyushoku_number=data["kyushoku_number"], birth_date=data["birth_date"], email=data["email"],
                 password=data["password1"], terms_version=settings.TERMS_VERSION,
+                client_address=throttles.client_address(request),
             )
         except services.NotEligible:
             form.add_error(None, REFUSAL)
         else:
-            request.session["registered_email"] = data["email"]
+            request.session["registered_email"] = registration.email
             return redirect("seekers:register_done")
     return render(request, "seekers/register.html", {"form": form, "terms_version": settings.TERMS_VERSION})
 
@@ -61,6 +70,19 @@ def _auth_key_message(error: services.AuthKeyError) -> str:
     return _("有効な認証キーがありません。「認証キーを再発行する」から新しい認証キーを受け取ってください。")
 
 
+def _reissue_limited_message(retry_at) -> str:
+    # Rounded up to the minute, so "from 14:06" is never a few seconds too early.
+    at = timezone.localtime(retry_at)
+    if at.second or at.microsecond:
+        at = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    # Translators: Django date formats (n month, j day, H:i time).
+    when = date_format(at, "H:i" if at.date() == timezone.localdate() else _("n月j日 H:i"))
+    return _(
+        "認証キーの再発行は1時間に%(n)d回までです。次に再発行できるのは%(when)s以降です。"
+        "届いている最新のメールの認証キーをお使いいただくか、時間をおいてからもう一度お試しください。"
+    ) % {"n": settings.AUTH_KEY_REISSUES_PER_HOUR, "when": when}
+
+
 @login_stage_required(stage=AuthKeyStage.key, redirect_urlname="account_login")
 @require_http_methods(["GET", "POST"])
 def auth_key(request):
@@ -68,11 +90,15 @@ def auth_key(request):
     stage = request._login_stage
     account = stage.login.user.seeker_account
     if request.method == "POST" and "reissue" in request.POST:
-        services.auth_key_reissue(account=account)
-        messages.success(
-            request,
-            _("新しい認証キーを登録メールアドレスに送信しました。以前の認証キーは使えません。30分以内に入力してください。"),
-        )
+        try:
+            services.auth_key_reissue(account=account)
+        except services.AuthKeyReissueLimited as limited:
+            messages.error(request, _reissue_limited_message(limited.retry_at))
+        else:
+            messages.success(
+                request,
+                _("新しい認証キーを登録メールアドレスに送信しました。以前の認証キーは使えません。30分以内に入力してください。"),
+            )
         return redirect("seekers:auth_key")
     form = AuthKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +109,9 @@ def auth_key(request):
         else:
             messages.success(request, _("初回ログインが完了しました。"))
             return stage.exit()
-    return render(request, "seekers/auth_key.html", {"form": form, "user_id": account.user.username})
+    return render(request, "seekers/auth_key.html", {
+        "form": form, "user_id": account.user.username, "reissues_per_hour": settings.AUTH_KEY_REISSUES_PER_HOUR,
+    })
 
 
 @seeker_required

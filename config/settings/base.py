@@ -167,12 +167,29 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # A half-finished login (password done, 認証キー or TOTP pending) lives as long as a 認証キー does.
 ACCOUNT_LOGIN_TIMEOUT = 35 * 60
+# Login throttles, counted by allauth in the shared cache above. Per account (the ユーザID or email
+# typed, normalised as the backend reads it, accounts.adapter): a few wrong passwords lock only that
+# account for a while. Per client address: generous, because a Hello Work office, a 労働局 network or
+# a company sends everyone's logins from one address; being throttled for one account must not
+# refuse another account's right password from the same address until this much wider limit is hit.
+# The per-account rate comes first so that tries against an already throttled account do not also
+# use up the shared address's budget. A successful login gives back what its attempt consumed.
+# Rates are "amount/period" (s, m, h, d).
+LOGIN_FAILURES_PER_ACCOUNT = env("LOGIN_FAILURES_PER_ACCOUNT", default="5/5m")
+LOGIN_FAILURES_PER_ADDRESS = env("LOGIN_FAILURES_PER_ADDRESS", default="30/5m")
+LOGIN_ATTEMPTS_PER_ADDRESS = env("LOGIN_ATTEMPTS_PER_ADDRESS", default="60/m")
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
-    "reset_password": "5/m/ip,3/m/key",
+    "login": f"{LOGIN_ATTEMPTS_PER_ADDRESS}/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_ACCOUNT}/key,{LOGIN_FAILURES_PER_ADDRESS}/ip",
+    "reset_password": "20/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# The client address of every per-address limit (login, 利用登録) is REMOTE_ADDR unless this many
+# proxies of ours stand in front: behind one TLS proxy that appends to X-Forwarded-For (nginx
+# `proxy_add_x_forwarded_for`, a load balancer), set 1. Left at 0 behind a proxy, every client would
+# share the proxy's address and one bad client would throttle all; set higher than the real number of
+# proxies, clients could forge their address. Never trust the header without a proxy that rewrites it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "求職情報提供サイト"
 # Members of organisations and staff must have TOTP before any of their pages opens.
@@ -182,6 +199,16 @@ REQUIRE_MFA = env.bool("REQUIRE_MFA", default=True)
 TERMS_VERSION = "2026-11"
 AUTH_KEY_LIFETIME = timedelta(minutes=30)
 AUTH_KEY_MAX_TRIES = 5
+# 認証キー reissues (each one mails a new key) per account in any hour (seekers.services.auth_key_reissue).
+AUTH_KEY_REISSUES_PER_HOUR = env.int("AUTH_KEY_REISSUES_PER_HOUR", default=3)
+# 利用登録 against guessing the 生年月日 (seekers.services.seeker_register). Per 求職番号: this many
+# refused attempts within a day lock the number for self-service registration for
+# REGISTRATION_LOCK_HOURS (staff can clear it in admin); the seeker is told to ask at the Hello Work
+# office. Per client address (shared cache): this many refused attempts in an hour, over any numbers,
+# refuse that address for the rest of the hour. Every refusal says the same thing.
+REGISTRATION_FAILURES_PER_DAY = env.int("REGISTRATION_FAILURES_PER_DAY", default=5)
+REGISTRATION_LOCK_HOURS = env.int("REGISTRATION_LOCK_HOURS", default=24)
+REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR = env.int("REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR", default=20)
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 CONTENT_SECURITY_POLICY = {

@@ -15,6 +15,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS  # see base.py
 REQUIRE_MFA = True
+# The throttles (login, 利用登録) count in the cache; one process's memory would give every gunicorn
+# worker counters of its own and multiply each limit by the number of workers.
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):  # noqa: F405
+    raise ImproperlyConfigured("CACHE_URL must name a shared cache (redis://…) in production.")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

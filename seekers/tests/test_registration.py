@@ -235,7 +235,7 @@ def test_register_view_happy_path(client, application, password):
     assert AuditEvent.objects.filter(verb="seeker.register", target_id=str(account.pk)).exists()
 
 
-REFUSAL_START = "入力された求職番号・生年月日では利用登録できません。"
+REFUSAL_START = "入力された内容では利用登録できません。"
 
 
 def test_every_refusal_looks_the_same(client, password):

@@ -1,0 +1,61 @@
+"""Per-address counters of refused 利用登録 attempts, in the shared cache (Redis in production and CI,
+so every worker process counts together), and the client address they are keyed by."""
+
+import hashlib
+import ipaddress
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+
+WINDOW_SECONDS = 60 * 60
+
+
+def client_address(request) -> str:
+    """The client's address as allauth's login limits see it (REMOTE_ADDR, or X-Forwarded-For behind
+    ALLAUTH_TRUSTED_PROXY_COUNT proxies of ours), an IPv6 address cut to its /64 so that one
+    household's or provider's block of addresses counts as one."""
+    try:
+        address = get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.IPv6Network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
+
+
+def _key(address: str) -> str:
+    return "seekers:register:address:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def registration_address_take(address: str) -> bool:
+    """Take one attempt from the address's hourly allowance before the attempt runs; False when it
+    is used up. Taken first and given back on success (registration_address_give_back), so parallel
+    attempts cannot all pass the check before any of them is counted: the cache's increment is
+    atomic (Redis INCR). The hour starts at the first attempt counted."""
+    key = _key(address)
+    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.add(key, 1, timeout=WINDOW_SECONDS)
+        count = 1
+    if count <= 1:
+        # Redis' backend checks that the key exists, then INCRs; a key that expired in between is
+        # made again without an expiry. The window's first count sets it (again).
+        cache.touch(key, WINDOW_SECONDS)
+    return count <= settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR
+
+
+def registration_address_give_back(address: str) -> None:
+    """A successful registration does not count against its address (a Hello Work office may help
+    many seekers register from one address)."""
+    try:
+        cache.decr(_key(address))
+    except ValueError:  # the window ended meanwhile: nothing to give back
+        pass
