@@ -9,11 +9,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import audit
-from accounts.mail import email_queue, enqueue_on_commit
+from accounts.mail import email_queue, mail_render, outbox_write
 from accounts.models import OutgoingEmail
 from organizations.models import bits_of
 
@@ -106,7 +105,7 @@ def seeker_register(*, kyushoku_number: str, birth_date: date, email: str, passw
                 template="seekers/email/registered",
                 context={"user_id": user.username, "auth_key": key.plain, "expires_at": key.expires_at,
                          "site_url": settings.SITE_URL},
-                kind="auth_key",
+                kind=OutgoingEmail.Kind.AUTH_KEY,
             )
     except IntegrityError as exc:  # the other registration of the same application won
         raise NotEligible from exc
@@ -151,7 +150,7 @@ def auth_key_reissue(*, account: SeekerAccount) -> None:
             template="seekers/email/registered",
             context={"user_id": account.user.username, "auth_key": key.plain, "expires_at": key.expires_at,
                      "site_url": settings.SITE_URL, "reissued": True},
-            kind="auth_key",
+            kind=OutgoingEmail.Kind.AUTH_KEY,
         )
 
 
@@ -363,18 +362,10 @@ def periods_end(*, today: date | None = None) -> int:
             .select_related("user")
             .values_list("user__email", "user__username")
         )
-        subject = " ".join(render_to_string("seekers/email/period_end_subject.txt", {}).split())
-        mails = OutgoingEmail.objects.bulk_create(
-            OutgoingEmail(
-                to=email,
-                subject=subject,
-                body=render_to_string("seekers/email/period_end.txt", {"user_id": user_id,
-                                                                       "site_url": settings.SITE_URL}),
-                kind="period_end",
-            )
+        outbox_write(
+            mail_render(to=email, kind=OutgoingEmail.Kind.PERIOD_END, template="seekers/email/period_end",
+                        context={"user_id": user_id, "site_url": settings.SITE_URL})
             for email, user_id in recipients
         )
         audit(actor=None, verb="application.periods_end", count=len(ids))
-        for mail in mails:
-            enqueue_on_commit(mail.pk)
     return len(ids)
