@@ -18,8 +18,9 @@ from .tasks import send_outgoing_email
 logger = logging.getLogger(__name__)
 
 # Publishing from a request: one attempt, each socket operation bounded by this many seconds. A broker
-# that accepts connections but never answers (a hung Redis) would otherwise hold the request through
-# Celery's publish retries, each waiting the workers' socket timeout (26 s measured).
+# that accepts connections but never answers (Redis stopped with SIGSTOP) would otherwise hold the
+# request through Celery's publish retries, each reconnecting and waiting the workers' 5 s socket
+# timeout: 25.6 s when the pool was connected before Redis hung, 5 s from a fresh process.
 PUBLISH_TIMEOUT = 0.25
 
 

@@ -340,6 +340,19 @@ def wait_for_mail(sink: SmtpSink, count: int, timeout: float = 20) -> list:
     pytest.fail(f"expected {count} mail(s) at the SMTP sink within {timeout}s; got {len(subjects)}: {subjects}")
 
 
+def wait_until_sent(mail_id: int, timeout: float = 20):
+    """Wait until the worker has marked the outbox row sent (just after the SMTP server took it)."""
+    from accounts.models import OutgoingEmail
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mail = OutgoingEmail.objects.get(pk=mail_id)
+        if mail.sent_at is not None:
+            return mail
+        time.sleep(0.05)
+    pytest.fail(f"outbox mail {mail_id} was not marked sent within {timeout}s")
+
+
 def text_body(message) -> str:
     """The decoded text/plain part of a parsed mail."""
     return message.get_body(preferencelist=("plain",)).get_content()
