@@ -32,6 +32,10 @@ class Mail:
     body: str
     html_body: str = ""
 
+    def __post_init__(self):
+        # The kinds are a closed vocabulary: a free string fails here (ValueError), not in the admin.
+        object.__setattr__(self, "kind", OutgoingEmail.Kind(self.kind))
+
 
 def mail_render(*, to: str, kind: OutgoingEmail.Kind, template: str, context: dict,
                 subject_template: str = "") -> Mail:
@@ -43,7 +47,7 @@ def mail_render(*, to: str, kind: OutgoingEmail.Kind, template: str, context: di
         html = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:
         html = ""
-    return Mail(to=to, kind=OutgoingEmail.Kind(kind), subject=" ".join(subject.split()),
+    return Mail(to=to, kind=kind, subject=" ".join(subject.split()),
                 body=_render_text(f"{template}.txt", context), html_body=html)
 
 
@@ -56,8 +60,7 @@ def _render_text(name: str, context: dict) -> str:
 def outbox_write(mails: Iterable[Mail]) -> list[OutgoingEmail]:
     """Write the mails in the caller's transaction; they are published only once it commits."""
     rows = OutgoingEmail.objects.bulk_create(
-        OutgoingEmail(to=mail.to, kind=OutgoingEmail.Kind(mail.kind), subject=mail.subject, body=mail.body,
-                      html_body=mail.html_body)
+        OutgoingEmail(to=mail.to, kind=mail.kind, subject=mail.subject, body=mail.body, html_body=mail.html_body)
         for mail in mails
     )
     if rows:
