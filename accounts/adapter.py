@@ -5,12 +5,11 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .codes import normalize_code
-from .mail import enqueue_on_commit
+from .mail import mail_render, outbox_write
 from .models import OutgoingEmail
 
 
@@ -78,23 +77,25 @@ class AccountAdapter(DefaultAccountAdapter):
         return "/"
 
     def send_mail(self, template_prefix, email, context):
-        """allauth's mails (password reissue) go through the outbox and Celery like every other mail."""
+        """allauth's mails (password reissue) go through the outbox and Celery like every other mail.
+        Those that carry a link are wiped once sent; the others are its notices. Login and password
+        reset by code are off (allauth's defaults): turning them on needs their kinds here."""
+        from dataclasses import replace
+
         from allauth.core.context import request as current_request
         from django.contrib.sites.shortcuts import get_current_site
 
+        kinds = {
+            "account/email/password_reset_key": OutgoingEmail.Kind.PASSWORD_RESET_KEY,
+            "account/email/email_confirmation": OutgoingEmail.Kind.EMAIL_CONFIRMATION,
+            "account/email/email_confirmation_signup": OutgoingEmail.Kind.EMAIL_CONFIRMATION,
+        }
         request = current_request
         context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
-        message = self.render_mail(template_prefix, email, context)
-        html = ""
-        for content, mimetype in getattr(message, "alternatives", []):
-            if mimetype == "text/html":
-                html = content
-        with transaction.atomic():
-            mail = OutgoingEmail.objects.create(
-                to=email, subject=message.subject, body=message.body, html_body=html,
-                kind=template_prefix.rsplit("/", 1)[-1],
-            )
-            enqueue_on_commit(mail.pk)
+        mail = mail_render(to=email, kind=kinds.get(template_prefix, OutgoingEmail.Kind.ACCOUNT_NOTICE),
+                           template=f"{template_prefix}_message", context=context,
+                           subject_template=f"{template_prefix}_subject.txt")
+        outbox_write([replace(mail, subject=self.format_email_subject(mail.subject))])
 
 
 def login_refusal(user) -> str:

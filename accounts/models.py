@@ -69,12 +69,26 @@ class OutgoingEmail(models.Model):
     """The outbox: mail is written in the same transaction as the change that causes it, then sent by
     Celery. If the broker is down at commit time, the row waits and the periodic sweep sends it."""
 
+    class Kind(models.TextChoices):
+        AUTH_KEY = "auth_key", _("ユーザIDと認証キー")
+        PASSWORD_RESET_KEY = "password_reset_key", _("パスワード再発行")
+        MEMBER_INVITE = "member_invite", _("利用団体メンバー登録(パスワードの設定)")
+        EMAIL_CONFIRMATION = "email_confirmation", _("メールアドレスの確認")
+        ACCOUNT_NOTICE = "account_notice", _("アカウントに関するお知らせ")
+        FIRST_GUIDANCE = "first_guidance", _("最初の案内メッセージの通知")
+        PERIOD_END = "period_end", _("利用期間終了のお知らせ")
+
+    # Mails that carry a secret (認証キー, a password or confirmation link): their text is wiped once
+    # sent, so the outbox never keeps a usable copy.
+    WIPED_AFTER_SENDING = frozenset({Kind.AUTH_KEY, Kind.PASSWORD_RESET_KEY, Kind.MEMBER_INVITE,
+                                     Kind.EMAIL_CONFIRMATION})
+
     created_at = models.DateTimeField(auto_now_add=True)
     to = models.EmailField(_("宛先"))
     subject = models.CharField(_("件名"), max_length=200)
     body = models.TextField(_("本文"))
     html_body = models.TextField(_("HTML本文"), blank=True)
-    kind = models.CharField(_("種類"), max_length=50, db_index=True)
+    kind = models.CharField(_("種類"), max_length=50, choices=Kind.choices, db_index=True)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit
 from .mail import email_queue
-from .models import User
+from .models import OutgoingEmail, User
 
 
 def user_email_change(*, actor, user: User, email: str) -> User:
@@ -36,7 +36,7 @@ def user_email_change(*, actor, user: User, email: str) -> User:
         audit(actor=actor, verb="user.email_change", target=locked, before=before, after=email)
         if before:
             email_queue(
-                to=before, template="accounts/email/email_changed", kind="email_changed",
+                to=before, template="accounts/email/email_changed", kind=OutgoingEmail.Kind.ACCOUNT_NOTICE,
                 context={"user": locked, "new_email": email},
             )
     user.email = email

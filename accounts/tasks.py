@@ -6,7 +6,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.utils import timezone
 
-from .mail import SENSITIVE_KINDS
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ def send_outgoing_email(self, mail_id: int) -> bool:
             attempts=mail.attempts + 1, last_error=str(exc)[:2000], claimed_until=None
         )
         raise self.retry(exc=exc) from exc
-    wipe = {"body": "", "html_body": ""} if mail.kind in SENSITIVE_KINDS else {}
+    wipe = {"body": "", "html_body": ""} if mail.kind in OutgoingEmail.WIPED_AFTER_SENDING else {}
     OutgoingEmail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), attempts=mail.attempts + 1, **wipe)
     return True
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.mail import email_queue
+from accounts.models import OutgoingEmail
 from organizations.models import Organization
 from organizations.services import DISCLOSURE_FIELDS
 from seekers.models import SeekerAccount
@@ -95,7 +96,7 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
                 to=account.user.email,
                 template="messaging/email/first_guidance",
                 context={"organization": organization.name, "site_url": settings.SITE_URL},
-                kind="first_guidance",
+                kind=OutgoingEmail.Kind.FIRST_GUIDANCE,
             )
     return message
 

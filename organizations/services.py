@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.mail import email_queue
+from accounts.models import OutgoingEmail
 
 from .models import Member, Organization, bits_of
 
@@ -110,7 +111,7 @@ def member_invite(*, actor, organization: Organization, email: str, display_name
             to=email,
             template="organizations/email/invite",
             context={"organization": organization.name, "link": link, "site_url": settings.SITE_URL},
-            kind="password_reset_key",
+            kind=OutgoingEmail.Kind.MEMBER_INVITE,
         )
     return member
 

@@ -10,11 +10,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import audit
-from accounts.mail import email_queue, enqueue_on_commit
+from accounts.mail import email_queue, mail_render, outbox_write
 from accounts.models import OutgoingEmail
 from organizations.models import bits_of
 
@@ -204,7 +203,7 @@ def _register(application: JobApplication, *, email: str, password: str, terms_v
         template="seekers/email/registered",
         context={"user_id": user.username, "auth_key": key.plain, "expires_at": key.expires_at,
                  "site_url": settings.SITE_URL},
-        kind="auth_key",
+        kind=OutgoingEmail.Kind.AUTH_KEY,
     )
     return Registration(account=account, user_id=user.username, email=email)
 
@@ -295,7 +294,7 @@ def auth_key_reissue(*, account: SeekerAccount) -> None:
                 template="seekers/email/registered",
                 context={"user_id": account.user.username, "auth_key": key.plain, "expires_at": key.expires_at,
                          "site_url": settings.SITE_URL, "reissued": True},
-                kind="auth_key",
+                kind=OutgoingEmail.Kind.AUTH_KEY,
             )
     if retry_at is not None:
         raise AuthKeyReissueLimited(retry_at)
@@ -509,18 +508,10 @@ def periods_end(*, today: date | None = None) -> int:
             .select_related("user")
             .values_list("user__email", "user__username")
         )
-        subject = " ".join(render_to_string("seekers/email/period_end_subject.txt", {}).split())
-        mails = OutgoingEmail.objects.bulk_create(
-            OutgoingEmail(
-                to=email,
-                subject=subject,
-                body=render_to_string("seekers/email/period_end.txt", {"user_id": user_id,
-                                                                       "site_url": settings.SITE_URL}),
-                kind="period_end",
-            )
+        outbox_write(
+            mail_render(to=email, kind=OutgoingEmail.Kind.PERIOD_END, template="seekers/email/period_end",
+                        context={"user_id": user_id, "site_url": settings.SITE_URL})
             for email, user_id in recipients
         )
         audit(actor=None, verb="application.periods_end", count=len(ids))
-        for mail in mails:
-            enqueue_on_commit(mail.pk)
     return len(ids)

@@ -185,6 +185,39 @@ def use_broker(url: str) -> Iterator[None]:
         _reset_producer(app)
 
 
+@contextmanager
+def hung_redis() -> Iterator[str]:
+    """A broker URL whose server accepts connections and then never answers, as a Redis stopped with
+    SIGSTOP does (the kernel completes the handshake; nothing reads or replies). Yields the URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.05)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, name="hung-redis", daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
 @pytest.fixture
 def celery_worker_on_redis():
     """A real Celery worker (solo pool, in a thread) consuming from Redis for the test's duration.
@@ -305,6 +338,19 @@ def wait_for_mail(sink: SmtpSink, count: int, timeout: float = 20) -> list:
         time.sleep(0.05)
     subjects = [str(m["Subject"]) for m in sink.messages]
     pytest.fail(f"expected {count} mail(s) at the SMTP sink within {timeout}s; got {len(subjects)}: {subjects}")
+
+
+def wait_until_sent(mail_id: int, timeout: float = 20):
+    """Wait until the worker has marked the outbox row sent (just after the SMTP server took it)."""
+    from accounts.models import OutgoingEmail
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mail = OutgoingEmail.objects.get(pk=mail_id)
+        if mail.sent_at is not None:
+            return mail
+        time.sleep(0.05)
+    pytest.fail(f"outbox mail {mail_id} was not marked sent within {timeout}s")
 
 
 def text_body(message) -> str:

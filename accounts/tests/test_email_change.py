@@ -65,7 +65,7 @@ def test_staff_change_a_members_email_in_admin_audited_and_told_to_the_old_addre
     event = AuditEvent.objects.get(verb="user.email_change", target_id=str(agency_member.pk))
     assert event.actor == staff
     assert event.data == {"before": old, "after": "new-address@example.jp"}
-    notice = OutgoingEmail.objects.get(kind="email_changed")
+    notice = OutgoingEmail.objects.get(kind="account_notice")
     assert notice.to == old
     assert not EmailAddress.objects.filter(email=old).exists()
     # The member signs in with the new address only.
@@ -78,7 +78,7 @@ def test_the_notice_names_the_new_address_and_what_to_do_if_unexpected(staff, ag
 
     user_email_change(actor=staff, user=agency_member, email="new-address@example.jp")
 
-    notice = OutgoingEmail.objects.get(kind="email_changed")
+    notice = OutgoingEmail.objects.get(kind="account_notice")
     assert notice.to == old
     assert notice.subject == "【求職情報提供サイト】登録メールアドレスの変更のお知らせ"
     assert "新しいメールアドレス: new-address@example.jp" in notice.body
@@ -89,7 +89,7 @@ def test_the_same_address_in_another_case_is_no_change(staff, agency_member):
     user_email_change(actor=staff, user=agency_member, email=agency_member.email.upper())
 
     assert not AuditEvent.objects.filter(verb="user.email_change").exists()
-    assert not OutgoingEmail.objects.filter(kind="email_changed").exists()
+    assert not OutgoingEmail.objects.filter(kind="account_notice").exists()
 
 
 def test_another_members_address_is_refused(staff, agency_member, municipality_member):

@@ -132,10 +132,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The workers' and beat's timeouts. A web request never waits on these: it publishes its mail with one
+# attempt of a quarter of a second per socket operation (accounts.mail.PUBLISH_TIMEOUT).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    # Mail that could not be queued (broker down) waits in the outbox table; this sweep sends it.
+    # Mail that could not be queued (broker down or hung) waits in the outbox table; this sweep sends it.
     "outbox-sweep": {"task": "accounts.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
     "end-expired-periods": {"task": "seekers.tasks.end_expired_periods", "schedule": crontab(hour=0, minute=5)},
     "nightly-compliance": {"task": "compliance.tasks.nightly_compliance", "schedule": crontab(hour=0, minute=15)},
