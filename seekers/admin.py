@@ -136,7 +136,8 @@ class JobApplicationAdmin(ServiceAdminMixin, admin.ModelAdmin):
         for formset in formsets:  # what the admin's own history (LogEntry) reads
             inline = formset.forms[0]
             formset.new_objects = [] if change else [inline.instance]
-            formset.changed_objects = [(inline.instance, inline.changed_data)] if change and inline.has_changed() else []
+            changed = change and inline.has_changed()
+            formset.changed_objects = [(inline.instance, inline.changed_data)] if changed else []
             formset.deleted_objects = []
 
     @admin.action(description=_("選択した求職申込の有効期限を1か月延長する"))

@@ -71,8 +71,11 @@ def full_width(text: str) -> str:
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
 
 
-@pytest.mark.parametrize("typed", [full_width, lambda uid: f" {full_width(uid.lower())} ", lambda uid: f"{uid[:4]}ー{uid[4:]}"],
-                         ids=["full-width", "full-width-lower-case-spaced", "long-vowel-dash"])
+@pytest.mark.parametrize(
+    "typed",
+    [full_width, lambda uid: f" {full_width(uid.lower())} ", lambda uid: f"{uid[:4]}ー{uid[4:]}"],
+    ids=["full-width", "full-width-lower-case-spaced", "long-vowel-dash"],
+)
 def test_the_user_id_is_read_as_the_login_reads_it(client, seeker, password, typed,
                                                     django_capture_on_commit_callbacks):
     """A ユーザID that logs in (accounts.codes.normalize_code) also finds the account here."""
