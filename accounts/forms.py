@@ -1,9 +1,9 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .selectors import users_for_password_reissue
 
 
 class LoginForm(AllauthLoginForm):
@@ -37,15 +37,5 @@ class ResetPasswordForm(AllauthResetPasswordForm):
 
     def clean(self):
         data = super().clean()
-        user_id, email = (data.get("user_id") or "").strip(), data.get("email")
-        if user_id and email:
-            self.users = list(
-                get_user_model().objects.filter(
-                    Q(username=user_id.upper(), role="seeker") | Q(email__iexact=user_id, role__in=["member", "staff"]),
-                    email__iexact=email,
-                    is_active=True,
-                )
-            )
-        else:
-            self.users = []
+        self.users = list(users_for_password_reissue(user_id=data.get("user_id") or "", email=data.get("email") or ""))
         return data

@@ -4,9 +4,8 @@ and the monthly usage report."""
 
 from datetime import date
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
+from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
 from messaging.models import Message
 from organizations.models import Organization
 
@@ -100,29 +100,14 @@ class DeletionRequestAdmin(admin.ModelAdmin):
         return False
 
 
-class SanctionForm(forms.ModelForm):
-    """Shape checks with messages at the field; the services check the same again."""
+class SanctionForm(ServiceModelForm):
+    """The shape of what staff type; the sanction's rules are the services' (compliance.services),
+    which the admin shows at the fields."""
 
-    def clean(self):
-        data = super().clean()
-        violation = data.get("violation")
-        needs_confirmed = self._meta.model in (Suspension, Revocation)
-        if violation is not None and needs_confirmed and not violation.confirmed:
-            self.add_error("violation", _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
-        if violation is not None and not violation.confirmed and self._meta.model is CorrectionRequest:
-            self.add_error("violation", _("是正要請は、違反と確認された事案にのみ行えます。"))
-        if self._meta.model is CorrectionRequest and data.get("due_on") and data["due_on"] < timezone.localdate():
-            self.add_error("due_on", _("回答期限は今日以降の日付にしてください。"))
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("終了日は開始日以降にしてください。"))
-        if violation is not None and self._meta.model is Revocation and Revocation.objects.filter(
-            organization_id=violation.organization_id
-        ).exists():
-            self.add_error("violation", _("この利用団体はすでに利用解除されています。"))
-        return data
+    service_decides = ("ends_on",)
 
 
-class SanctionAdmin(admin.ModelAdmin):
+class SanctionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Sanctions are created through services, which check the 労働局 監督 permission."""
 
     form = SanctionForm
@@ -138,13 +123,13 @@ class SanctionAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        try:
-            created = self.create_through_service(request, form.cleaned_data)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            raise PermissionDenied(" ".join(error.messages)) from error
-        for field in created._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(created, field.attname))
+        _copy_into(obj, self.create_through_service(request, form.cleaned_data))
+
+
+def _copy_into(obj, saved) -> None:
+    """What the service stored, onto the admin's instance (the admin's history and redirect read it)."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
 
 
 @admin.register(CorrectionRequest)
@@ -164,8 +149,9 @@ class CorrectionRequestAdmin(SanctionAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:  # recording the organisation's answer
-            obj.save(update_fields=["answer", "answered_on"])
-            audit(actor=request.user, verb="sanction.correction_answer", target=obj)
+            data = form.cleaned_data
+            _copy_into(obj, services.correction_request_answer(
+                actor=request.user, correction=obj, answer=data["answer"], answered_on=data["answered_on"]))
             return
         super().save_model(request, obj, form, change)
 
@@ -197,7 +183,7 @@ class RevocationAdmin(SanctionAdmin):
 
 
 @admin.register(Violation)
-class ViolationAdmin(admin.ModelAdmin):
+class ViolationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("occurred_on", "organization", "category", "confirmed", "repeat_hint", "evidence_links")
     list_select_related = ("organization",)
     list_filter = ("category", "confirmed")
@@ -206,10 +192,18 @@ class ViolationAdmin(admin.ModelAdmin):
     readonly_fields = ("recorded_by", "repeat_hint")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
-        services.violation_recorded(actor=request.user, violation=obj, created=not change)
+        """Nothing is written here: save_related hands the record and its evidence to the one service
+        that writes them together."""
+
+    def save_related(self, request, form, formsets, change):
+        data, obj = form.cleaned_data, form.instance
+        violation = services.violation_record(
+            actor=request.user, violation=obj if change else None, organization=data["organization"],
+            category=data["category"], occurred_on=data["occurred_on"], description=data["description"],
+            confirmed=data["confirmed"], complaints=data["complaints"], conversations=data["conversations"],
+            deletion_request=data["deletion_request"],
+        )
+        _copy_into(obj, violation)
 
     def get_changelist_instance(self, request):
         """The repeat hint for the whole page from one query of the organisations' confirmed

@@ -108,10 +108,52 @@ def complaint_set_status(*, actor, complaint: Complaint, status: str, note: str 
 # --- Violations and sanctions (SPEC rules 19–20) -----------------------------------------------------
 
 
-def violation_recorded(*, actor, violation: Violation, created: bool) -> None:
-    """Audit a violation saved through admin (the admin form saves the row and its evidence links)."""
-    audit(actor=actor, verb="violation.record" if created else "violation.update", target=violation,
-          category=violation.category, confirmed=violation.confirmed)
+def violation_record(*, actor, organization: Organization, category: str, occurred_on: date, description: str,
+                     confirmed: bool = False, complaints=(), conversations=(),
+                     deletion_request: DeletionRequest | None = None,
+                     violation: Violation | None = None) -> Violation:
+    """Staff record a violation (SPEC rule 19) with its evidence, or correct the record of one
+    (violation=...), in one transaction with its audit event. The evidence (complaints,
+    conversations, a deletion request) must be the organisation's own: it is what the evidence export
+    shows as this organisation's conduct. The row being corrected is locked (select_for_update).
+    Raises ValidationError at the field; then nothing is written."""
+    complaints, conversations = list(complaints), list(conversations)
+    errors = {}
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("発生日に未来の日付は入力できません。")
+    others = _("証拠には、この利用団体のものだけを選べます。")
+    if any(c.organization_id != organization.pk for c in complaints):
+        errors["complaints"] = others
+    if any(c.organization_id != organization.pk for c in conversations):
+        errors["conversations"] = others
+    if deletion_request is not None and deletion_request.organization_id != organization.pk:
+        errors["deletion_request"] = others
+    if errors:
+        raise ValidationError(errors)
+    values = {"organization": organization, "category": category, "occurred_on": occurred_on,
+              "description": description, "confirmed": confirmed, "deletion_request": deletion_request}
+    with transaction.atomic():
+        if violation is None:
+            violation = Violation.objects.create(recorded_by=actor, **values)
+            changed = None
+        else:
+            violation = Violation.objects.select_for_update().get(pk=violation.pk)
+            changed = [name for name, value in values.items() if getattr(violation, name) != value]
+            for name, value in values.items():
+                setattr(violation, name, value)
+            violation.save(update_fields=list(values))
+            if {c.pk for c in violation.complaints.all()} != {c.pk for c in complaints}:
+                changed.append("complaints")
+            if {c.pk for c in violation.conversations.all()} != {c.pk for c in conversations}:
+                changed.append("conversations")
+        violation.complaints.set(complaints)
+        violation.conversations.set(conversations)
+        if changed is None:
+            audit(actor=actor, verb="violation.record", target=violation, category=category, confirmed=confirmed)
+        else:
+            audit(actor=actor, verb="violation.update", target=violation, category=category, confirmed=confirmed,
+                  changed=sorted(changed))
+    return violation
 
 
 def _years_from(day: date, years: int) -> date:
@@ -149,11 +191,15 @@ def repeats_within_12_months(violations, others=None) -> list[bool]:
     ]
 
 
+def _require_confirmed(violation: Violation, message: str) -> None:
+    if not violation.confirmed:
+        raise ValidationError({"violation": message})
+
+
 def correction_request_issue(*, actor, violation: Violation, due_on: date, content: str) -> CorrectionRequest:
     """是正要請 for a confirmed violation (SPEC rule 20), answered by the organisation by due_on."""
     _require_sanction_permission(actor)
-    if not violation.confirmed:
-        raise ValidationError({"violation": _("是正要請は、違反と確認された事案にのみ行えます。")})
+    _require_confirmed(violation, _("是正要請は、違反と確認された事案にのみ行えます。"))
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("回答期限は今日以降の日付にしてください。")})
     with transaction.atomic():
@@ -165,20 +211,50 @@ def correction_request_issue(*, actor, violation: Violation, due_on: date, conte
     return correction
 
 
+def correction_request_answer(*, actor, correction: CorrectionRequest, answer: str,
+                              answered_on: date | None) -> CorrectionRequest:
+    """Staff record the organisation's answer to a 是正要請 (SPEC rule 20), or correct the record of
+    it: the answer and its date go together, and an answer cannot predate the request. The row is
+    locked (select_for_update) while it is written."""
+    _require_sanction_permission(actor)
+    answer = answer.strip()
+    errors = {}
+    if answer and answered_on is None:
+        errors["answered_on"] = _("回答日を入力してください。")
+    if answered_on is not None and not answer:
+        errors["answer"] = _("利用団体の回答を入力してください。")
+    if answered_on is not None and answered_on < correction.issued_on:
+        errors["answered_on"] = _("回答日は要請日以降の日付にしてください。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        correction = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+        before = str(correction.answered_on)
+        correction.answer, correction.answered_on = answer, answered_on
+        correction.save(update_fields=["answer", "answered_on"])
+        audit(actor=actor, verb="sanction.correction_answer", target=correction, answered_on=str(answered_on),
+              before=before)
+    return correction
+
+
 def organization_suspend(*, actor, violation: Violation, starts_on: date, ends_on: date, reason: str) -> Suspension:
     """利用停止 from starts_on to ends_on (inclusive). From its start members cannot search, view or
-    send; it ends by itself because every check compares today's date."""
+    send; it ends by itself because every check compares today's date.
+
+    The organisation row is locked (select_for_update) before the period is worked out: a second
+    suspension saved at the same moment waits for this one to commit, then sees it, so the period
+    kept on the organisation covers both."""
     _require_sanction_permission(actor)
-    if not violation.confirmed:
-        raise ValidationError(_("利用停止は、違反と確認された事案にのみ行えます。"))
+    _require_confirmed(violation, _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("終了日は開始日以降にしてください。")})
     with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=violation.organization_id)
         suspension = Suspension.objects.create(
-            violation=violation, organization_id=violation.organization_id, starts_on=starts_on, ends_on=ends_on,
+            violation=violation, organization=organization, starts_on=starts_on, ends_on=ends_on,
             reason=reason, created_by=actor,
         )
-        _refresh_suspension_state(actor=actor, organization=violation.organization, reason=reason)
+        _refresh_suspension_state(actor=actor, organization=organization, reason=reason)
         audit(actor=actor, verb="sanction.suspend", target=suspension)
     return suspension
 
@@ -203,6 +279,9 @@ def _suspension_period(organization_id: int, today: date) -> tuple[date | None, 
 
 
 def _refresh_suspension_state(*, actor, organization: Organization, reason: str) -> None:
+    """Write the period onto the organisation. The row is locked (select_for_update) before the
+    period is read, so a suspension committed meanwhile is in it (callers in a transaction)."""
+    Organization.objects.select_for_update().only("pk").get(pk=organization.pk)
     start, end = _suspension_period(organization.pk, timezone.localdate())
     organization_set_sanction_state(actor=actor, organization=organization, suspended_from=start,
                                     suspended_until=end, reason=reason)
@@ -211,10 +290,9 @@ def _refresh_suspension_state(*, actor, organization: Organization, reason: str)
 def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocation:
     """利用解除: permanent. Members are logged out on their next request and refused at login."""
     _require_sanction_permission(actor)
-    if not violation.confirmed:
-        raise ValidationError(_("利用解除は、違反と確認された事案にのみ行えます。"))
+    _require_confirmed(violation, _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
     if Revocation.objects.filter(organization_id=violation.organization_id).exists():
-        raise ValidationError(_("この利用団体はすでに利用解除されています。"))
+        raise ValidationError({"violation": _("この利用団体はすでに利用解除されています。")})
     with transaction.atomic():
         revocation = Revocation.objects.create(
             violation=violation, organization_id=violation.organization_id, reason=reason, created_by=actor

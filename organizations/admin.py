@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit
+from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
 
 from . import services
 from .models import IndustryGroup, Member, OccupationGroup, Organization, Prefecture, Qualification
@@ -45,26 +45,25 @@ class ApprovalFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OrganizationAdminForm(forms.ModelForm):
+class OrganizationAdminForm(ServiceModelForm):
+    """The shape of what staff type; approval and its disclosures are organizations.services'
+    (organization_approve), which the admin shows at the fields."""
+
+    service_decides = ("approved_on",)
+
     class Meta:
         model = Organization
         fields = "__all__"  # noqa: DJ007 - the admin narrows the fields with its fieldsets
 
     def clean(self):
         data = super().clean()
-        if data.get("approved_on"):
-            probe = Organization(**{k: v for k, v in data.items() if k in services.DISCLOSURE_FIELDS})
-            probe.kind = data.get("kind") or ""
-            probe.permit_number = data.get("permit_number") or ""
-            for field, message in services.disclosure_errors(probe).items():
-                self.add_error(field, message)
         if data.get("sub_kind") and data.get("kind") != Organization.Kind.LOCAL_GOV:
             self.add_error("sub_kind", _("細分は地方自治体等のみ選べます。"))
         return data
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = OrganizationAdminForm
     list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "approved_on", "suspended_until",
                     "revoked_at")
@@ -96,19 +95,25 @@ class OrganizationAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("admin:compliance_organization_history", args=[obj.pk]),
                            _("違反・措置の履歴を見る"))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Approval happens once, through organizations.services.organization_approve; who approved
+        # and when is then part of the record.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "approved_on") if obj is not None and obj.approved_on else readonly
+
     def save_model(self, request, obj, form, change):
-        # Approval by typing 労働局承諾日: the form has checked the disclosures (and the database
-        # constraint backs it); record who approved and audit it like the approve action does.
-        newly_approved = "approved_on" in form.changed_data and obj.approved_on is not None
-        if newly_approved:
-            obj.approved_by = request.user
-        super().save_model(request, obj, form, change)
-        if newly_approved:
-            audit(actor=request.user, verb="organization.approve", target=obj, approved_on=str(obj.approved_on))
+        """Nothing is written here: save_related hands the record, what it handles and the approval
+        (typing 労働局承諾日 approves) to the one service that writes them together."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.organization_set_handled(actor=request.user, organization=form.instance)
+        data = form.cleaned_data
+        services.organization_save(
+            actor=request.user, organization=form.instance, regions=data.get("regions", ()),
+            industries=data.get("industries", ()), occupations=data.get("occupations", ()),
+            approve_on=data.get("approved_on") if "approved_on" in form.changed_data else None,
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description=_("選択した利用団体を承諾する"))
     def approve(self, request, queryset):

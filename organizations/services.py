@@ -1,4 +1,5 @@
 import secrets
+from datetime import date
 
 from allauth.account.forms import default_token_generator  # the generator allauth's reset view checks
 from allauth.account.utils import user_pk_to_url_str
@@ -39,22 +40,75 @@ def disclosure_errors(organization: Organization) -> dict[str, str]:
     return errors
 
 
-def organization_approve(*, actor, organization: Organization) -> Organization:
-    """労働局 approval. Refused while a mandatory disclosure is empty (the database refuses it too)."""
+def organization_approve(*, actor, organization: Organization, approved_on: date | None = None) -> Organization:
+    """労働局 approval, on approved_on (by default today): the only way an organisation becomes
+    approved. Refused while a mandatory disclosure is empty (the database refuses it too). The row
+    is locked (select_for_update) and its disclosures checked again there, so an edit that empties
+    one at the same moment cannot slip past; approving twice keeps the first approval."""
+    approved_on = approved_on or timezone.localdate()
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("労働局承諾日に未来の日付は入力できません。")})
     errors = disclosure_errors(organization)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        errors = disclosure_errors(org)  # again on the locked row: someone may have just emptied one
+        errors = disclosure_errors(org)
         if errors:
             raise ValidationError(errors)
         if org.approved_on is None:
-            org.approved_on = timezone.localdate()
+            org.approved_on = approved_on
             org.approved_by = actor
             org.save(update_fields=["approved_on", "approved_by", "updated_at"])
             audit(actor=actor, verb="organization.approve", target=org, approved_on=str(org.approved_on))
+    organization.approved_on, organization.approved_by = org.approved_on, org.approved_by
     return org
+
+
+# Written by other services only: approval (organization_approve), the bit sets
+# (organization_refresh_bits) and the sanction state (organization_set_sanction_state).
+_NOT_SAVED_BY_STAFF = {"approved_on", "approved_by", "suspended_from", "suspended_until", "revoked_at",
+                       "kind_bits", "region_bits", "industry_bits", "occupation_bits", "created_at"}
+STAFF_FIELDS = [
+    field.name for field in Organization._meta.concrete_fields
+    if not field.primary_key and field.name not in _NOT_SAVED_BY_STAFF
+]
+
+
+def organization_save(*, actor, organization: Organization, regions=None, industries=None, occupations=None,
+                      approve_on: date | None = None) -> Organization:
+    """Staff enter or change a 利用団体 (the admin's form), in one transaction with its audit event: the
+    record, what it handles (organization_set_handled keeps the bit sets in step) and, with
+    approve_on, the 労働局 approval (organization_approve). The save itself never approves, and never
+    writes the sanction state. An approved organisation keeps its mandatory disclosures (SPEC rule
+    12): emptying one is refused at the field. The stored row is locked (select_for_update) while it
+    is compared and replaced. Raises ValidationError; then nothing is written."""
+    with transaction.atomic():
+        stored = None
+        if organization.pk is not None:
+            stored = Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        organization.approved_on = stored.approved_on if stored else None
+        organization.approved_by = stored.approved_by if stored else None
+        if organization.approved_on is not None:
+            errors = disclosure_errors(organization)
+            if errors:
+                raise ValidationError(errors)
+        if stored is None:
+            organization.save()
+            changed = []
+        else:
+            changed = [name for name in STAFF_FIELDS if name != "updated_at"
+                       and getattr(stored, name) != getattr(organization, name)]
+            organization.save(update_fields=STAFF_FIELDS)
+        organization_set_handled(actor=actor, organization=organization, regions=regions, industries=industries,
+                                 occupations=occupations)
+        if stored is None:
+            audit(actor=actor, verb="organization.create", target=organization)
+        elif changed:
+            audit(actor=actor, verb="organization.update", target=organization, changed=changed)
+        if approve_on is not None:
+            organization_approve(actor=actor, organization=organization, approved_on=approve_on)
+    return organization
 
 
 def organization_set_handled(*, actor, organization: Organization, regions=None, industries=None,

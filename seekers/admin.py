@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
+from accounts.service_admin import ServiceAdminMixin
 
 from . import services
 from .forms_admin import ApplicantIdentityAdminForm, JobApplicationAdminForm
@@ -91,7 +92,7 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(JobApplication)
-class JobApplicationAdmin(admin.ModelAdmin):
+class JobApplicationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = JobApplicationAdminForm
     inlines = [IdentityInline, ProfileInline]
     list_display = ("kyushoku_number", "identity_name", "applied_on", "valid_until", "opt_in", "provision",
@@ -130,32 +131,33 @@ class JobApplicationAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        before = {f: form.initial.get(f) for f in form.changed_data} if change else {}
-        if change and "provision" in form.changed_data:
-            # 提供先区分 changes go through their own service and audit verb (SPEC rule 6).
-            services.application_provision_change(actor=request.user, application=obj, provision=obj.provision)
-        super().save_model(request, obj, form, change)
-        audit(
-            actor=request.user,
-            verb="application.update" if change else "application.create",
-            target=obj,
-            changed=sorted(form.changed_data),
-            before={k: str(v) for k, v in before.items()},
-        )
+        """Nothing is written here: save_related hands the application with its identity and profile
+        to the one service that writes them together."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.application_reopen_period(application_ids=[form.instance.pk])
-        services.profile_sync_listing(application_ids=[form.instance.pk])
-        profile = getattr(form.instance, "profile", None)
-        if profile is not None:
-            # Staff may have edited published text: the PII guard runs again (SPEC rule 15).
-            services.profile_screen(actor=request.user, profile=profile)
+        identity_form = _inline_form(formsets, ApplicantIdentity)
+        profile_form = _inline_form(formsets, Profile)
+        services.application_save(
+            actor=request.user, application=form.instance, identity=identity_form.instance,
+            profile=profile_form.instance,
+            profile_relations={name: profile_form.cleaned_data.get(name, ()) for name in services.PROFILE_RELATIONS},
+        )
+        for formset in formsets:  # what the admin's own history (LogEntry) reads
+            inline = formset.forms[0]
+            formset.new_objects = [] if change else [inline.instance]
+            changed = change and inline.has_changed()
+            formset.changed_objects = [(inline.instance, inline.changed_data)] if changed else []
+            formset.deleted_objects = []
 
     @admin.action(description=_("選択した求職申込の有効期限を1か月延長する"))
     def extend_one_month(self, request, queryset):
         count = services.application_extend(actor=request.user, application_ids=queryset.values_list("pk", flat=True))
         self.message_user(request, _("%(n)d 件の有効期限を延長しました。") % {"n": count}, messages.SUCCESS)
+
+
+def _inline_form(formsets, model):
+    [formset] = [formset for formset in formsets if formset.model is model]
+    return formset.forms[0]
 
 
 class WithheldFilter(admin.SimpleListFilter):

@@ -2,11 +2,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.service_admin import ServiceModelForm
+
 from .models import ApplicantIdentity, JobApplication
-from .validity import end_of_month_after_next, normalize_kyushoku_number
+from .validity import normalize_kyushoku_number
 
 
-class JobApplicationAdminForm(forms.ModelForm):
+class JobApplicationAdminForm(ServiceModelForm):
+    """The shape of what staff type; the dates' rules (the default 有効期限, SPEC rule 5) are
+    seekers.services.application_save's, which the admin shows at the fields."""
+
+    service_decides = ("valid_until",)
+
     class Meta:
         model = JobApplication
         fields = "__all__"  # noqa: DJ007 - the admin narrows the fields with its fieldsets
@@ -22,17 +29,6 @@ class JobApplicationAdminForm(forms.ModelForm):
 
     def clean_kyushoku_number(self):
         return normalize_kyushoku_number(self.cleaned_data.get("kyushoku_number", ""))
-
-    def clean(self):
-        data = super().clean()
-        applied_on, valid_until = data.get("applied_on"), data.get("valid_until")
-        if applied_on and applied_on > timezone.localdate():
-            self.add_error("applied_on", _("求職申込日に未来の日付は入力できません。"))
-        if applied_on and not valid_until:
-            data["valid_until"] = end_of_month_after_next(applied_on)
-        elif applied_on and valid_until and valid_until < applied_on:
-            self.add_error("valid_until", _("有効期限は求職申込日より後の日付にしてください。"))
-        return data
 
 
 class ApplicantIdentityAdminForm(forms.ModelForm):

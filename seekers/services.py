@@ -3,14 +3,17 @@ transaction that writes an audit event; mail goes through the outbox and is queu
 
 import hashlib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.mail import email_queue, mail_render, outbox_write
@@ -21,6 +24,7 @@ from . import pii, throttles
 from .facets import profile_facets
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
 from .models import (
+    ApplicantIdentity,
     AuthKey,
     Block,
     JobApplication,
@@ -30,7 +34,7 @@ from .models import (
     RegistrationRefusal,
     SeekerAccount,
 )
-from .validity import add_one_month_end
+from .validity import add_one_month_end, end_of_month_after_next
 
 User = get_user_model()
 
@@ -45,6 +49,103 @@ class AuthKeyError(Exception):
         super().__init__(code)
         self.code = code  # "wrong", "expired", "locked", "none"
         self.remaining = remaining
+
+
+APPLICATION_FIELDS = ("kyushoku_number", "applied_on", "valid_until", "opt_in", "provision")
+IDENTITY_FIELDS = ("name", "name_kana", "birth_date", "gender", "postal_code", "address", "phone", "email")
+PROFILE_RELATIONS = ("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
+# What staff enter on a profile: the leaflet's lists (1) and (2). The other columns belong to other
+# services (publication, receive conditions, the PII guard, the listing copy).
+PROFILE_STAFF_FIELDS = [
+    field.name for field in Profile._meta.concrete_fields
+    if field.editable and not field.primary_key and field.name != "published_at" and field.name != "withheld"
+    and not field.name.startswith("cond_")
+]
+
+
+def application_validity(*, applied_on: date, valid_until: date | None) -> date:
+    """The 有効期限 of an application (SPEC rule 5): as given, or by default the end of the month after
+    next from 求職申込日 (the leaflet's 翌々月の末日). Raises ValidationError at the field."""
+    errors = {}
+    if applied_on > timezone.localdate():
+        errors["applied_on"] = _("求職申込日に未来の日付は入力できません。")
+    if valid_until is not None and valid_until < applied_on:
+        errors["valid_until"] = _("有効期限は求職申込日より後の日付にしてください。")
+    if errors:
+        raise ValidationError(errors)
+    return valid_until or end_of_month_after_next(applied_on)
+
+
+def application_save(*, actor, application: JobApplication, identity: ApplicantIdentity, profile: Profile,
+                     profile_relations: dict[str, Iterable] | None = None) -> JobApplication:
+    """Staff enter or change a 求職申込 with its identity and published profile (the admin's form), in
+    one transaction with its audit event:
+    - an empty 有効期限 becomes the default one (application_validity, SPEC rule 5);
+    - a 提供先区分 change goes through application_provision_change (SPEC rule 6);
+    - a validity moved past today reopens an ended period (application_reopen_period);
+    - the profile's listing follows the application (profile_sync_listing), and its free text is
+      screened again (profile_screen, SPEC rule 15): staff may have typed identifying data.
+    The instances carry the values to store; only what staff enter is written (PROFILE_STAFF_FIELDS),
+    never the columns other services own (publication, receive conditions, the PII guard's state,
+    the end of the period). The stored application and profile rows are locked (select_for_update)
+    while they are compared and replaced, so the audit's `before` and the 提供先区分 change are read
+    from the rows this save replaces, and a seeker's concurrent conditions_set is not overwritten.
+    Raises ValidationError at the field; then nothing is written."""
+    application.valid_until = application_validity(applied_on=application.applied_on,
+                                                   valid_until=application.valid_until)
+    relations = {name: list(values) for name, values in (profile_relations or {}).items()}
+    if set(relations) - set(PROFILE_RELATIONS):
+        raise ValueError(sorted(set(relations) - set(PROFILE_RELATIONS)))
+    with transaction.atomic():
+        stored = None
+        if application.pk is not None:
+            stored = JobApplication.objects.select_for_update().filter(pk=application.pk).first()
+        if stored is None:
+            application.save()
+        else:
+            changed = {name: getattr(stored, name) for name in APPLICATION_FIELDS
+                       if getattr(stored, name) != getattr(application, name)}
+            stored_identity = ApplicantIdentity.objects.filter(pk=application.pk).first()
+            stored_profile = Profile.objects.select_for_update().filter(pk=application.pk).first()
+            identity_changed = _changed(stored_identity, identity, IDENTITY_FIELDS)
+            profile_changed = _changed(stored_profile, profile, PROFILE_STAFF_FIELDS, relations)
+            if "provision" in changed:
+                application_provision_change(actor=actor, application=stored, provision=application.provision)
+            application.save(update_fields=[*APPLICATION_FIELDS, "updated_at"])
+        identity.application = application
+        identity.save()
+        profile.application = application
+        if stored is None or stored_profile is None:
+            profile.save()
+        else:
+            profile.save(update_fields=PROFILE_STAFF_FIELDS)
+        for name, values in relations.items():
+            getattr(profile, name).set(values)
+        application_reopen_period(application_ids=[application.pk])
+        profile_sync_listing(application_ids=[application.pk])
+        profile.refresh_from_db()
+        profile_screen(actor=actor, profile=profile)
+        if stored is None:
+            audit(actor=actor, verb="application.create", target=application)
+        else:
+            # The identity's field names only: its values are what the audit trail must not copy.
+            audit(actor=actor, verb="application.update", target=application, changed=sorted(changed),
+                  before={name: str(value) for name, value in changed.items()},
+                  identity_changed=identity_changed, profile_changed=profile_changed)
+    return application
+
+
+def _changed(stored, instance, fields, relations=None) -> list[str]:
+    """The names of the fields (and many-to-many relations) whose values differ from the stored row."""
+    if stored is None:
+        return sorted([*fields, *(relations or ())])
+    meta = type(stored)._meta
+    changed = [name for name in fields
+               if getattr(stored, meta.get_field(name).attname) != getattr(instance, meta.get_field(name).attname)]
+    for name, values in (relations or {}).items():
+        if set(getattr(stored, name).values_list("pk", flat=True)) != {getattr(v, "pk", v) for v in values}:
+            changed.append(name)
+    return sorted(changed)
 
 
 def application_extend(*, actor, application_ids) -> int:

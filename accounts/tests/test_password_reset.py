@@ -66,6 +66,31 @@ def test_user_id_is_accepted_in_lower_case(client, seeker, django_capture_on_com
     assert len(mail.outbox) == 1
 
 
+def full_width(text: str) -> str:
+    """As a Japanese IME types it: ＡＢＣ１２３."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [full_width, lambda uid: f" {full_width(uid.lower())} ", lambda uid: f"{uid[:4]}ー{uid[4:]}"],
+    ids=["full-width", "full-width-lower-case-spaced", "long-vowel-dash"],
+)
+def test_the_user_id_is_read_as_the_login_reads_it(client, seeker, password, typed,
+                                                    django_capture_on_commit_callbacks):
+    """A ユーザID that logs in (accounts.codes.normalize_code) also finds the account here."""
+    user_id = typed(seeker.username)
+    assert Client().post("/accounts/login/", {"login": user_id, "password": password})["Location"] == "/seekers/"
+
+    request_reset(client, django_capture_on_commit_callbacks, user_id, seeker.email)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [seeker.email]
+    assert set_new_password(client, reset_link()).status_code == 302
+    seeker.refresh_from_db()
+    assert seeker.check_password(NEW_PASSWORD)
+
+
 @pytest.mark.parametrize("case", ["wrong_email", "wrong_user_id", "other_seekers_email", "nobody"])
 def test_a_mismatch_gives_the_same_answer_and_sends_nothing(client, seeker, other_seeker, case,
                                                            django_capture_on_commit_callbacks):

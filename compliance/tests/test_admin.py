@@ -161,6 +161,40 @@ def test_recording_a_violation_through_the_admin_form(staff_client, staff):
     assert event.data == {"category": "dispatch_push", "confirmed": True}
 
 
+def test_another_organisations_conversation_is_refused_as_evidence_at_the_field(staff_client):
+    ours = complaint_for("派遣勧誘社")
+    theirs = ConversationFactory(organization=OrganizationFactory(name="無関係社"))
+
+    response = staff_client.post("/admin/compliance/violation/add/", {
+        "organization": ours.organization_id, "category": "dispatch_push", "occurred_on": "2026-11-20",
+        "description": "派遣労働者としての登録を繰り返し勧めた。", "complaints": str(ours.pk),
+        "conversations": str(theirs.pk), "deletion_request": "",
+    })
+
+    assert response.status_code == 200
+    html = page(response)
+    assert field_error(html, "conversations") == "証拠には、この利用団体のものだけを選べます。"
+    assert "派遣労働者としての登録を繰り返し勧めた。" in html  # what staff typed is still there
+    assert not Violation.objects.exists()
+    assert not AuditEvent.objects.filter(verb__startswith="violation.").exists()
+
+
+def test_confirming_a_violation_in_the_admin_is_audited(staff_client, staff):
+    violation = ViolationFactory(confirmed=False)
+
+    response = staff_client.post(f"/admin/compliance/violation/{violation.pk}/change/", {
+        "organization": violation.organization_id, "category": violation.category, "occurred_on": "2026-11-26",
+        "description": violation.description, "confirmed": "on", "complaints": "", "conversations": "",
+        "deletion_request": "",
+    })
+
+    assert response.status_code == 302
+    violation.refresh_from_db()
+    assert violation.confirmed
+    [event] = AuditEvent.objects.filter(verb="violation.update")
+    assert (event.actor, event.target_id, event.data["changed"]) == (staff, str(violation.pk), ["confirmed"])
+
+
 def test_every_category_of_the_leaflet_can_be_recorded(staff_client):
     choices = re.findall(r'<option value="(\w+)"', page(staff_client.get("/admin/compliance/violation/add/")))
 
@@ -458,6 +492,30 @@ def test_a_suspension_for_an_unconfirmed_violation_is_refused_at_the_field(staff
     assert Organization.objects.get(pk=agency.pk).is_active
 
 
+def test_a_suspension_that_ends_before_it_starts_is_refused_at_the_field(staff_client, agency):
+    violation = ViolationFactory(organization=agency, confirmed=True)
+
+    response = staff_client.post("/admin/compliance/suspension/add/", {
+        "violation": violation.pk, "starts_on": "2026-11-26", "ends_on": "2026-11-25", "reason": "広告",
+    })
+
+    assert response.status_code == 200
+    assert field_error(page(response), "ends_on") == "終了日は開始日以降にしてください。"
+    assert not Suspension.objects.exists()
+
+
+def test_revoking_a_revoked_organisation_again_is_refused_at_the_field(staff_client, staff, agency):
+    services.organization_revoke(actor=staff, violation=ViolationFactory(organization=agency, confirmed=True),
+                                 reason="悪質な違反")
+    again = ViolationFactory(organization=agency, confirmed=True)
+
+    response = staff_client.post("/admin/compliance/revocation/add/", {"violation": again.pk, "reason": "再度"})
+
+    assert response.status_code == 200
+    assert field_error(page(response), "violation") == "この利用団体はすでに利用解除されています。"
+    assert AuditEvent.objects.filter(verb="sanction.revoke").count() == 1
+
+
 def test_a_correction_due_in_the_past_is_refused_at_the_field(staff_client, agency):
     violation = ViolationFactory(organization=agency, confirmed=True)
 
@@ -485,6 +543,25 @@ def test_a_supervisor_records_the_organisations_answer_to_a_correction_request(a
     assert (correction.answer, correction.answered_on) == ("送信を停止し、社内研修を行いました。", date(2026, 12, 1))
     assert correction.content == "広告の送信をやめてください。"
     assert AuditEvent.objects.get(verb="sanction.correction_answer").actor == supervisor
+
+
+def test_an_answer_dated_before_the_request_is_refused_at_the_field(agency):
+    supervisor = staff_in("労働局 監督")
+    client = login(supervisor)
+    correction = services.correction_request_issue(
+        actor=supervisor, violation=ViolationFactory(organization=agency, confirmed=True),
+        due_on=date(2026, 12, 10), content="広告の送信をやめてください。")
+
+    response = client.post(f"/admin/compliance/correctionrequest/{correction.pk}/change/",
+                           {"answer": "送信を停止しました。", "answered_on": "2026-11-01"})
+
+    assert response.status_code == 200
+    html = page(response)
+    assert field_error(html, "answered_on") == "回答日は要請日以降の日付にしてください。"
+    assert "送信を停止しました。" in html
+    correction.refresh_from_db()
+    assert (correction.answer, correction.answered_on) == ("", None)
+    assert not AuditEvent.objects.filter(verb="sanction.correction_answer").exists()
 
 
 # --- the audit trail ---------------------------------------------------------------------------------------

@@ -264,10 +264,10 @@ def test_staff_move_a_complaint_through_its_statuses(counter):
 # --- 違反 and the 12-month hint (SPEC rules 19–20) -----------------------------------------------------
 
 
-def test_a_recorded_violation_is_audited(supervisor):
-    violation = ViolationFactory(category=Violation.Category.THIRD_PARTY, confirmed=True)
-
-    services.violation_recorded(actor=supervisor, violation=violation, created=True)
+def test_a_recorded_violation_is_audited(supervisor, agency):
+    violation = services.violation_record(
+        actor=supervisor, organization=agency, category=Violation.Category.THIRD_PARTY, occurred_on=TODAY,
+        description="求職者の情報を取引先に渡した。", confirmed=True)
 
     event = the_event("violation.record", violation)
     assert event.actor == supervisor

@@ -250,6 +250,57 @@ def test_a_local_government_nurse_center_is_approved_without_permit_number(staff
     assert (org.kind, org.sub_kind, org.approved_on) == ("local_gov", "nurse_center", date(2026, 11, 20))
 
 
+def test_an_approval_date_in_the_future_is_refused_at_the_field(staff_client):
+    data = filled_form(staff_client, add_url(), **{**COMPLETE, "approved_on": "2026-11-27"})
+
+    response = staff_client.post(add_url(), data)
+
+    assert response.status_code == 200
+    page = AdminPage(response.content.decode(), "organization_form")
+    assert "労働局承諾日に未来の日付は入力できません。" in page.error_at("id_approved_on")
+    assert page.fields["fees"] == [COMPLETE["fees"]]  # what staff typed is still there
+    assert not Organization.objects.filter(name="株式会社ハローキャリア").exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_approving_an_existing_organisation_through_its_change_form(staff_client, staff):
+    pending = OrganizationFactory(unapproved=True)
+
+    response = staff_client.post(change_url(pending), filled_form(staff_client, change_url(pending),
+                                                                  approved_on="2026-11-25"))
+
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert (pending.approved_on, pending.approved_by) == (date(2026, 11, 25), staff)
+    assert AuditEvent.objects.get(verb="organization.approve").target_id == str(pending.pk)
+
+
+def test_emptying_a_disclosure_of_an_approved_organisation_is_refused_at_the_field(staff_client, agency):
+    data = filled_form(staff_client, change_url(agency), fees="", name="改称した団体")
+
+    response = staff_client.post(change_url(agency), data)
+
+    assert response.status_code == 200
+    page = AdminPage(response.content.decode(), "organization_form")
+    assert DISCLOSURE_ERROR in page.error_at("id_fees")
+    assert page.fields["name"] == ["改称した団体"]
+    agency.refresh_from_db()
+    assert agency.fees
+    assert agency.name != "改称した団体"
+
+
+def test_the_approval_date_is_part_of_the_record_once_approved(staff_client, agency):
+    page = AdminPage(staff_client.get(change_url(agency)).content.decode(), "organization_form")
+    assert "approved_on" not in page.fields
+
+    response = staff_client.post(change_url(agency), {**page.fields, "approved_on": ["2026-11-20"]})
+
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.approved_on == date(2026, 4, 1)
+    assert not AuditEvent.objects.filter(verb="organization.approve").exists()
+
+
 # --- the approve action ---------------------------------------------------------------------------
 
 

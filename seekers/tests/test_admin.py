@@ -327,6 +327,72 @@ def test_saving_a_change_records_what_changed(staff_client, staff, application):
     assert application.identity.name == "山田 太郎"
 
 
+def post_change(client, application, **values):
+    """Submit the change page as shown, with these fields changed (names as on the page)."""
+    page = AdminPage(client.get(change_url(application)).content.decode(), "jobapplication_form")
+    data = dict(page.fields)
+    data.update({name: [value] for name, value in values.items()})
+    return client.post(change_url(application), data)
+
+
+def test_a_provision_change_is_recorded_as_such_and_the_listing_follows(staff_client, staff, application):
+    SeekerAccountFactory(application=application)
+
+    response = post_change(staff_client, application, provision="2")
+
+    assert response.status_code == 302
+    assert Profile.objects.get(pk=application.pk).listed_provision == JobApplication.Provision.LOCAL_GOV_ONLY
+    event = AuditEvent.objects.get(verb="application.provision_change")
+    assert (event.actor, event.data) == (staff, {"before": 1, "after": 2})
+
+
+def test_identifying_text_typed_by_staff_is_withheld_from_organisations(staff_client, application):
+    response = post_change(staff_client, application, **{"profile-0-appeal_points": "メールは taro@example.jp へ"})
+
+    assert response.status_code == 302
+    profile = Profile.objects.get(pk=application.pk)
+    assert profile.appeal_points == "メールは taro@example.jp へ"
+    assert profile.withheld == {"appeal_points": ["email"]}
+    assert "taro" not in profile.search_text
+
+
+def test_an_extension_typed_in_the_form_reopens_an_ended_period(staff_client, application):
+    SeekerAccountFactory(application=application)
+    JobApplication.objects.filter(pk=application.pk).update(valid_until=date(2026, 11, 25),
+                                                            period_ended_at=datetime(2026, 11, 26, 0, 5, tzinfo=JST))
+
+    response = post_change(staff_client, application, valid_until="2027-02-28")
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.valid_until, application.period_ended_at) == (date(2027, 2, 28), None)
+    assert Profile.objects.get(pk=application.pk).listed_until == date(2027, 2, 28)
+
+
+def test_the_update_names_changed_identity_fields_without_their_values(staff_client, application):
+    response = post_change(staff_client, application, **{"identity-0-address": "大阪府大阪市北区梅田1-1-1"})
+
+    assert response.status_code == 302
+    assert ApplicantIdentity.objects.get(pk=application.pk).address == "大阪府大阪市北区梅田1-1-1"
+    event = AuditEvent.objects.get(verb="application.update")
+    assert event.data["identity_changed"] == ["address"]
+    assert "梅田" not in str(event.data)
+
+
+def test_a_refusal_by_the_service_keeps_what_staff_typed_on_the_change_page(staff_client, application):
+    response = post_change(staff_client, application, valid_until="2026-10-01",
+                           **{"profile-0-appeal_points": "新しいアピール"})
+
+    assert response.status_code == 200
+    page = AdminPage(response.content.decode(), "jobapplication_form")
+    assert VALID_UNTIL_ERROR in page.error_at("id_valid_until")
+    assert page.fields["valid_until"] == ["2026-10-01"]
+    assert page.fields["profile-0-appeal_points"] == ["新しいアピール"]
+    application.refresh_from_db()
+    assert application.valid_until == date(2027, 1, 31)
+    assert not AuditEvent.objects.filter(verb__startswith="application.").exists()
+
+
 # --- the one-month extension action ---------------------------------------------------------------
 
 

@@ -1,0 +1,74 @@
+"""Two suspensions of one organisation saved at the same moment (SPEC rule 20): the organisation's
+suspended period covers both. organization_suspend locks the organisation row before it works out
+the period, so the second waits for the first to commit and then sees it.
+
+Each thread has its own connection (Django's are per thread), so the data must be committed: the
+tests are transactional, on PostgreSQL's real row locks. The `reference_data` fixture reloads the
+reference codes the flush after a transactional test wipes (see tests/conftest.py)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from accounts.models import AuditEvent
+from accounts.tests.factories import StaffFactory
+from compliance import services
+from compliance.models import Suspension
+from compliance.tests.factories import ViolationFactory
+from organizations.models import Organization
+from organizations.tests.factories import OrganizationFactory
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("reference_data")]
+
+
+def at_the_same_moment(jobs) -> list:
+    """Run each job in its own thread, released together by a barrier; returns what each returned."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = job()
+        except Exception as exc:  # reported by the assertion below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a suspension hung (deadlock?)"
+    failed = [r for r in results if isinstance(r, Exception)]
+    assert not failed, failed
+    return results
+
+
+def suspension(actor, violation, starts_on, ends_on):
+    def suspend():
+        return services.organization_suspend(actor=actor, violation=violation, starts_on=starts_on,
+                                             ends_on=ends_on, reason="是正要請に応じなかったため")
+
+    return suspend
+
+
+def test_two_suspensions_saved_at_once_are_both_kept_on_the_organisation(today):
+    organization = OrganizationFactory()
+    supervisor = StaffFactory()
+    first, second = (ViolationFactory(organization=organization, confirmed=True) for _ in range(2))
+    # Alone, each would give the organisation a different period; together they join into one.
+    jobs = [suspension(supervisor, first, today, today + timedelta(days=5)),
+            suspension(supervisor, second, today + timedelta(days=3), today + timedelta(days=20))]
+
+    at_the_same_moment(jobs)
+
+    assert Suspension.objects.filter(organization=organization).count() == 2
+    org = Organization.objects.get(pk=organization.pk)
+    assert (org.suspended_from, org.suspended_until) == (today, today + timedelta(days=20))
+    assert not org.is_active
+    assert AuditEvent.objects.filter(verb="sanction.suspend").count() == 2
