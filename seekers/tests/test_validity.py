@@ -1,7 +1,7 @@
 """The 有効期限 arithmetic (SPEC rule 5, the leaflet's 翌々月の末日) and the 求職番号 as typed at a counter."""
 
 import calendar
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,7 +23,8 @@ def month_number(day: date) -> int:
 
 
 def is_last_day_of_month(day: date) -> bool:
-    return (day + timedelta(days=1)).day == 1
+    # calendar, not day + 1: 9999-12-31 has no next day.
+    return day.day == calendar.monthrange(day.year, day.month)[1]
 
 
 # --- end_of_month_after_next ---------------------------------------------------------------------
