@@ -146,3 +146,48 @@ def staff(db):
 @pytest.fixture
 def anonymous(client):
     return client
+
+
+# --- clients, one per role ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_mfa(settings):
+    """Member and staff pages open without TOTP (the MFA gate has its own tests in accounts)."""
+    settings.REQUIRE_MFA = False
+
+
+def _client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def seeker_client(seeker):
+    return _client_for(seeker)
+
+
+@pytest.fixture
+def member_client(agency_member):
+    """The approved agency's member, with the TOTP device the MFA gate asks for."""
+    from tests.pages import with_totp
+
+    return _client_for(with_totp(agency_member))
+
+
+@pytest.fixture
+def municipality_client(municipality_member):
+    from tests.pages import with_totp
+
+    return _client_for(with_totp(municipality_member))
+
+
+@pytest.fixture
+def staff_client(staff):
+    """Staff with TOTP: every /admin/ page opens whether or not MFA is required."""
+    from tests.pages import with_totp
+
+    return _client_for(with_totp(staff))

@@ -103,6 +103,15 @@ def page(response) -> str:
     return response.content.decode()
 
 
+def field_error(html, name: str) -> str:
+    """The error list tied to one field (`<ul class="errorlist" id="id_<name>_error">`), as text;
+    `html` is the page's text or its response."""
+    if not isinstance(html, str):
+        html = page(html)
+    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
+
+
 def login(user):
     """A fresh client signed in as `user` (for tests with several actors)."""
     from django.test import Client
