@@ -1,9 +1,15 @@
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, OutgoingEmail, User
 from .services import user_email_change
+
+# allauth's own address admin would let staff add a verified login address that no audit event or
+# notice follows; addresses change only through the user's page (accounts.services.user_email_change).
+if admin.site.is_registered(EmailAddress):
+    admin.site.unregister(EmailAddress)
 
 
 @admin.register(User)

@@ -2,6 +2,7 @@
 transaction that writes an audit event; mail goes through the outbox and is queued on commit."""
 
 import hashlib
+import logging
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from .models import (
 from .validity import add_one_month_end, end_of_month_after_next
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 class NotEligible(Exception):
@@ -206,10 +208,16 @@ def seeker_register(*, kyushoku_number: str, birth_date: date, email: str, passw
     counted one after another; then the application row, and SeekerAccount.application is
     one-to-one, so two simultaneous registrations for one application cannot both succeed."""
     now = timezone.now()
-    if not throttles.registration_address_take(client_address):
-        with transaction.atomic():
-            audit(actor=ANONYMOUS, verb="seeker.register_refused", kyushoku_number=kyushoku_number,
-                  reason=RegistrationRefusal.ADDRESS_LIMIT, address=client_address)
+    taken = throttles.registration_address_take(client_address)
+    if taken > settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR:
+        # Audited once per window (the attempt that crosses the limit): an address past it could
+        # otherwise grow the append-only audit log at line speed and bury the real lock events.
+        if taken == settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR + 1:
+            with transaction.atomic():
+                audit(actor=ANONYMOUS, verb="seeker.register_refused", kyushoku_number=kyushoku_number,
+                      reason=RegistrationRefusal.ADDRESS_LIMIT, address=client_address)
+        else:
+            logger.info("Registration refused for an address past its hourly limit (%s attempts).", taken)
         raise NotEligible
     try:
         with transaction.atomic():

@@ -5,7 +5,6 @@ import hashlib
 import ipaddress
 
 from allauth.account.adapter import get_adapter
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
@@ -33,9 +32,10 @@ def _key(address: str) -> str:
     return "seekers:register:address:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-def registration_address_take(address: str) -> bool:
-    """Take one attempt from the address's hourly allowance before the attempt runs; False when it
-    is used up. Taken first and given back on success (registration_address_give_back), so parallel
+def registration_address_take(address: str) -> int:
+    """Take one attempt from the address's hourly allowance before the attempt runs and return how
+    many the window has taken, this one included (over REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR:
+    refused; 0 when the cache is out, config/cache.py). Taken first and given back on success (registration_address_give_back), so parallel
     attempts cannot all pass the check before any of them is counted: the cache's increment is
     atomic (Redis INCR). The hour starts at the first attempt counted."""
     key = _key(address)
@@ -49,7 +49,7 @@ def registration_address_take(address: str) -> bool:
         # Redis' backend checks that the key exists, then INCRs; a key that expired in between is
         # made again without an expiry. The window's first count sets it (again).
         cache.touch(key, WINDOW_SECONDS)
-    return count <= settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR
+    return count
 
 
 def registration_address_give_back(address: str) -> None:

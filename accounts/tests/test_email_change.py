@@ -99,3 +99,12 @@ def test_another_members_address_is_refused(staff, agency_member, municipality_m
     assert "このメールアドレスは他の利用者が使っています。" in str(refused.value)
     agency_member.refresh_from_db()
     assert agency_member.email != municipality_member.email
+
+
+def test_allauths_own_address_admin_is_not_offered(staff, client):
+    from django.contrib import admin
+
+    client.force_login(with_totp(staff))
+
+    assert not admin.site.is_registered(EmailAddress)
+    assert client.get("/admin/account/emailaddress/add/").status_code == 404

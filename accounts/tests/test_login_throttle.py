@@ -158,3 +158,12 @@ def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(client
 
     assert response.status_code == 302
     assert logged_in(client, seeker)
+
+
+def test_a_user_id_typed_as_an_email_never_signs_the_seeker_in(client, seeker):
+    """Each spelling of an email login has a counter of its own; if "<ユーザID>@<any domain>" folded to
+    the seeker's ユーザID, every new domain would buy five more tries at the seeker's password."""
+    for domain in ("example.jp", "あ.テスト", "い.テスト"):
+        response = attempt(client, f"{seeker.username}@{domain}", DEFAULT_PASSWORD)
+        assert response.status_code == 200
+        assert not logged_in(client, seeker)

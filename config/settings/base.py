@@ -147,6 +147,11 @@ CELERY_BEAT_SCHEDULE = {
 # process: Redis (CACHE_URL=redis://…) in production and CI. The local and test default, one process's
 # memory, is only right for a single process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("redis.RedisCache"):
+    # Bounded and fail-soft (config/cache.py): a Redis that hangs costs a login a quarter second.
+    CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry_on_timeout": False,
+                                    **CACHES["default"].get("OPTIONS", {})}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

@@ -366,3 +366,14 @@ def test_the_lock_list_is_for_staff_only(client, application, password, agency_m
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_an_address_past_its_limit_is_audited_once_per_window_not_per_request(client, password, settings):
+    """The audit log is append-only: a client hammering past the limit must not grow it per request."""
+    settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR = 2
+    for n in range(12):
+        assert refused(post(client, password, kyushoku_number=f"13010-{n + 71000000:08d}"))
+
+    reasons = list(AuditEvent.objects.filter(verb="seeker.register_refused").values_list("data__reason", flat=True))
+    assert reasons.count("address_limit") == 1
+    assert len(reasons) == 3  # two counted refusals (unknown numbers), then the one crossing the limit
