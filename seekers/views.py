@@ -2,6 +2,7 @@ from allauth.account.internal.decorators import login_stage_required
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -88,7 +89,10 @@ def auth_key(request):
 
 @seeker_required
 def home(request):
-    return render(request, "seekers/home.html", {"account": request.seeker_account})
+    account = request.seeker_account
+    return render(request, "seekers/home.html", {
+        "account": account, "reachability": account.reachability(timezone.localdate()),
+    })
 
 
 @seeker_required
