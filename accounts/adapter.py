@@ -6,6 +6,7 @@ from allauth.core.ratelimit import respond_429
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .codes import normalize_code
@@ -99,15 +100,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def login_refusal(user) -> str:
-    """Why this user may not log in now, or "" (a stopped seeker; a revoked organisation's member)."""
+    """Why this user may not log in now, or "": a stopped seeker (SeekerAccount.reachability), a
+    revoked organisation's member (Organization.status). Both are read through the user's own rows,
+    since accounts sits below the apps that define them."""
+    today = timezone.localdate()
     if user.role == "seeker":
         account = getattr(user, "seeker_account", None)
-        if account is not None and account.stopped_at is not None:
+        if account is not None and account.reachability(today) == account.Reachability.STOPPED:
             return _(
                 "このアカウントは利用停止されています。再開を希望する場合は、求職申込みをしたハローワークにご相談ください。"
             )
     if user.role == "member":
         membership = getattr(user, "membership", None)
-        if membership is None or membership.organization.revoked_at is not None:
+        organization = membership.organization if membership is not None else None
+        if organization is None or organization.status(today) == organization.Status.REVOKED:
             return _("この利用団体はサービスの利用を解除されているため、ログインできません。")
     return ""

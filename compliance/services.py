@@ -325,13 +325,14 @@ def suspensions_end(*, today: date | None = None) -> int:
 
 
 def access_end_sweep(*, today: date | None = None) -> int:
-    """Nightly: mark the conversations whose seeker stopped or whose period ended, so the
-    organisations' inbox index holds only conversations they may still open (bench_messages). The
-    selector checks those two conditions too, so access ends at once, before this runs."""
+    """Nightly: mark the conversations whose seeker is no longer reachable (stopped, or the period
+    ended: SeekerAccount.reachable_q), so the organisations' inbox index holds only conversations
+    they may still open (bench_messages). The inbox applies the same rule itself
+    (messaging.access.conversations_for_org), so access ends at once, before this runs."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        count = Conversation.objects.filter(org_access_ended_at__isnull=True).filter(
-            Q(account__stopped_at__isnull=False) | Q(account__application__valid_until__lt=today)
+        count = Conversation.objects.filter(org_access_ended_at__isnull=True).exclude(
+            SeekerAccount.reachable_q(today, through="account")
         ).update(org_access_ended_at=timezone.now())
         if count:
             audit(actor=None, verb="retention.access_end", count=count)

@@ -1,10 +1,12 @@
+"""Reads for the messaging pages. Which conversations an organisation may open, and how far, is its
+access policy (messaging.access.conversations_for_org); these selectors order and page it."""
+
 from django.db.models import F, QuerySet
-from django.http import Http404
-from django.utils import timezone
 
 from organizations.models import Organization
 from seekers.models import SeekerAccount
 
+from .access import OrgAccess, conversations_for_org
 from .models import Conversation, Message
 
 
@@ -22,35 +24,24 @@ def seeker_unread_count(account: SeekerAccount) -> int:
     return Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION, read_at__isnull=True).count()
 
 
-def seeker_message(account: SeekerAccount, message_id: int) -> Message:
-    """A message of this seeker's (404 otherwise, whoever else's it is)."""
-    try:
-        return Message.objects.select_related("conversation__organization").get(pk=message_id, account=account)
-    except Message.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def thread(conversation: Conversation) -> QuerySet[Message]:
     return Message.objects.filter(conversation=conversation).order_by("created_at", "id")
 
 
 def org_conversations(organization: Organization) -> QuerySet[Conversation]:
-    """The conversations an organisation may still open. Access ends (retention rule, README) when
-    the seeker stops, the period ends, or a 削除・廃棄 request is answered; staff keep the rows."""
-    return Conversation.objects.filter(
-        organization=organization,
-        account__stopped_at__isnull=True,
-        account__application__valid_until__gte=timezone.localdate(),
-        org_access_ended_at__isnull=True,
-    )
+    """The conversations an organisation may still open (not GONE), each with its `org_access`.
+    Access ends (retention rule, README) when the seeker stops, the period ends, or a 削除・廃棄
+    request is answered; staff keep the rows."""
+    return conversations_for_org(organization)
 
 
 def org_inbox(organization: Organization, *, apply_only: bool = False) -> QuerySet[Conversation]:
     """Conversations with unread replies first, then the most recent (index conv_org_inbox_idx).
-    The seeker appears only by the profile's public id."""
+    The seeker appears only by the profile's public id. The 求職申込み希望 filter leaves out the
+    withdrawn ones: that a seeker asked to apply is part of the content the organisation lost."""
     queryset = org_conversations(organization)
     if apply_only:
-        queryset = queryset.filter(apply_requested_at__isnull=False)
+        queryset = queryset.filter(apply_requested_at__isnull=False).exclude(org_access=OrgAccess.WITHDRAWN)
     return queryset.annotate(public_id=F("account__application__profile__public_id")).order_by(
         "-org_unread", "-last_message_at", "-id"
     )
@@ -65,19 +56,6 @@ def org_inbox_page(organization: Organization, *, page: int = 1, apply_only: boo
     start = (max(page, 1) - 1) * INBOX_PAGE
     rows = list(org_inbox(organization, apply_only=apply_only)[start : start + INBOX_PAGE + 1])
     return rows[:INBOX_PAGE], len(rows) > INBOX_PAGE
-
-
-def org_conversation(organization: Organization, conversation_id: int) -> Conversation:
-    """One of this organisation's conversations; another organisation's is a 404."""
-    try:
-        return (
-            org_conversations(organization)
-            .select_related("account")
-            .annotate(public_id=F("account__application__profile__public_id"))
-            .get(pk=conversation_id)
-        )
-    except Conversation.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def org_conversation_with(organization: Organization, account_id: int) -> Conversation | None:

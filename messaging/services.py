@@ -13,8 +13,9 @@ from accounts.models import OutgoingEmail
 from organizations.models import Organization
 from organizations.services import DISCLOSURE_FIELDS
 from seekers.models import SeekerAccount
-from seekers.selectors import is_blocked, profile_visible_to, profiles_visible_to
+from seekers.selectors import profile_visible_to
 
+from .access import OrgAccess, SeekerWrite, org_access, seeker_may_write
 from .models import Conversation, DailyGuidanceCount, Message
 
 # The SPEC rule 12 disclosures carried by a first guidance (the STEP 6 procedure is not one of them).
@@ -60,7 +61,7 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
         profile = profile_visible_to(organization, public_id)
         if profile is None:
             raise _refused_not_visible()
-        account = SeekerAccount.objects.select_related("user").get(application_id=profile.pk)
+        account = SeekerAccount.objects.select_related("user", "application").get(application_id=profile.pk)
         DailyGuidanceCount.objects.get_or_create(organization=organization, day=today)
         counted = DailyGuidanceCount.objects.filter(
             organization=organization, day=today, count__lt=settings.GUIDANCE_DAILY_LIMIT
@@ -79,7 +80,8 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
         except IntegrityError:
             conversation = Conversation.objects.select_for_update().get(organization=organization, account=account)
             first = False
-        if conversation.declined_at is not None or conversation.org_access_ended_at is not None:
+        conversation.account = account
+        if org_access(organization, conversation, today=today) != OrgAccess.OPEN:
             raise _refused_not_visible()
         if first and not all(disclosures.values()):
             raise SendRefused("disclosures", _("最初の案内メッセージには、必須記載事項をすべて記載してください。"))
@@ -106,13 +108,6 @@ def _check_body(body: str) -> None:
         raise SendRefused("too_long", _("本文は%(n)s文字以内にしてください。") % {"n": f"{settings.MESSAGE_BODY_MAX:,}"})
 
 
-def conversation_open_for_org(organization: Organization, conversation: Conversation) -> bool:
-    """The organisation may still write: not declined, and the profile is visible to it (rule 10)."""
-    return conversation.declined_at is None and conversation.org_access_ended_at is None and profiles_visible_to(organization).filter(
-        pk=conversation.account.application_id
-    ).exists()
-
-
 def org_reply(*, actor, organization: Organization, conversation: Conversation, kind: str, subject: str,
               body: str) -> Message:
     """An answer in a conversation the seeker has not closed; `procedure` answers a 求職申込み希望
@@ -121,10 +116,14 @@ def org_reply(*, actor, organization: Organization, conversation: Conversation, 
         raise SendRefused("kind", _("送信する種類を選んでください。"))
     _check_body(body)
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().select_related("account").get(
-            pk=conversation.pk, organization=organization
+        # The conversation and its account are locked (as a seeker's stop locks the account), so a
+        # stop cannot slip in between this check and the insert.
+        conversation = (
+            Conversation.objects.select_for_update(of=("self", "account"))
+            .select_related("account__application")
+            .get(pk=conversation.pk, organization=organization)
         )
-        if not conversation_open_for_org(organization, conversation):
+        if org_access(organization, conversation) != OrgAccess.OPEN:
             raise SendRefused("closed", _("このやりとりは終了しています。メッセージは送信できません。"))
         if kind == Message.Kind.PROCEDURE and conversation.apply_requested_at is None:
             raise SendRefused("procedure", _("求職申込みの手続きは、求職申込み希望を受けてから送信できます。"))
@@ -148,7 +147,7 @@ def seeker_reply(*, actor, account: SeekerAccount, conversation: Conversation, k
         conversation = Conversation.objects.select_for_update().select_related("organization").get(
             pk=conversation.pk, account=account
         )
-        _check_seeker_can_write(account, conversation)
+        _refuse_unless_seeker_may_write(account, conversation)
         message = Message.objects.create(
             conversation=conversation, account=account, organization=conversation.organization,
             sender=Message.Sender.SEEKER, sender_user=actor, kind=kind, subject=clean_subject(subject), body=body,
@@ -167,7 +166,7 @@ def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation)
         conversation = Conversation.objects.select_for_update().select_related("organization").get(
             pk=conversation.pk, account=account
         )
-        _check_seeker_can_write(account, conversation)
+        _refuse_unless_seeker_may_write(account, conversation)
         now = timezone.now()
         message = Message.objects.create(
             conversation=conversation, account=account, organization=conversation.organization,
@@ -179,18 +178,11 @@ def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation)
     return message
 
 
-def _check_seeker_can_write(account: SeekerAccount, conversation: Conversation) -> None:
+def _refuse_unless_seeker_may_write(account: SeekerAccount, conversation: Conversation) -> None:
     account = SeekerAccount.objects.select_related("application").get(pk=account.pk)  # fresh, not the caller's
-    if account.stopped_at is not None:
-        raise SendRefused("stopped", _("アカウント利用停止中のため、メッセージは送信できません。"))
-    if account.application.valid_until < timezone.localdate():
-        raise SendRefused("ended", _("利用期間が終了したため、メッセージは送信できません。"))
-    if conversation.declined_at is not None:
-        raise SendRefused("declined", _("辞退したやりとりには返信できません。"))
-    if is_blocked(account=account, organization_id=conversation.organization_id):
-        raise SendRefused("blocked", _("ブロックしている利用団体には返信できません。"))
-    if not conversation.organization.is_active:
-        raise SendRefused("inactive", _("この利用団体は現在サービスを利用できないため、返信できません。"))
+    reason = seeker_may_write(account, conversation)
+    if reason != SeekerWrite.ALLOWED:
+        raise SendRefused(reason.value, str(reason.label))
 
 
 def seeker_mark_read(*, account: SeekerAccount, conversation: Conversation) -> int:

@@ -1,13 +1,13 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.access import member_required
-from seekers.selectors import profile_visible_to
+from seekers.access import get_profile_for
 
 from . import selectors, services
+from .access import get_conversation_for
 from .forms import GuidanceForm, OrgReplyForm
 from .models import Message
 
@@ -17,9 +17,7 @@ from .models import Message
 def guide(request, public_id):
     """案内メッセージを送る: from a visible profile only (SPEC rule 10)."""
     organization = request.organization
-    profile = profile_visible_to(organization, public_id)
-    if profile is None:
-        raise Http404
+    profile = get_profile_for(organization, public_id)
     existing = selectors.org_conversation_with(organization, profile.application.account.pk)
     first = existing is None
     initial = {name: getattr(organization, name) for name in GuidanceForm.DISCLOSURES}
@@ -59,13 +57,17 @@ def inbox(request):
 @member_required
 @require_http_methods(["GET", "POST"])
 def detail(request, conversation_id):
+    """One conversation. While the profile is visible the thread is shown (with the reply form
+    unless the seeker declined); once it is withdrawn from the organisation (a block, receive
+    conditions) the page says only that the conversation ended (SPEC rule 8)."""
     organization = request.organization
-    conversation = selectors.org_conversation(organization, conversation_id)
+    conversation = get_conversation_for(organization, conversation_id)
+    readable = conversation.org_access.shows_content
     initial = {"kind": Message.Kind.ANSWER}
-    procedure_sent = conversation.apply_requested_at is not None and selectors.thread(conversation).filter(
-        kind=Message.Kind.PROCEDURE, created_at__gte=conversation.apply_requested_at
-    ).exists()
-    if conversation.apply_requested_at and not procedure_sent:
+    procedure_sent = readable and conversation.apply_requested_at is not None and selectors.thread(
+        conversation
+    ).filter(kind=Message.Kind.PROCEDURE, created_at__gte=conversation.apply_requested_at).exists()
+    if readable and conversation.apply_requested_at and not procedure_sent:
         initial = {"kind": Message.Kind.PROCEDURE, "subject": _("求職申込みの手続きについて"),
                    "body": organization.contact_procedure}
     form = OrgReplyForm(request.POST or None, initial=initial)
@@ -79,9 +81,10 @@ def detail(request, conversation_id):
         else:
             messages.success(request, _("メッセージを送信しました。"))
             return redirect("messaging_orgs:detail", conversation_id=conversation.pk)
-    services.org_mark_read(organization=organization, conversation=conversation)
+    if readable:
+        services.org_mark_read(organization=organization, conversation=conversation)
     return render(request, "messaging/org_detail.html", {
-        "conversation": conversation, "thread": selectors.thread(conversation), "form": form,
-        "open": services.conversation_open_for_org(organization, conversation),
+        "conversation": conversation, "access": conversation.org_access,
+        "thread": selectors.thread(conversation) if readable else [], "form": form,
         "procedure_sent": procedure_sent,
     })

@@ -11,8 +11,8 @@ from seekers.access import seeker_required
 from seekers.pii import detect
 
 from . import selectors, services
+from .access import SeekerWrite, get_message_for, seeker_may_write
 from .forms import SeekerReplyForm
-from .models import Message
 
 PAGE_SIZE = 20
 
@@ -34,7 +34,7 @@ def detail(request, message_id):
     """One message and its thread; opening it marks it 読了. Reply (問い合わせ / 求職申込み希望),
     辞退 and ブロック are offered here."""
     account = request.seeker_account
-    message = selectors.seeker_message(account, message_id)
+    message = get_message_for(account, message_id)
     conversation = message.conversation
     form = SeekerReplyForm(request.POST or None)
     pii_findings = []
@@ -63,11 +63,14 @@ def detail(request, message_id):
             form.add_error(None, refused.message)
     services.seeker_mark_read(account=account, conversation=conversation)
     conversation.refresh_from_db(fields=["declined_at", "apply_requested_at"])
+    today = timezone.localdate()
+    # The reply form and 辞退 are offered exactly when the service would accept them (the same
+    # predicate); ブロック from any thread while the seeker is still reachable.
+    write = seeker_may_write(account, conversation, today=today)
     blocked = seeker_selectors.is_blocked(account=account, organization_id=conversation.organization_id)
     return render(request, "messaging/seeker_detail.html", {
         "message": message, "conversation": conversation, "thread": selectors.thread(conversation),
-        "form": form, "pii_findings": pii_findings, "blocked": blocked,
-        "can_reply": conversation.declined_at is None and not blocked and account.stopped_at is None
-        and account.application.valid_until >= timezone.localdate(),
-        "Kind": Message.Kind,
+        "form": form, "pii_findings": pii_findings, "blocked": blocked, "write": write,
+        "can_reply": write == SeekerWrite.ALLOWED,
+        "can_block": not blocked and account.reachability(today) == account.Reachability.REACHABLE,
     })

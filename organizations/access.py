@@ -1,3 +1,7 @@
+"""Who may use the organisations' pages: the member policy. Whether an organisation may use the
+service at all is its status (Organization.status, with its queryset form beside it in models.py);
+this decorator is the one place an organisation page applies it."""
+
 from functools import wraps
 
 from django.contrib.auth import logout
@@ -10,9 +14,12 @@ from .models import Organization
 
 
 def member_required(view):
-    """Anonymous → login; not a member → 403; an organisation that is not approved, or is suspended
-    or revoked, gets a page that says so (403) on every organisation URL. Gives the view
-    request.organization, read fresh on each request so a sanction bites at once."""
+    """Anonymous → login; not a member → 403; an organisation whose status today is not active
+    (pending, suspended, revoked) gets a page that says which (403) on every organisation URL.
+
+    The organisation row is read here once per request, so a sanction bites at once, and the view
+    gets it as request.organization: the selectors take that object as checked and do not read it
+    again (SPEC rule 10's organisation clause is this status)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -23,13 +30,13 @@ def member_required(view):
         if membership is None:
             raise PermissionDenied
         organization = Organization.objects.get(pk=membership.organization_id)
-        if organization.revoked_at is not None:
+        status = organization.status(timezone.localdate())
+        if status == Organization.Status.REVOKED:
             # 利用解除: the member is logged out at once and refused from then on.
             logout(request)
-        if not organization.is_active:
+        if status != Organization.Status.ACTIVE:
             return render(
-                request, "organizations/inactive.html",
-                {"organization": organization, "today": timezone.localdate()}, status=403,
+                request, "organizations/inactive.html", {"organization": organization, "status": status}, status=403,
             )
         request.organization = organization
         request.member = membership

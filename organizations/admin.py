@@ -19,29 +19,19 @@ class MemberInline(admin.TabularInline):
 
 
 class ApprovalFilter(admin.SimpleListFilter):
+    """The organisation's status today (Organization.status), one choice per status."""
+
     title = _("承諾・利用状態")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [
-            ("approved", _("承諾済み(利用可)")),
-            ("pending", _("未承諾")),
-            ("suspended", _("利用停止中")),
-            ("revoked", _("利用解除")),
-        ]
+        return Organization.Status.choices
 
     def queryset(self, request, queryset):
         from django.utils import timezone
 
-        today = timezone.localdate()
-        if self.value() == "approved":
-            return queryset.filter(Organization.active_q())
-        if self.value() == "pending":
-            return queryset.filter(approved_on__isnull=True, revoked_at__isnull=True)
-        if self.value() == "suspended":
-            return queryset.filter(suspended_from__lte=today, suspended_until__gte=today, revoked_at__isnull=True)
-        if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
+        if self.value() in Organization.Status.values:
+            return queryset.in_status(self.value(), timezone.localdate())
         return queryset
 
 

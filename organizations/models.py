@@ -1,6 +1,8 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +124,72 @@ def kind_bit(kind: str, sub_kind: str) -> int:
 # --- 利用団体 ---------------------------------------------------------------------------------------
 
 
+class OrganizationStatus(models.TextChoices):
+    """Whether an organisation may use the service on a given day (SPEC rules 10 and 20)."""
+
+    ACTIVE = "active", _("承諾済み(利用可)")
+    PENDING = "pending", _("未承諾")
+    SUSPENDED = "suspended", _("利用停止中")
+    REVOKED = "revoked", _("利用解除")
+
+
+# The organisation's status, computed in one place: the instance form (_status_of, behind
+# Organization.status) and the queryset form (_status_conditions, behind OrganizationQuerySet) side
+# by side, the same three tests in the same order; organizations/tests/test_status.py checks that
+# they agree over every combination.
+
+
+def _status_of(organization: "Organization", today: date) -> OrganizationStatus:
+    if organization.revoked_at is not None:
+        return OrganizationStatus.REVOKED
+    if organization.approved_on is None:
+        return OrganizationStatus.PENDING
+    if (organization.suspended_from is not None and organization.suspended_until is not None
+            and organization.suspended_from <= today <= organization.suspended_until):
+        return OrganizationStatus.SUSPENDED
+    return OrganizationStatus.ACTIVE
+
+
+def _status_conditions(today: date) -> list[tuple[OrganizationStatus, Q]]:
+    """The first condition that holds names the status; an organisation that meets none is active."""
+    return [
+        (OrganizationStatus.REVOKED, Q(revoked_at__isnull=False)),
+        (OrganizationStatus.PENDING, Q(approved_on__isnull=True)),
+        (OrganizationStatus.SUSPENDED, Q(suspended_from__lte=today, suspended_until__gte=today)),
+    ]
+
+
+def _status_q(status: str, today: date) -> Q:
+    earlier = Q()
+    for candidate, condition in _status_conditions(today):
+        if candidate == status:
+            return condition & ~earlier if earlier else condition
+        earlier |= condition
+    if status != OrganizationStatus.ACTIVE:
+        raise ValueError(status)
+    return ~earlier
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def with_status(self, today: date) -> "OrganizationQuerySet":
+        """Each row annotated with `status_today`, the value Organization.status(today) gives it."""
+        return self.annotate(status_today=Case(
+            *(When(condition, then=Value(status.value)) for status, condition in _status_conditions(today)),
+            default=Value(OrganizationStatus.ACTIVE.value),
+            output_field=models.CharField(),
+        ))
+
+    def in_status(self, status: str, today: date) -> "OrganizationQuerySet":
+        """The organisations whose status(today) is `status`, as a plain filter (no annotation)."""
+        return self.filter(_status_q(status, today))
+
+    def active(self, today: date) -> "OrganizationQuerySet":
+        return self.in_status(OrganizationStatus.ACTIVE, today)
+
+
 class Organization(models.Model):
+    Status = OrganizationStatus
+
     class Kind(models.TextChoices):
         AGENCY = "agency", _("民間職業紹介事業者等")
         LOCAL_GOV = "local_gov", _("地方自治体等")
@@ -183,6 +250,8 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("利用団体")
         verbose_name_plural = _("利用団体")
@@ -218,30 +287,15 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_suspended_on(self, day) -> bool:
-        return bool(
-            self.suspended_from and self.suspended_until and self.suspended_from <= day <= self.suspended_until
-        )
-
-    @property
-    def is_active(self) -> bool:
-        """Approved, not revoked, not suspended today (JST). The queryset form is active_q()."""
-        today = timezone.localdate()
-        return bool(self.approved_on) and self.revoked_at is None and not self.is_suspended_on(today)
+    def status(self, today: date | None = None) -> OrganizationStatus:
+        """May this organisation use the service on this day (JST, default today): approved and
+        neither revoked nor suspended (SPEC rules 10, 20). The queryset form is
+        Organization.objects.with_status(today) / .in_status(status, today) / .active(today)."""
+        return _status_of(self, today or timezone.localdate())
 
     @property
     def kind_bit(self) -> int:
         return kind_bit(self.kind, self.sub_kind)
-
-    @staticmethod
-    def active_q(prefix: str = "") -> Q:
-        """The organisation half of SPEC rule 10 as a filter, for the visibility selector."""
-        today = timezone.localdate()
-        p = prefix
-        return (
-            Q(**{f"{p}approved_on__isnull": False, f"{p}revoked_at__isnull": True})
-            & ~Q(**{f"{p}suspended_from__lte": today, f"{p}suspended_until__gte": today})
-        )
 
 
 class Member(models.Model):

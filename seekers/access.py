@@ -1,7 +1,18 @@
+"""Who may reach the seekers' pages and profiles. The seeker's own state (reachability) is computed
+on the account (SeekerAccount.reachability, with its queryset form beside it in models.py); which
+profiles an organisation sees is the visibility selector (SPEC rule 10). This module turns those into
+page access: the seeker decorator and the organisation's one 404 helper for a profile."""
+
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from organizations.models import Organization
+
+from . import selectors
+from .models import Profile
 
 
 def seeker_required(view):
@@ -19,3 +30,12 @@ def seeker_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def get_profile_for(organization: Organization, public_id: str) -> Profile:
+    """A profile this organisation may see now (SPEC rule 10), with its lists prefetched; 404 for
+    any other, whether it does not exist or is hidden from this organisation."""
+    profile = selectors.profile_visible_to(organization, public_id)
+    if profile is None:
+        raise Http404
+    return profile

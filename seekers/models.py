@@ -3,6 +3,7 @@ through another: the application itself, the applicant's identity (never publish
 published profile (exactly the leaflet's lists (1) and (2), under its own random public id)."""
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -245,8 +246,51 @@ class Profile(models.Model):
         return f"{_('公開求職情報')} {self.public_id}"
 
 
+class Reachability(models.TextChoices):
+    """Whether organisations can reach a seeker on a given day (SPEC rules 5, 9, 10)."""
+
+    REACHABLE = "reachable", _("利用中")
+    NOT_STARTED = "not_started", _("初回ログイン前")
+    STOPPED = "stopped", _("利用停止中")
+    PERIOD_ENDED = "period_ended", _("利用期間終了")
+
+
+# The seeker's reachability, computed in one place: registered (an account exists), started (the
+# first login), not stopped, and the period (the application's 有効期限) not ended. The instance form
+# (_reachability_of, behind SeekerAccount.reachability) and the queryset form (_reachable_q, behind
+# SeekerAccount.objects.reachable) side by side; seekers/tests/test_reachability.py checks that they
+# agree. Callers: the listing sync, messaging, compliance's sweeps and the login refusal.
+
+
+def _reachability_of(account: "SeekerAccount", today: date) -> Reachability:
+    if account.stopped_at is not None:
+        return Reachability.STOPPED
+    if account.application.valid_until < today:
+        return Reachability.PERIOD_ENDED
+    if account.first_login_at is None:
+        return Reachability.NOT_STARTED
+    return Reachability.REACHABLE
+
+
+def _reachable_q(today: date, prefix: str = "") -> Q:
+    p = prefix
+    return Q(**{
+        f"{p}stopped_at__isnull": True,
+        f"{p}application__valid_until__gte": today,
+        f"{p}first_login_at__isnull": False,
+    })
+
+
+class SeekerAccountQuerySet(models.QuerySet):
+    def reachable(self, today: date) -> "SeekerAccountQuerySet":
+        """The accounts whose reachability(today) is REACHABLE."""
+        return self.filter(_reachable_q(today))
+
+
 class SeekerAccount(models.Model):
     """The site account made at 利用登録: one per application (SPEC rule 2)."""
+
+    Reachability = Reachability
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seeker_account")
     application = models.OneToOneField(
@@ -258,12 +302,26 @@ class SeekerAccount(models.Model):
     first_login_at = models.DateTimeField(_("初回ログイン日時"), null=True, blank=True)
     stopped_at = models.DateTimeField(_("利用停止日時"), null=True, blank=True)
 
+    objects = SeekerAccountQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("求職者アカウント")
         verbose_name_plural = _("求職者アカウント")
 
     def __str__(self) -> str:
         return self.user.get_username()
+
+    def reachability(self, today: date) -> Reachability:
+        """Can organisations reach this seeker on this day (JST)? The queryset form is
+        SeekerAccount.objects.reachable(today)."""
+        return _reachability_of(self, today)
+
+    @staticmethod
+    def reachable_q(today: date, *, through: str) -> Q:
+        """SeekerAccount.objects.reachable(today) for another model's rows, `through` naming the
+        account (e.g. "account" from a conversation): a join rather than an IN subquery, so a list
+        page keeps its index plan."""
+        return _reachable_q(today, prefix=f"{through}__")
 
 
 class AuthKey(models.Model):

@@ -1,10 +1,12 @@
 """Reads with access control. `profiles_visible_to` is SPEC rule 10, the one visibility rule: every
 organisation screen (search, profile, messaging, exports) goes through it."""
 
+import re
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db import OperationalError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from organizations.models import Organization
@@ -25,19 +27,16 @@ def provisions_admitting(kind: str) -> list[int]:
     return []
 
 
-def active_organization(organization: Organization) -> Organization | None:
-    """The organisation, fresh from the database, if approved and neither suspended nor revoked today."""
-    return Organization.objects.filter(Organization.active_q(), pk=organization.pk).first()
-
-
 def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
-    """SPEC rule 10. The organisation clauses are checked once; the profile clauses are one
-    expression per row: account started and not stopped, opt-in, today (JST) within validity,
-    提供先区分, the receive conditions as bit-set matches, and no block (NOT EXISTS on a unique index)."""
-    org = active_organization(organization)
-    if org is None:
-        return Profile.objects.none()
+    """SPEC rule 10. The organisation clause is its status today, read from the object given: the
+    one member_required read for this request (request.organization), so a page reads the row once.
+    The profile clauses are one expression per row: account started and not stopped, opt-in, today
+    (JST) within validity, 提供先区分, the receive conditions as bit-set matches, and no block (NOT
+    EXISTS on a unique index)."""
+    org = organization
     today = timezone.localdate()
+    if org.status(today) != Organization.Status.ACTIVE:
+        return Profile.objects.none()
     queryset = (
         Profile.objects.filter(
             # listed_until carries "opted in, published, started, not stopped" and the 有効期限
@@ -82,7 +81,7 @@ def organizations_seeing(account: SeekerAccount) -> QuerySet[Organization]:
     if profile.listed_until is None or profile.listed_until < timezone.localdate():
         return Organization.objects.none()
     kinds = [k for k in Organization.Kind.values if profile.listed_provision in provisions_admitting(k)]
-    queryset = Organization.objects.filter(Organization.active_q(), kind__in=kinds).exclude(
+    queryset = Organization.objects.active(timezone.localdate()).filter(kind__in=kinds).exclude(
         pk__in=Block.objects.filter(account=account).values("organization_id")
     )
     for field, bits in (
@@ -117,6 +116,8 @@ class SearchPage:
     count: int | None
     count_capped: bool
     counted: bool
+    # The first page tried to count and the count ran out of its time budget.
+    count_omitted: bool
 
 
 COUNT_CAP = 1000
@@ -125,6 +126,34 @@ PAGE_SIZE = 20
 # milliseconds and is left out ("件数は省略") when it needs more, so a search that must read many
 # rows to count them cannot hold up the page (bench_search).
 COUNT_BUDGET_MS = 40
+
+
+# --- the paging cursor -------------------------------------------------------------------------------
+# The 次の20件 link carries the last row's public id (already on the page it came from) signed for
+# this organisation, and nothing else: no time (published_at is the moment of the seeker's first
+# login, and the link lands in the browser's history). The next page finds that row's place in the
+# keyset itself. Anything that does not verify is the first page.
+CURSOR_MAX_LENGTH = 200
+PUBLIC_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _cursor_signer(organization: Organization) -> signing.Signer:
+    return signing.Signer(salt=f"seekers.search.cursor:{organization.pk}")
+
+
+def _cursor_after(profile: Profile, organization: Organization) -> str:
+    return _cursor_signer(organization).sign(profile.public_id)
+
+
+def _cursor_position(cursor: str, organization: Organization) -> str | None:
+    """The public id a cursor continues after, or None for a missing, malformed or forged one."""
+    if not cursor or len(cursor) > CURSOR_MAX_LENGTH:
+        return None
+    try:
+        public_id = _cursor_signer(organization).unsign(cursor)
+    except signing.BadSignature:
+        return None
+    return public_id if PUBLIC_ID.fullmatch(public_id) else None
 
 
 class _UndoTimeout(Exception):
@@ -157,28 +186,27 @@ def _capped_count(queryset: QuerySet) -> int | None:
 def search_profiles(organization: Organization, filters: dict, cursor: str = "") -> SearchPage:
     """The members' search: filters on published fields only, newest first, keyset paging on
     (published_at, public_id). The first page also counts the results, capped at COUNT_CAP and
-    time-boxed (COUNT_BUDGET_MS); later pages do not count again."""
+    time-boxed (COUNT_BUDGET_MS); later pages do not count again. A cursor that does not verify
+    gives the first page."""
     queryset = profiles_visible_to(organization)
     queryset = _apply_filters(queryset, filters)
-    count = None if cursor else _capped_count(queryset)
+    after = _cursor_position(cursor, organization)
+    count = None if after else _capped_count(queryset)
     page = queryset.select_related("desired_prefecture").order_by("-published_at", "-public_id")
-    if cursor:
-        try:
-            stamp, public_id = cursor.split("~", 1)
-            published = timezone.datetime.fromisoformat(stamp)
-        except ValueError:
-            published = None
-        if published is not None:
-            page = page.filter(Q(published_at__lt=published) | Q(published_at=published, public_id__lt=public_id))
+    if after:
+        # The anchor row's published_at is looked up in the same query (a scalar subquery on the
+        # unique public_id), so the cursor needs no time in it.
+        anchor = Subquery(Profile.objects.filter(public_id=after).values("published_at")[:1])
+        page = page.filter(Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=after))
     rows = list(page[: PAGE_SIZE + 1])
     next_cursor = ""
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
-        last = rows[-1]
-        next_cursor = f"{last.published_at.isoformat()}~{last.public_id}"
+        next_cursor = _cursor_after(rows[-1], organization)
     return SearchPage(
         rows=rows, next_cursor=next_cursor, count=None if count is None else min(count, COUNT_CAP),
-        count_capped=count is not None and count > COUNT_CAP, counted=not cursor and count is not None,
+        count_capped=count is not None and count > COUNT_CAP, counted=not after and count is not None,
+        count_omitted=not after and count is None,
     )
 
 

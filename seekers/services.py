@@ -473,17 +473,17 @@ def seeker_resume(*, actor, account: SeekerAccount) -> SeekerAccount:
 
 def profile_sync_listing(*, application_ids) -> int:
     """Copy the application/account half of the visibility rule onto the profiles (set-based, one
-    UPDATE): listed_until = 有効期限 while opted in, published, started and not stopped; else NULL."""
+    UPDATE): listed_until = 有効期限 while the seeker is reachable (SeekerAccount.objects.reachable:
+    started, not stopped, period not ended), opted in and published; else NULL. The search compares
+    listed_until with its own today, so a period still ends at midnight without a sync."""
     application = JobApplication.objects.filter(pk=OuterRef("pk"))
-    started = SeekerAccount.objects.filter(
-        application_id=OuterRef("pk"), first_login_at__isnull=False, stopped_at__isnull=True
-    )
+    reachable = SeekerAccount.objects.reachable(timezone.localdate()).filter(application_id=OuterRef("pk"))
     return Profile.objects.filter(pk__in=list(application_ids)).update(
         listed_provision=Subquery(application.values("provision")[:1]),
         listed_until=Case(
             When(
                 Q(published_at__isnull=False)
-                & Exists(started)
+                & Exists(reachable)
                 & Exists(application.filter(opt_in=JobApplication.OptIn.YES)),
                 then=Subquery(application.values("valid_until")[:1]),
             ),

@@ -116,7 +116,10 @@ def auth_key(request):
 
 @seeker_required
 def home(request):
-    return render(request, "seekers/home.html", {"account": request.seeker_account})
+    account = request.seeker_account
+    return render(request, "seekers/home.html", {
+        "account": account, "reachability": account.reachability(timezone.localdate()),
+    })
 
 
 @seeker_required

@@ -1,12 +1,12 @@
 """The organisations' side of profiles: /orgs/seekers/ (search) and /orgs/seekers/<public_id>/.
 Both go through the visibility rule (seekers.selectors.profiles_visible_to)."""
 
-from django.http import Http404
 from django.shortcuts import render
 
 from organizations.access import member_required
 
 from . import selectors, services
+from .access import get_profile_for
 from .forms import SearchForm
 from .presenters import profile_rows
 
@@ -27,9 +27,7 @@ def search(request):
 
 @member_required
 def profile(request, public_id):
-    found = selectors.profile_visible_to(request.organization, public_id)
-    if found is None:
-        raise Http404
+    found = get_profile_for(request.organization, public_id)
     services.profile_view_record(member=request.user, organization=request.organization, profile=found)
     return render(request, "seekers/orgs/profile.html", {
         "profile": found, "rows": profile_rows(found, for_organization=True), "organization": request.organization,

@@ -450,7 +450,7 @@ def test_counter_staff_cannot_open_or_post_the_suspension_form(agency):
 
     assert response.status_code == 403
     assert not Suspension.objects.exists()
-    assert Organization.objects.get(pk=agency.pk).is_active
+    assert Organization.objects.get(pk=agency.pk).status() == Organization.Status.ACTIVE
     assert client.get("/admin/compliance/revocation/add/").status_code == 403
     assert client.get("/admin/compliance/correctionrequest/add/").status_code == 403
 
@@ -471,7 +471,7 @@ def test_a_supervisor_suspends_an_organisation_through_the_admin(agency):
     assert (suspension.organization, suspension.created_by) == (agency, supervisor)
     org = Organization.objects.get(pk=agency.pk)
     assert (org.suspended_from, org.suspended_until) == (date(2026, 11, 26), date(2026, 12, 2))
-    assert not org.is_active
+    assert org.status() != Organization.Status.ACTIVE
     assert AuditEvent.objects.get(verb="sanction.suspend").actor == supervisor
     assert AuditEvent.objects.get(verb="organization.sanction_state").target_id == str(agency.pk)
 
@@ -489,7 +489,7 @@ def test_a_suspension_for_an_unconfirmed_violation_is_refused_at_the_field(staff
     assert re.search(r'<input[^>]*name="violation"[^>]*aria-describedby="[^"]*id_violation_error', html) or \
         re.search(r'<input[^>]*aria-describedby="[^"]*id_violation_error[^"]*"[^>]*name="violation"', html)
     assert not Suspension.objects.exists()
-    assert Organization.objects.get(pk=agency.pk).is_active
+    assert Organization.objects.get(pk=agency.pk).status() == Organization.Status.ACTIVE
 
 
 def test_a_suspension_that_ends_before_it_starts_is_refused_at_the_field(staff_client, agency):

@@ -84,7 +84,7 @@ def test_the_job_returns_its_three_counts_at_the_date_edges(time_machine, superv
     assert result == {"suspensions_ended": 1, "access_ended": 0, "deletion_overdue": 1, "retention_purged": 1}
     assert Organization.objects.get(pk=over.pk).suspended_until is None
     assert Organization.objects.get(pk=last_day.pk).suspended_until == TODAY
-    assert not Organization.objects.get(pk=last_day.pk).is_active
+    assert Organization.objects.get(pk=last_day.pk).status() != Organization.Status.ACTIVE
     assert DeletionRequest.objects.get(pk=overdue.pk).overdue_flagged_at == timezone.now()
     assert DeletionRequest.objects.get(pk=due_today.pk).overdue_flagged_at is None
     assert not Conversation.objects.filter(pk=past.pk).exists()
@@ -103,7 +103,7 @@ def test_the_next_night_picks_up_what_was_on_its_last_day(time_machine, supervis
 
     assert nightly_compliance() == {"suspensions_ended": 1, "access_ended": 0, "deletion_overdue": 1,
                                     "retention_purged": 0}
-    assert Organization.objects.get(pk=last_day.pk).is_active
+    assert Organization.objects.get(pk=last_day.pk).status() == Organization.Status.ACTIVE
     assert DeletionRequest.objects.get(pk=due_today.pk).overdue_flagged_at is not None
 
 

@@ -357,7 +357,7 @@ def test_a_correction_request_is_issued_with_its_due_date(supervisor, agency):
     event = the_event("sanction.correction_request", issued)
     assert event.actor == supervisor
     assert event.data == {"due_on": "2026-12-10"}
-    assert fresh(agency).is_active  # a correction request alone does not stop the organisation
+    assert fresh(agency).status() == Organization.Status.ACTIVE  # a correction request alone does not stop the organisation
 
 
 def test_a_correction_due_before_today_is_a_validation_error(supervisor, agency):
@@ -392,7 +392,7 @@ def test_a_suspension_is_written_onto_the_organisation_and_audited(supervisor, a
 
     org = fresh(agency)
     assert (org.suspended_from, org.suspended_until) == (TODAY, date(2026, 12, 25))
-    assert not org.is_active
+    assert org.status() != Organization.Status.ACTIVE
     assert (suspension.organization, suspension.created_by) == (agency, supervisor)
     assert the_event("sanction.suspend", suspension).actor == supervisor
     state = the_event("organization.sanction_state", agency)
@@ -407,7 +407,7 @@ def test_a_suspension_that_starts_later_does_not_stop_the_organisation_yet(super
 
     suspend(supervisor, violation, starts_on=TODAY + timedelta(days=1), ends_on=TODAY + timedelta(days=7))
 
-    assert fresh(agency).is_active
+    assert fresh(agency).status() == Organization.Status.ACTIVE
 
 
 def test_a_suspension_cannot_end_before_it_starts(supervisor, agency):
@@ -428,7 +428,7 @@ def test_a_later_suspension_does_not_lift_the_one_in_force(supervisor, agency):
 
     suspend(supervisor, second, starts_on=TODAY + timedelta(days=30), ends_on=TODAY + timedelta(days=60))
 
-    assert not fresh(agency).is_active  # still inside the first suspension
+    assert fresh(agency).status() != Organization.Status.ACTIVE  # still inside the first suspension
 
 
 def test_a_revocation_is_written_onto_the_organisation_and_audited(supervisor, agency):
@@ -438,7 +438,7 @@ def test_a_revocation_is_written_onto_the_organisation_and_audited(supervisor, a
 
     org = fresh(agency)
     assert org.revoked_at == timezone.now()
-    assert not org.is_active
+    assert org.status() != Organization.Status.ACTIVE
     assert revocation.created_by == supervisor
     assert the_event("sanction.revoke", revocation).actor == supervisor
     state = the_event("organization.sanction_state", agency)
@@ -488,7 +488,7 @@ def test_suspensions_that_ended_yesterday_are_processed_and_todays_are_not(super
     assert Suspension.objects.get(pk=running.pk).ended_processed_at is None
     assert (fresh(agency).suspended_from, fresh(agency).suspended_until) == (None, None)
     assert fresh(municipality).suspended_until == date(2026, 11, 27)
-    assert not fresh(municipality).is_active
+    assert fresh(municipality).status() != Organization.Status.ACTIVE
     [cleared] = events("organization.sanction_state").filter(target_id=str(agency.pk), actor=None)
     assert cleared.data["after"]["suspended_until"] == "None"
     [event] = events("sanction.suspensions_end")
@@ -518,7 +518,7 @@ def test_the_end_of_a_suspension_does_not_undo_a_revocation(supervisor, agency, 
     services.suspensions_end()
 
     assert fresh(agency).revoked_at is not None
-    assert not fresh(agency).is_active
+    assert fresh(agency).status() != Organization.Status.ACTIVE
 
 
 # --- retention (README: staff keep what an organisation can no longer open, then it is deleted) ---------
@@ -621,4 +621,4 @@ def test_a_member_of_the_organisation_cannot_be_the_sanction_actor(agency):
     with pytest.raises(PermissionDenied):
         suspend(member, violation)
 
-    assert fresh(agency).is_active
+    assert fresh(agency).status() == Organization.Status.ACTIVE

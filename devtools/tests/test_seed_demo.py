@@ -61,7 +61,7 @@ def test_the_demo_organisations_are_usable(output):
 
     assert orgs
     for org in orgs:
-        assert org.is_active, org.name
+        assert org.status() == Organization.Status.ACTIVE, org.name
         assert org.kind == "local_gov" or org.permit_number, org.name
         # The bit sets match the rows, so the receive conditions work on the demo (STYLE.md).
         assert org.regions.exists(), org.name

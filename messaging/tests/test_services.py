@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import OutgoingEmail
 from messaging import services
+from messaging.access import OrgAccess, org_access
 from messaging.models import Conversation, DailyGuidanceCount, Message
 from messaging.services import SendRefused
 from messaging.tests.factories import DISCLOSURES, disclosures_of
@@ -542,7 +543,7 @@ def test_declining_closes_the_conversation_for_the_organisation(agency, agency_m
     assert (decline.sender, decline.kind) == ("seeker", "decline")
     assert conversation.declined_at is not None
     assert conversation.org_unread is True  # the organisation sees the 辞退
-    assert services.conversation_open_for_org(agency, conversation) is False
+    assert org_access(agency, conversation) == OrgAccess.CLOSED
     with pytest.raises(SendRefused) as refused:
         services.org_reply(actor=agency_member, organization=agency, conversation=conversation, kind="answer",
                            subject="ご検討ください", body="もう一度ご検討いただけませんか。")
@@ -637,11 +638,12 @@ def test_the_organisation_cannot_answer_once_the_profile_is_invisible_to_it(
     assert refused.value.code == "closed"
     assert refused.value.message == "このやりとりは終了しています。メッセージは送信できません。"
     assert not Message.objects.filter(kind="answer").exists()
-    assert services.conversation_open_for_org(agency, conversation) is False
+    fresh = Organization.objects.get(pk=agency.pk)  # as member_required reads it for the request
+    assert org_access(fresh, Conversation.objects.get(pk=conversation.pk)) in (OrgAccess.WITHDRAWN, OrgAccess.GONE)
 
 
 def test_a_conversation_is_open_for_the_organisation_while_nothing_closed_it(agency, conversation):
-    assert services.conversation_open_for_org(agency, conversation) is True
+    assert org_access(agency, conversation) == OrgAccess.OPEN
 
 
 # --- reading -----------------------------------------------------------------------------------------------

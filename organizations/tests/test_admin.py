@@ -455,7 +455,7 @@ def test_approval_state_filter(staff_client):
     def state(value):
         return shown(staff_client.get(changelist_url(), {"state": value}))
 
-    assert state("approved") == {"利用中", "停止明け"}
+    assert state("active") == {"利用中", "停止明け"}
     assert state("pending") == {"承諾待ち"}
     assert state("suspended") == {"停止中"}
     assert state("revoked") == {"解除済み"}

@@ -86,8 +86,9 @@ def make_world(*, applied_on: date | None = None) -> World:
 
 
 def assert_state(client, world: World, key: str, state: str, note: str = "") -> None:
-    """The profile's visibility to one organisation on all four surfaces."""
-    org = world.org(key)
+    """The profile's visibility to one organisation on all four surfaces. The selectors get the
+    organisation as the request reads it (member_required), fresh after the flip."""
+    org = Organization.objects.get(pk=world.org(key).pk)
     public_id = world.profile.public_id
     in_selector = selectors.profiles_visible_to(org).filter(pk=world.profile.pk).exists()
     single = selectors.profile_visible_to(org, public_id)
@@ -402,7 +403,7 @@ def _build_org(spec: dict) -> Organization:
         region_bits=spec["region_bits"], industry_bits=spec["industry_bits"],
         occupation_bits=spec["occupation_bits"],
     )
-    return org
+    return Organization.objects.get(pk=org.pk)  # as a request reads it
 
 
 def _build_seeker(spec: dict, orgs: list[Organization]) -> SeekerAccount:

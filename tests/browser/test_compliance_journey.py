@@ -203,7 +203,7 @@ def test_complaint_violation_and_suspension_that_ends_by_itself(page, new_page, 
         screenshot(member_page, "compliance_member_back.png")
         response = member_page.goto(f"{live_server.url}/orgs/seekers/{public_id}/")
         assert response.status == 200
-        assert Organization.objects.get(pk=agency.pk).is_active
+        assert Organization.objects.get(pk=agency.pk).status() == Organization.Status.ACTIVE
 
 
 def test_complaint_form_dates_the_conversation_in_japan_time(page, live_server, settings):

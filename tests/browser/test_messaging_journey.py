@@ -317,6 +317,9 @@ def test_block_hides_the_seeker_without_telling_the_organisation(page, member_pa
     main = member_page.locator("main")
     assert CLOSED_FOR_ORGANIZATION in main.inner_text()
     assert main.locator("form").count() == 0
+    # Nor does it keep the content of the conversation (SPEC rule 8): only that it ended.
+    assert first.subject not in main.inner_text()
+    assert first.body not in main.inner_text()
     # The organisation is not told that it was blocked.
     assert "ブロック" not in member_page.locator("body").inner_text()
     axe_check(member_page)
