@@ -1,5 +1,5 @@
-"""Per-address counters of refused 利用登録 attempts, in the shared cache (Redis in production and CI,
-so every worker process counts together), and the client address they are keyed by."""
+"""Counters of refused 利用登録 attempts and of ユーザID reminders in the shared cache (Redis in
+production and CI, so every worker process counts together), and the client address they are keyed by."""
 
 import hashlib
 import ipaddress
@@ -33,12 +33,10 @@ def _key(address: str) -> str:
     return "seekers:register:address:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-def registration_address_take(address: str) -> bool:
-    """Take one attempt from the address's hourly allowance before the attempt runs; False when it
-    is used up. Taken first and given back on success (registration_address_give_back), so parallel
-    attempts cannot all pass the check before any of them is counted: the cache's increment is
-    atomic (Redis INCR). The hour starts at the first attempt counted."""
-    key = _key(address)
+def _take(key: str, limit: int) -> bool:
+    """Take one from the hourly allowance counted under `key`; False when it is used up. The cache's
+    increment is atomic (Redis INCR), so parallel requests are counted one after another. The hour
+    starts at the first one counted."""
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:
         count = cache.incr(key)
@@ -49,7 +47,14 @@ def registration_address_take(address: str) -> bool:
         # Redis' backend checks that the key exists, then INCRs; a key that expired in between is
         # made again without an expiry. The window's first count sets it (again).
         cache.touch(key, WINDOW_SECONDS)
-    return count <= settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR
+    return count <= limit
+
+
+def registration_address_take(address: str) -> bool:
+    """Take one attempt from the address's hourly allowance before the attempt runs; False when it
+    is used up. Taken first and given back on success (registration_address_give_back), so parallel
+    attempts cannot all pass the check before any of them is counted."""
+    return _take(_key(address), settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR)
 
 
 def registration_address_give_back(address: str) -> None:
@@ -59,3 +64,20 @@ def registration_address_give_back(address: str) -> None:
         cache.decr(_key(address))
     except ValueError:  # the window ended meanwhile: nothing to give back
         pass
+
+
+def _digest(kind: str, value: str) -> str:
+    return f"seekers:user_id_reminder:{kind}:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def user_id_reminder_take(*, address: str, kyushoku_number: str) -> bool:
+    """One ユーザID reminder request from the allowances of its client address
+    (USER_ID_REMINDERS_PER_ADDRESS_PER_HOUR, generous: a Hello Work office helps many seekers from
+    one address) and of the 求職番号 typed (USER_ID_REMINDERS_PER_HOUR); False when either is used
+    up. Every request counts, whether it matched an account or not, and none is given back: so the
+    limit says nothing about whether an account exists, and no seeker's mailbox gets more than a few
+    reminders an hour. The address is counted first, so a refused address does not also
+    use up the number's allowance."""
+    if not _take(_digest("address", address), settings.USER_ID_REMINDERS_PER_ADDRESS_PER_HOUR):
+        return False
+    return _take(_digest("number", kyushoku_number), settings.USER_ID_REMINDERS_PER_HOUR)
