@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .codes import normalize_code
 from .mail import mail_render, outbox_write
@@ -17,6 +18,18 @@ from .models import OutgoingEmail
 class AccountAdapter(DefaultAccountAdapter):
     """Nobody signs up through allauth: seekers register with their 求職番号 at /seekers/register/,
     and staff create organisation members in admin."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The login failed with an email typed. Members and staff sign in with their email, seekers
+        # never do, so the message speaks to both; it is the same whether or not any account has
+        # that address (templates/account/login.html adds the way to 「ユーザIDを忘れた方」).
+        "email_password_mismatch": gettext_lazy(
+            "メールアドレスまたはパスワードが正しくありません。"
+            "求職者の方は、メールアドレスではなく、利用登録のメールでお知らせしたユーザID(英数字8文字)でログインします。"
+        ),
+        "username_password_mismatch": gettext_lazy("ユーザIDまたはパスワードが正しくありません。"),
+    }
 
     def is_open_for_signup(self, request):
         return False
@@ -76,6 +89,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_staff:
             return "/admin/"
         return "/"
+
+    def format_email_subject(self, subject):
+        """Subjects start with the site's name, as the site's own mails do (【求職情報提供サイト】…),
+        never allauth's "[host] ": a government service's mail must not look like phishing."""
+        return _("【求職情報提供サイト】") + subject
 
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (password reissue) go through the outbox and Celery like every other mail.

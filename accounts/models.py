@@ -77,9 +77,12 @@ class OutgoingEmail(models.Model):
         ACCOUNT_NOTICE = "account_notice", _("アカウントに関するお知らせ")
         FIRST_GUIDANCE = "first_guidance", _("最初の案内メッセージの通知")
         PERIOD_END = "period_end", _("利用期間終了のお知らせ")
+        USER_ID_REMINDER = "user_id_reminder", _("ユーザIDのお知らせ")
 
     # Mails that carry a secret (認証キー, a password or confirmation link): their text is wiped once
-    # sent, so the outbox never keeps a usable copy.
+    # sent, so the outbox never keeps a usable copy. The ユーザID reminder is kept: a ユーザID is a
+    # name, not a credential (it opens nothing without the password, and every page header shows
+    # it), and the kept text lets staff answer "which address did it go to, and what did it say".
     WIPED_AFTER_SENDING = frozenset({Kind.AUTH_KEY, Kind.PASSWORD_RESET_KEY, Kind.MEMBER_INVITE,
                                      Kind.EMAIL_CONFIRMATION})
 

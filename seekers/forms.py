@@ -3,7 +3,6 @@ import unicodedata
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -15,25 +14,31 @@ from organizations.models import (
     Qualification,
 )
 
+from .dates import parse_birth_date
 from .keys import normalize_code
 from .models import Profile
 from .validity import normalize_kyushoku_number, validate_kyushoku_number
 
 
-def _normalize_date_text(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value or "").strip()
-    for sep in ("年", "月", "/", "."):
-        text = text.replace(sep, "-")
-    return text.replace("日", "")
+class BirthDateField(forms.Field):
+    """生年月日 as text, in 西暦 or 和暦 (seekers.dates.parse_birth_date), instead of a date picker that
+    makes a seeker scroll back through decades. What was typed is shown again as typed when refused."""
 
-
-class LenientDateField(forms.DateField):
-    """Accepts 1990-04-01, 1990/4/1, １９９０年４月１日 (and the browser's date picker)."""
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("生年月日"))
+        kwargs.setdefault("help_text", _("西暦・和暦のどちらでも入力できます(例: 1990/4/1、平成2年4月1日、H2.4.1)。"))
+        # A text keyboard, not a numeric one: 和暦 needs 平成 or H, and phones' numeric pads have no "/".
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "text", "autocomplete": "bday",
+                                                           "maxlength": "30"}))
+        kwargs.setdefault("error_messages", {"required": _("生年月日を入力してください。")})
+        super().__init__(**kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = _normalize_date_text(value)
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        return parse_birth_date(str(value)[:100])
 
 
 class WidthFoldedEmailField(forms.EmailField):
@@ -46,19 +51,28 @@ class WidthFoldedEmailField(forms.EmailField):
         return super().to_python(value)
 
 
+class KyushokuNumberField(forms.CharField):
+    """求職番号 as printed on the ハローワーク受付票, typed in any width, with or without the hyphen."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("求職番号"))
+        kwargs.setdefault("help_text", _("ハローワークでお渡しした「ハローワーク受付票」に記載の番号です(例: 13010-12345678)。"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+        kwargs.setdefault("error_messages", {
+            "required": _("求職番号を入力してください。"),
+            "max_length": _("求職番号は「12345-12345678」の形(数字5桁-数字8桁)で入力してください。"),
+        })
+        super().__init__(max_length=30, **kwargs)
+
+    def clean(self, value):
+        value = normalize_kyushoku_number(super().clean(value))
+        validate_kyushoku_number(value)
+        return value
+
+
 class RegistrationForm(forms.Form):
-    kyushoku_number = forms.CharField(
-        label=_("求職番号"),
-        max_length=30,
-        help_text=_("ハローワークでお渡しした「ハローワーク受付票」に記載の番号です(例: 13010-12345678)。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
-    birth_date = LenientDateField(
-        label=_("生年月日"),
-        input_formats=["%Y-%m-%d"],
-        help_text=_("例: 1990-04-01"),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-    )
+    kyushoku_number = KyushokuNumberField()
+    birth_date = BirthDateField()
     email = WidthFoldedEmailField(
         label=_("メールアドレス"),
         help_text=_(
@@ -66,34 +80,33 @@ class RegistrationForm(forms.Form):
             "ハローワークにメールアドレスを届け出た方は、そのアドレスを入力してください。"
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("メールアドレスを入力してください。"),
+            "invalid": _("メールアドレスを正しく入力してください(例: taro@example.jp)。"),
+        },
     )
     email2 = WidthFoldedEmailField(
-        label=_("メールアドレス(確認)"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("メールアドレス(確認)"), widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("確認のため、メールアドレスをもう一度入力してください。"),
+            "invalid": _("メールアドレス(確認)を正しく入力してください(例: taro@example.jp)。"),
+        },
     )
     password1 = forms.CharField(
         label=_("パスワード"),
         strip=False,
         help_text=_("10文字以上。数字だけ、よく使われるものは使えません。"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("パスワードを入力してください。")},
     )
     password2 = forms.CharField(
-        label=_("パスワード(確認)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("パスワード(確認)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("確認のため、パスワードをもう一度入力してください。")},
     )
     agree = forms.BooleanField(
         label=_("利用規約(求職者用)に同意します"),
         error_messages={"required": _("利用登録には利用規約への同意が必要です。")},
     )
-
-    def clean_kyushoku_number(self):
-        value = normalize_kyushoku_number(self.cleaned_data["kyushoku_number"])
-        validate_kyushoku_number(value)
-        return value
-
-    def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        if value >= timezone.localdate() or value < datetime.date(1900, 1, 1):
-            raise forms.ValidationError(_("生年月日を正しく入力してください。"))
-        return value
 
     def clean(self):
         data = super().clean()
@@ -108,6 +121,22 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class UserIdReminderForm(forms.Form):
+    """ユーザIDを忘れた方: the three things only the seeker knows together."""
+
+    kyushoku_number = KyushokuNumberField()
+    birth_date = BirthDateField()
+    email = WidthFoldedEmailField(
+        label=_("登録したメールアドレス"),
+        help_text=_("利用登録のときに入力した(または、ハローワークに届け出た)メールアドレスです。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("登録したメールアドレスを入力してください。"),
+            "invalid": _("メールアドレスを正しく入力してください(例: taro@example.jp)。"),
+        },
+    )
 
 
 class AuthKeyForm(forms.Form):

@@ -6,7 +6,7 @@ import logging
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -191,6 +191,7 @@ class Registration:
     account: SeekerAccount
     user_id: str
     email: str
+    key_expires_at: datetime
 
 
 def seeker_register(*, kyushoku_number: str, birth_date: date, email: str, password: str,
@@ -314,7 +315,7 @@ def _register(application: JobApplication, *, email: str, password: str, terms_v
                  "site_url": settings.SITE_URL},
         kind=OutgoingEmail.Kind.AUTH_KEY,
     )
-    return Registration(account=account, user_id=user.username, email=email)
+    return Registration(account=account, user_id=user.username, email=email, key_expires_at=key.expires_at)
 
 
 def registration_locks_clear(*, actor, guard_ids) -> int:
@@ -334,6 +335,48 @@ def registration_locks_clear(*, actor, guard_ids) -> int:
             failures=0, window_started_at=None, locked_until=None
         )
     return len(guards)
+
+
+class UserIdReminderLimited(Exception):
+    """USER_ID_REMINDERS_PER_HOUR for the 求職番号, or USER_ID_REMINDERS_PER_ADDRESS_PER_HOUR for the
+    client address, reached (seekers.throttles)."""
+
+
+def user_id_remind(*, kyushoku_number: str, birth_date: date, email: str, client_address: str = "") -> None:
+    """ユーザIDを忘れた方: when the 求職番号 is a registered account's, the 生年月日 is the applicant's
+    and the email is the account's registered one (NFKC, case-insensitive), its ユーザID is mailed
+    to that registered address; otherwise nothing is sent. Either way the same path runs (the
+    allowance taken, one read, one audit event) and nothing is returned, so the screen cannot
+    answer differently: only the owner of the registered mailbox learns the result.
+
+    Raises UserIdReminderLimited, after recording it, when the number's or the address's hourly
+    allowance is used up; every request counts, so the limit is the same for a number that has an
+    account and one that has none."""
+    if not throttles.user_id_reminder_take(address=client_address, kyushoku_number=kyushoku_number):
+        with transaction.atomic():
+            audit(actor=ANONYMOUS, verb="seeker.user_id_remind_limited", kyushoku_number=kyushoku_number,
+                  address=client_address)
+        raise UserIdReminderLimited
+    with transaction.atomic():
+        account = (
+            SeekerAccount.objects.select_related("user", "application__identity")
+            .filter(application__kyushoku_number=kyushoku_number, user__is_active=True)
+            .first()
+        )
+        identity = getattr(account.application, "identity", None) if account is not None else None
+        matched = (
+            identity is not None and identity.birth_date == birth_date and same_email(account.user.email, email)
+        )
+        audit(actor=ANONYMOUS, verb="seeker.user_id_remind", target=account if matched else None,
+              kyushoku_number=kyushoku_number, sent=matched, address=client_address)
+        if matched:
+            email_queue(
+                to=account.user.email,
+                template="seekers/email/user_id_reminder",
+                context={"user_id": account.user.username, "requested_at": timezone.now(),
+                         "site_url": settings.SITE_URL},
+                kind=OutgoingEmail.Kind.USER_ID_REMINDER,
+            )
 
 
 def _new_user_id() -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),
     path("register/done/", views.register_done, name="register_done"),
+    path("forgot-user-id/", views.forgot_user_id, name="forgot_user_id"),
     path("terms/", views.terms, name="terms"),
     path("auth-key/", views.auth_key, name="auth_key"),
     path("profile/", views.profile, name="profile"),

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from allauth.account.internal.decorators import login_stage_required
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import selectors, services, throttles
 from .access import seeker_required
-from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm
+from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm, UserIdReminderForm
 from .models import Profile
 from .presenters import profile_rows
 from .stages import AuthKeyStage
@@ -46,12 +47,53 @@ def register(request):
             form.add_error(None, REFUSAL)
         else:
             request.session["registered_email"] = registration.email
+            request.session["registered_key_expires_at"] = registration.key_expires_at.isoformat()
             return redirect("seekers:register_done")
     return render(request, "seekers/register.html", {"form": form, "terms_version": settings.TERMS_VERSION})
 
 
 def register_done(request):
-    return render(request, "seekers/register_done.html", {"email": request.session.pop("registered_email", "")})
+    """Where the mail went, until when its 認証キー works, and what to do when no mail arrives."""
+    expires_at = request.session.pop("registered_key_expires_at", "")
+    return render(request, "seekers/register_done.html", {
+        "email": request.session.pop("registered_email", ""),
+        "key_expires_at": datetime.fromisoformat(expires_at) if expires_at else None,
+        "key_minutes": int(settings.AUTH_KEY_LIFETIME.total_seconds() // 60),
+        **_sender(),
+    })
+
+
+def _sender() -> dict:
+    """The address and domain the site's mail comes from, for the advice on 迷惑メール filters."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return {"sender": address, "sender_domain": address.rpartition("@")[2]}
+
+
+# Over the limit the page says so (429): the limit counts every request, matched or not, so saying
+# so tells nothing about any account.
+USER_ID_REMINDER_LIMITED = gettext_lazy(
+    "ユーザIDのお知らせの申込みが続いたため、しばらく受け付けられません。1時間ほどたってから、もう一度お試しください。"
+    "お急ぎの場合は、求職申込みをしたハローワークにお問い合わせください。"
+)
+
+
+@require_http_methods(["GET", "POST"])
+def forgot_user_id(request):
+    """ユーザIDを忘れた方: 求職番号, 生年月日 and the registered email; the ユーザID goes to that email.
+    The page answers the same whatever was typed (no enumeration)."""
+    form = UserIdReminderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_id_remind(
+                kyushoku_number=data["kyushoku_number"], birth_date=data["birth_date"], email=data["email"],
+                client_address=throttles.client_address(request),
+            )
+        except services.UserIdReminderLimited:
+            form.add_error(None, USER_ID_REMINDER_LIMITED)
+            return render(request, "seekers/forgot_user_id.html", {"form": form}, status=429)
+        return render(request, "seekers/forgot_user_id_done.html", _sender())
+    return render(request, "seekers/forgot_user_id.html", {"form": form})
 
 
 def _auth_key_message(error: services.AuthKeyError) -> str:

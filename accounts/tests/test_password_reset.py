@@ -125,9 +125,13 @@ def _text(html: str) -> str:
 def test_the_reset_mail_names_the_site(client, seeker, django_capture_on_commit_callbacks):
     request_reset(client, django_capture_on_commit_callbacks, seeker.username, seeker.email)
 
-    body = mail.outbox[0].body
-    assert "こんにちは、 です" not in body
-    assert re.search(r"こんにちは、\s*[^\s!]+\s*です", body)  # the site's name is filled in
+    message = mail.outbox[0]
+    assert message.subject == "【求職情報提供サイト】パスワード再設定のご案内"
+    assert "ハローワーク 求職情報提供サイト" in message.body  # who sends it, in its own name
+    assert f"ユーザID: {seeker.username}" in message.body
+    assert "申込みをした覚えがない場合は" in message.body
+    outside_the_link = re.sub(r"https?://\S+", "", message.body)
+    assert "こんにちは" not in outside_the_link and "testserver" not in outside_the_link
 
 
 def test_the_link_sets_the_password(client, seeker, password, django_capture_on_commit_callbacks):
@@ -151,7 +155,7 @@ def test_the_link_works_once(client, seeker, django_capture_on_commit_callbacks)
     again = Client().get(link)
 
     assert again.status_code == 200
-    assert "不正なトークン" in again.content.decode()
+    assert "パスワード再設定のリンクが使えません" in again.content.decode()
     assert 'name="password1"' not in again.content.decode()
 
 
@@ -164,7 +168,7 @@ def test_the_link_is_refused_after_an_hour(client, seeker, password, django_capt
         late = Client().get(link)
 
     assert late.status_code == 200
-    assert "不正なトークン" in late.content.decode()
+    assert "パスワード再設定のリンクが使えません" in late.content.decode()
     seeker.refresh_from_db()
     assert seeker.check_password(password)
 

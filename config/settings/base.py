@@ -216,6 +216,10 @@ AUTH_KEY_REISSUES_PER_HOUR = env.int("AUTH_KEY_REISSUES_PER_HOUR", default=3)
 REGISTRATION_FAILURES_PER_DAY = env.int("REGISTRATION_FAILURES_PER_DAY", default=5)
 REGISTRATION_LOCK_HOURS = env.int("REGISTRATION_LOCK_HOURS", default=24)
 REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR = env.int("REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR", default=20)
+# ユーザIDを忘れた方 (seekers.services.user_id_remind), in the shared cache: requests per 求職番号 and
+# per client address in any hour. Every request counts, whether it matched an account or not.
+USER_ID_REMINDERS_PER_HOUR = env.int("USER_ID_REMINDERS_PER_HOUR", default=3)
+USER_ID_REMINDERS_PER_ADDRESS_PER_HOUR = env.int("USER_ID_REMINDERS_PER_ADDRESS_PER_HOUR", default=20)
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 CONTENT_SECURITY_POLICY = {
