@@ -164,7 +164,7 @@ def test_an_extension_past_today_reopens_an_ended_period(actor, account, today):
     JobApplication.objects.filter(pk=account.application_id).update(
         applied_on=today - timedelta(days=100), valid_until=today - timedelta(days=2), period_ended_at=timezone.now())
     services.profile_sync_listing(application_ids=[account.application_id])
-    assert Profile.objects.get(pk=account.application_id).listed_until < today  # not visible any more
+    assert Profile.objects.get(pk=account.application_id).listed_until is None  # not listed any more (period ended)
     application, identity, profile = stored(account.application)
     application.valid_until = today + timedelta(days=30)
 
