@@ -1,5 +1,7 @@
 """Laptop defaults: SQLite under var/, Celery eager, mail to the console, no services needed."""
 
+from django.utils.log import DEFAULT_LOGGING
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, CELERY_TASK_ALWAYS_EAGER, EMAIL_BACKEND, INSTALLED_APPS, LOGGING, env
 
@@ -16,6 +18,20 @@ INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 # and its text part only, instead of the raw MIME message. Any other EMAIL_URL (smtp://…) is kept.
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
     EMAIL_BACKEND = "accounts.mail_backends.ReadableConsoleBackend"
+
+# Django's own "django" logger prints to the console while DEBUG is on and also passes each record to the
+# root logger's console handler (base.py): every line twice. Here only the root one prints. Configuring
+# "django" resets its children, so runserver's request log ("django.server") is set up again as Django has it.
+LOGGING = {
+    **LOGGING,
+    "formatters": {**LOGGING.get("formatters", {}), "django.server": DEFAULT_LOGGING["formatters"]["django.server"]},
+    "handlers": {**LOGGING["handlers"], "django.server": DEFAULT_LOGGING["handlers"]["django.server"]},
+    "loggers": {
+        **LOGGING.get("loggers", {}),
+        "django": {"level": "INFO"},
+        "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
+    },
+}
 
 if CELERY_TASK_ALWAYS_EAGER:
     # Even eager, Celery takes a producer from its pool to serialise a task's arguments, and kombu

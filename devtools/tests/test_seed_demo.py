@@ -180,17 +180,21 @@ ROOT = Path(__file__).resolve().parents[2]
 NOISE = ("Task ", "succeeded", "=?utf-8?", "Content-Transfer-Encoding", "Content-Type")
 
 
+def on_the_laptop(code: str, **environ) -> subprocess.CompletedProcess:
+    """Python run as `make run` runs manage.py on a laptop: the local settings and no environment
+    variables but these."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed program
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings.local", **environ},
+    )
+
+
 def laptop_settings(**environ) -> dict:
-    """config.settings.local as `make run` reads it on a laptop: no environment variables but these."""
     code = (
         "import json; from config.settings import local as s; print(json.dumps({name: getattr(s, name) for name in"
         " ('EMAIL_BACKEND', 'CELERY_BROKER_URL', 'CELERY_TASK_ALWAYS_EAGER', 'LOGGING')}))"
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed program
-        [sys.executable, "-c", code], cwd=ROOT, env={"PATH": os.environ.get("PATH", ""), **environ},
-        capture_output=True, text=True, check=True,
-    )
-    return json.loads(result.stdout)
+    return json.loads(on_the_laptop(code, **environ).stdout)
 
 
 @pytest.fixture(scope="module")
@@ -268,6 +272,21 @@ def test_the_in_process_broker_names_a_host(laptop, caplog):
 
     Connection("memory://").info()
     assert "No hostname" in caplog.text  # the check sees the warning it guards against
+
+
+def test_each_log_line_is_printed_once():
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: /nothing-here'); "
+        "logging.getLogger('django.server').info('GET /nothing-here 404')"
+    )
+
+    printed = on_the_laptop(code).stderr.splitlines()
+
+    assert printed.count("Not Found: /nothing-here") == 1
+    # runserver's request lines keep Django's own format, with the time first.
+    [request] = [line for line in printed if "GET /nothing-here" in line]
+    assert re.fullmatch(r"\[[^\]]+\] GET /nothing-here 404", request)
 
 
 def test_the_laptop_prints_mail_readably_unless_told_otherwise(laptop):
