@@ -131,12 +131,12 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         """The last thing `make run` prints before runserver's banner: who to log in as, and what to try."""
-        rows = [("職員 (staff)", STAFF_EMAIL, "/admin/")]
+        rows = [("職員 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告")]
         for member in Member.objects.select_related("organization", "user").order_by("user__username"):
-            rows.append((member.organization.name, member.user.email, "求職者検索・案内"))
+            rows.append((member.organization.name, member.user.email, "/orgs/seekers/ 求職者検索・案内"))
         rows += [
-            ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧"),
-            ("利用登録前の求職者", f"求職番号 {READY_NUMBER}", f"生年月日 {READY_BIRTH:%Y-%m-%d}"),
+            ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧・受信条件設定"),
+            ("利用登録前の求職者", f"求職番号 {READY_NUMBER}", f"/seekers/register/ 生年月日 {READY_BIRTH:%Y-%m-%d}"),
         ]
         table = [("役割・利用団体", "ログイン", "試すこと"), *rows]
         widths = [max(display_width(row[column]) for row in table) for column in (0, 1)]
@@ -150,8 +150,8 @@ class Command(BaseCommand):
         for role, login, try_ in table:
             out(f"{pad(role, widths[0])}  {pad(login, widths[1])}  {try_}")
         out("-" * len(RULE))
-        out(f"利用登録は {settings.SITE_URL}/seekers/register/ 。送信されるメールはこの画面に表示されます。")
-        out(f"求職申込 {JobApplication.objects.count()} 件, 利用団体 {Organization.objects.count()} 団体")
+        out(f"求職申込 {JobApplication.objects.count()} 件, 利用団体 {Organization.objects.count()} 団体。"
+            "送信されるメールはこの画面に表示されます (mail is printed here).")
         out(RULE)
 
 
