@@ -1,17 +1,26 @@
-"""`make run` seeds a demo with `seed_demo`: every kind of login it prints must exist and work."""
+"""`make run` seeds a demo with `seed_demo`: every kind of login it prints must exist and work, and the
+logins are the last thing it prints, not buried under task logs and raw mail."""
 
+import json
+import logging
+import os
 import re
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from kombu import Connection
 
 from accounts.models import User
 from devtools.management.commands.seed_demo import (
     DEMO_PASSWORD,
     READY_BIRTH,
     READY_NUMBER,
+    RULE,
     SEEKER_ID,
     STAFF_EMAIL,
 )
@@ -162,3 +171,133 @@ def test_production_settings_do_not_allow_demo_data():
     from config.settings import base
 
     assert base.DEMO_DATA_ALLOWED is False
+
+
+# --- what `make run` prints -------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+# kombu's "No hostname was supplied" depends on the broker URL, which the test settings do not share
+# with the laptop's: test_the_in_process_broker_names_a_host checks the laptop's.
+NOISE = ("Task ", "succeeded", "=?utf-8?", "Content-Transfer-Encoding", "Content-Type")
+
+
+def on_the_laptop(code: str, **environ) -> subprocess.CompletedProcess:
+    """Python run as `make run` runs manage.py on a laptop: the local settings and no environment
+    variables but these."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed program
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings.local", **environ},
+    )
+
+
+def laptop_settings(**environ) -> dict:
+    code = (
+        "import json; from config.settings import local as s; print(json.dumps({name: getattr(s, name) for name in"
+        " ('EMAIL_BACKEND', 'CELERY_BROKER_URL', 'CELERY_TASK_ALWAYS_EAGER', 'LOGGING')}))"
+    )
+    return json.loads(on_the_laptop(code, **environ).stdout)
+
+
+@pytest.fixture(scope="module")
+def laptop() -> dict:
+    return laptop_settings()
+
+
+@pytest.fixture
+def laptop_logging(laptop):
+    """The logger levels of the local settings, for this test only (the test settings keep theirs)."""
+    levels = {name: config["level"] for name, config in laptop["LOGGING"].get("loggers", {}).items()}
+    before = {name: logging.getLogger(name).level for name in levels}
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    yield levels
+    for name, level in before.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def test_the_logins_are_the_last_thing_printed(laptop_logging, capsys, caplog, django_capture_on_commit_callbacks):
+    caplog.set_level(logging.INFO)
+
+    # The seed's own commit queues the demo messages' mails; here they run as the test's block ends.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        output = seed()
+    assert callbacks  # the eager tasks did run, so their log lines had their chance to appear
+
+    lines = output.rstrip("\n").splitlines()
+    assert lines[-1] == RULE
+    start = max(i for i, line in enumerate(lines) if line.startswith("デモ用ログイン"))
+    block = "\n".join(lines[start:])
+    for login in (STAFF_EMAIL, "org1@demo.kyushoku.example.jp", SEEKER_ID, READY_NUMBER, DEMO_PASSWORD):
+        assert login in block
+    # Nothing else reached the terminal while seeding: no task lines, no raw mail.
+    captured = capsys.readouterr()
+    everything = "\n".join([output, captured.out, captured.err, caplog.text])
+    for noise in NOISE:
+        assert noise not in everything, noise
+
+
+def test_the_logins_are_a_table_with_what_to_try():
+    output = seed()
+
+    header = next(line for line in output.splitlines() if line.startswith("役割"))
+    staff = next(line for line in output.splitlines() if STAFF_EMAIL in line)
+    seeker = next(line for line in output.splitlines() if SEEKER_ID in line)
+    # The login column starts at the same terminal column on every row (Japanese counts double).
+    column = header.index("ログイン")
+    width = len(header[:column]) + sum(1 for char in header[:column] if ord(char) > 0x2E7F)
+    for row, login in ((staff, STAFF_EMAIL), (seeker, f"ユーザID {SEEKER_ID}")):
+        before = row[: row.index(login)]
+        assert len(before) + sum(1 for char in before if ord(char) > 0x2E7F) == width, row
+    assert "/admin/" in staff
+    assert "メッセージ一覧" in seeker
+
+
+def test_celery_stays_quiet_only_while_it_runs_in_the_process(laptop):
+    loggers = laptop["LOGGING"]["loggers"]
+
+    assert laptop["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert {name: loggers[name]["level"] for name in ("celery", "kombu", "amqp")} == dict.fromkeys(
+        ("celery", "kombu", "amqp"), "WARNING")
+    # With a real broker the worker runs apart and keeps its own task log.
+    with_broker = laptop_settings(CELERY_BROKER_URL="redis://broker.invalid:6379/0")
+    assert with_broker["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert "celery" not in with_broker["LOGGING"].get("loggers", {})
+
+
+def test_the_in_process_broker_names_a_host(laptop, caplog):
+    """Eager Celery still takes a producer from its pool; a URL without a host makes kombu warn."""
+    caplog.set_level(logging.WARNING, logger="kombu")
+
+    Connection(laptop["CELERY_BROKER_URL"]).info()
+    assert "No hostname" not in caplog.text
+
+    Connection("memory://").info()
+    assert "No hostname" in caplog.text  # the check sees the warning it guards against
+
+
+def test_each_log_line_is_printed_once():
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: /nothing-here'); "
+        "logging.getLogger('django.server').info('GET /nothing-here 404')"
+    )
+
+    printed = on_the_laptop(code).stderr.splitlines()
+
+    assert printed.count("Not Found: /nothing-here") == 1
+    # runserver's request lines keep Django's own format, with the time first.
+    [request] = [line for line in printed if "GET /nothing-here" in line]
+    assert re.fullmatch(r"\[[^\]]+\] GET /nothing-here 404", request)
+
+
+def test_the_laptop_prints_mail_readably_unless_told_otherwise(laptop):
+    assert laptop["EMAIL_BACKEND"] == "accounts.mail_backends.ReadableConsoleBackend"
+
+    smtp = laptop_settings(EMAIL_URL="smtp://mail.invalid:25")
+    assert smtp["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_and_test_settings_keep_django_mail_backends(settings):
+    from config.settings import base
+
+    assert base.EMAIL_BACKEND.startswith("django.core.mail.backends.")
+    assert not settings.EMAIL_BACKEND.startswith("accounts.")

@@ -1,9 +1,12 @@
-"""Demo data for `make run`: staff, organisations of every kind, a few hundred applications, a seeker
-who can log in and an application ready to register. It lives in `compliance`, the app that may
-import every other one. Running it again only prints the logins."""
+"""Demo data for `make run`: staff, organisations of every kind, a few hundred applications whose
+profiles are drawn from occupation archetypes (devtools.demo_profiles), a seeker who can log in and an
+application ready to register. It lives in `devtools`, which may import every app and is never installed
+in production. Running it again only prints the logins, the last lines before runserver's banner."""
 
+import dataclasses
 import datetime
 import random
+import unicodedata
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +16,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import StaffFactory
-from organizations.models import Member, OccupationGroup, Organization, Prefecture, Qualification
+from devtools.demo_profiles import Archetype, DemoProfile, archetype_for, demo_profile
+from organizations.models import (
+    IndustryGroup,
+    Member,
+    OccupationGroup,
+    Organization,
+    Prefecture,
+    Qualification,
+)
 from organizations.services import organization_refresh_bits
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import JobApplication
@@ -57,16 +68,14 @@ class Command(BaseCommand):
     def _seed(self, count: int, rng: random.Random) -> None:
         random.seed(rng.random())
         StaffFactory(username="staff", email=STAFF_EMAIL, password=DEMO_PASSWORD)
-        prefectures = list(Prefecture.objects.all())
+        prefectures = {p.code: p for p in Prefecture.objects.all()}
         majors = list(OccupationGroup.objects.filter(major=None))
-        mediums = list(OccupationGroup.objects.exclude(major=None)) or majors
-        qualifications = list(Qualification.objects.all())
         for index, (kind, sub_kind, name, pmark) in enumerate(ORGS, start=1):
             org = OrganizationFactory(
                 name=name, kind=kind, sub_kind=sub_kind, privacy_mark=pmark,
                 permit_number="" if kind == "local_gov" else f"13-ユ-30{index:04d}",
             )
-            org.regions.set(rng.sample(prefectures, 8) if index % 2 else prefectures)
+            org.regions.set(rng.sample(list(prefectures.values()), 8) if index % 2 else prefectures.values())
             org.occupations.set(rng.sample(majors, min(4, len(majors))))
             organization_refresh_bits(organization=org)
             MemberFactory(
@@ -76,34 +85,28 @@ class Command(BaseCommand):
             )
 
         today = timezone.localdate()
+        people = DemoPeople(rng, today, prefectures)
         for n in range(count):
+            person = people.draw()
             applied = today - datetime.timedelta(days=rng.randint(0, 120))
             opt_in = rng.choices(["yes", "no", "unknown"], weights=[8, 1, 1])[0]
-            application = JobApplicationFactory(
-                kyushoku_number=f"{rng.choice(['13010', '27020', '01030', '40050', '23040'])}-{20000000 + n:08d}",
-                applied_on=applied,
-                valid_until=end_of_month_after_next(applied),
-                opt_in=opt_in,
+            office = f"{person.office_prefecture}{rng.choice(['010', '020', '030'])}"
+            application = people.application(
+                person, kyushoku_number=f"{office}-{20000000 + n:08d}", applied_on=applied, opt_in=opt_in,
                 provision=rng.choices([1, 2, 3, 4], weights=[6, 2, 2, 1])[0],
-                profile__desired_prefecture=rng.choice(prefectures),
             )
-            application.profile.planned_occupations.set(rng.sample(mediums, 1))
-            if qualifications:
-                application.profile.qualifications.set(rng.sample(qualifications, rng.randint(0, 3)))
             if opt_in == "yes" and rng.random() < 0.85:  # most have registered and started
                 SeekerAccountFactory(application=application)
 
         # An application ready to register at /seekers/register/.
-        JobApplicationFactory(
-            kyushoku_number=READY_NUMBER, applied_on=today, valid_until=end_of_month_after_next(today),
-            identity__birth_date=READY_BIRTH,
-        )
+        people.application(people.draw(), kyushoku_number=READY_NUMBER, applied_on=today,
+                           identity__birth_date=READY_BIRTH)
         # A seeker who has registered and finished the first login, with messages.
+        office_worker = people.draw(archetype_for("一般事務"), office="13")
         account = SeekerAccountFactory(
             user=SeekerUserFactory(username=SEEKER_ID, email="seeker@demo.kyushoku.example.jp",
                                    password=DEMO_PASSWORD),
-            application=JobApplicationFactory(kyushoku_number="13010-00000002",
-                                              profile__desired_prefecture=prefectures[12]),
+            application=people.application(office_worker, kyushoku_number="13010-00000002", applied_on=today),
         )
         self._demo_messages(account)
 
@@ -127,16 +130,75 @@ class Command(BaseCommand):
                   kind="answer", subject="Re: 手数料について", body="求職者の方から手数料はいただきません。")
 
     def _print_logins(self) -> None:
+        """The last thing `make run` prints before runserver's banner: who to log in as, and what to try."""
+        rows = [("職員 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告")]
+        for member in Member.objects.select_related("organization", "user").order_by("user__username"):
+            rows.append((member.organization.name, member.user.email, "/orgs/seekers/ 求職者検索・案内"))
+        rows += [
+            ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧・受信条件設定"),
+            ("利用登録前の求職者", f"求職番号 {READY_NUMBER}", f"/seekers/register/ 生年月日 {READY_BIRTH:%Y-%m-%d}"),
+        ]
+        table = [("役割・利用団体", "ログイン", "試すこと"), *rows]
+        widths = [max(display_width(row[column]) for row in table) for column in (0, 1)]
+
         out = self.stdout.write
         out("")
-        out("=== デモ用ログイン (demo logins) — http://127.0.0.1:8000/accounts/login/ ===")
-        out(f"  パスワードは共通 (password for all): {DEMO_PASSWORD}")
-        out(f"  職員 staff (/admin/):             {STAFF_EMAIL}")
-        for member in Member.objects.select_related("organization", "user").order_by("user__username"):
-            kind = member.organization.get_kind_display()
-            sub = member.organization.get_sub_kind_display() if member.organization.sub_kind else ""
-            out(f"  利用団体 {kind} {sub}: {member.user.email}  ({member.organization.name})")
-        out(f"  求職者 seeker ユーザID:            {SEEKER_ID}  (メッセージあり)")
-        out(f"  利用登録できる求職申込: 求職番号 {READY_NUMBER} / 生年月日 {READY_BIRTH:%Y-%m-%d}")
-        out(f"  求職申込 {JobApplication.objects.count()} 件, 利用団体 {Organization.objects.count()} 団体")
-        out("")
+        out(RULE)
+        out(f"デモ用ログイン (demo logins)  {settings.SITE_URL}/accounts/login/")
+        out(f"パスワードは全員共通 (one password for all): {DEMO_PASSWORD}")
+        out("-" * len(RULE))
+        for role, login, try_ in table:
+            out(f"{pad(role, widths[0])}  {pad(login, widths[1])}  {try_}")
+        out("-" * len(RULE))
+        out(f"求職申込 {JobApplication.objects.count()} 件, 利用団体 {Organization.objects.count()} 団体。"
+            "送信されるメールはこの画面に表示されます (mail is printed here).")
+        out(RULE)
+
+
+RULE = "=" * 72
+
+
+def display_width(text: str) -> int:
+    """Columns in a terminal: full-width (Japanese) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+class DemoPeople:
+    """Applications whose profiles are drawn from the occupation archetypes (devtools.demo_profiles)."""
+
+    def __init__(self, rng: random.Random, today: datetime.date, prefectures: dict[str, Prefecture]):
+        self.rng, self.today, self.prefectures = rng, today, prefectures
+        self.qualifications = {q.code: q for q in Qualification.objects.all()}
+        self.occupations = {o.code: o for o in OccupationGroup.objects.all()}
+        self.industries = {i.code: i for i in IndustryGroup.objects.all()}
+        self.names = {code: q.name for code, q in self.qualifications.items()}
+        self.prefecture_names = {code: p.name for code, p in prefectures.items()}
+
+    def draw(self, archetype: Archetype | None = None, office: str = "") -> DemoProfile:
+        person = demo_profile(self.rng, today=self.today, prefecture_names=self.prefecture_names,
+                              qualification_names=self.names, archetype=archetype)
+        if office:  # a fixed office and place, for the logins the README describes
+            person = dataclasses.replace(person, office_prefecture=office, desired_prefecture=office)
+        return person
+
+    def application(self, person: DemoProfile, *, applied_on: datetime.date, **fields) -> JobApplication:
+        """The application with its identity and profile; the profile's many-to-many rows are set before
+        any account exists, so the publish at the first login screens and indexes all of it."""
+        fields.setdefault("identity__birth_date", person.birth_date)
+        application = JobApplicationFactory(
+            applied_on=applied_on, valid_until=end_of_month_after_next(applied_on),
+            profile__desired_prefecture=self.prefectures[person.desired_prefecture],
+            **{f"profile__{name}": value for name, value in person.fields.items()},
+            **fields,
+        )
+        profile = application.profile
+        profile.planned_occupations.set([self.occupations[code] for code in person.occupations])
+        profile.planned_industries.set([self.industries[code] for code in person.industries])
+        profile.qualifications.set([self.qualifications[code] for code in person.qualifications])
+        if person.desired_prefecture != person.office_prefecture:
+            profile.wide_area_prefectures.set([self.prefectures[person.desired_prefecture]])
+        return application
