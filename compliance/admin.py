@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
+from accounts.models import AuditEvent
 from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
 from messaging.models import Message
 from organizations.models import Organization
@@ -250,7 +251,7 @@ class ViolationAdmin(ServiceAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         violation = get_object_or_404(Violation, pk=pk)
         conversations = list(violation.conversations.all()) + [c.conversation for c in violation.complaints.all()]
-        audit(actor=request.user, verb="evidence.export", target=violation)
+        audit(actor=request.user, verb=AuditEvent.Verb.EVIDENCE_EXPORT, target=violation)
         return violation, selectors.evidence_rows(conversations)
 
     def evidence_csv(self, request, pk):
