@@ -151,3 +151,48 @@ def test_the_check_sees_strings_naming_other_apps(tmp_path):
     }
     wrong = {text for text, apps in named_apps(module).items() if apps - ALLOWED["organizations"]}
     assert wrong == set(named_apps(module))
+
+
+# --- The README's rule table ----------------------------------------------------------------------
+
+
+def rule_table() -> dict[int, list[str]]:
+    """SPEC rule number → the dotted names in its row of the README's table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Rules: the one function that decides each", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"\| (\d+) ", line)
+        if match:
+            rows[int(match[1])] = re.findall(rf"`((?:{_APPS})(?:\.\w+)+)`", line)
+    return rows
+
+
+def resolve(dotted: str):
+    """The object a dotted name names: the longest importable module, then attributes."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[cut:]:
+            obj = getattr(obj, name)
+        return obj
+    raise ModuleNotFoundError(dotted)
+
+
+def test_the_rule_table_covers_every_spec_rule_and_names_what_exists():
+    rows = rule_table()
+
+    assert sorted(rows) == list(range(1, 24))
+    missing = []
+    for number, names in rows.items():
+        for name in names:
+            try:
+                resolve(name)
+            except (ImportError, AttributeError):
+                missing.append((number, name))
+    assert not missing, f"the README's rule table names what does not exist: {missing}"
