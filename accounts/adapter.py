@@ -3,6 +3,7 @@ import unicodedata
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -35,10 +36,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def get_login_stages(self):
-        stages = super().get_login_stages()
-        # The seeker's 認証キー comes right after the password (before any MFA stage).
-        stages.insert(0, "seekers.stages.AuthKeyStage")
-        return stages
+        # settings.LOGIN_STAGES_FIRST (the seeker's 認証キー) before allauth's own stages (MFA).
+        return [*settings.LOGIN_STAGES_FIRST, *super().get_login_stages()]
 
     def pre_login(self, request, user, **kwargs):
         response = super().pre_login(request, user, **kwargs)

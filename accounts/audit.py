@@ -5,9 +5,11 @@ from django.db import models
 from .models import AuditEvent
 
 
-def audit(*, actor, verb: str, target: models.Model | None = None, **data: Any) -> AuditEvent:
+def audit(*, actor, verb: AuditEvent.Verb, target: models.Model | None = None, **data: Any) -> AuditEvent:
     """Record one audit event. Call inside the service's transaction so the record and the change
-    commit together."""
+    commit together. The verbs are a closed vocabulary (AuditEvent.Verb): a free string raises
+    ValueError here, before anything is written, not later as an unlabelled row in the admin."""
+    verb = AuditEvent.Verb(verb)
     actor_obj = actor if getattr(actor, "pk", None) else None
     return AuditEvent.objects.create(
         actor=actor_obj,

@@ -44,12 +44,74 @@ class User(AbstractUser):
 class AuditEvent(models.Model):
     """Every state change made by a service, and every staff read of identity fields. Append-only."""
 
+    class Verb(models.TextChoices):
+        """The closed vocabulary of what happened (as Zulip's AuditLogEventType): accounts.audit.audit
+        refuses any other value, and the admin's filter shows these labels."""
+
+        # accounts
+        USER_EMAIL_CHANGE = "user.email_change", _("メールアドレスの変更")
+        # organizations
+        ORGANIZATION_CREATE = "organization.create", _("利用団体の登録")
+        ORGANIZATION_UPDATE = "organization.update", _("利用団体の変更")
+        ORGANIZATION_APPROVE = "organization.approve", _("利用団体の労働局承諾")
+        ORGANIZATION_SET_HANDLED = "organization.set_handled", _("取り扱う地域・産業・職業の設定")
+        ORGANIZATION_SANCTION_STATE = "organization.sanction_state", _("利用団体の利用停止・利用解除の状態の変更")
+        MEMBER_INVITE = "member.invite", _("利用団体メンバーの登録")
+        # seekers: the 求職申込 (entered by staff)
+        APPLICATION_CREATE = "application.create", _("求職申込の登録")
+        APPLICATION_UPDATE = "application.update", _("求職申込の変更")
+        APPLICATION_EXTEND = "application.extend", _("利用期間の延長")
+        APPLICATION_PROVISION_CHANGE = "application.provision_change", _("提供先区分の変更")
+        APPLICATION_PERIODS_END = "application.periods_end", _("利用期間の終了(夜間処理)")
+        IDENTITY_LIST = "identity.list", _("求職者の本人情報の一覧表示")
+        IDENTITY_VIEW = "identity.view", _("求職者の本人情報の閲覧")
+        # seekers: 利用登録, the first login, the account
+        SEEKER_REGISTER = "seeker.register", _("利用登録")
+        SEEKER_REGISTER_REFUSED = "seeker.register_refused", _("利用登録の拒否")
+        SEEKER_REGISTER_LOCKED = "seeker.register_locked", _("利用登録のロック")
+        SEEKER_REGISTER_UNLOCK = "seeker.register_unlock", _("利用登録のロック解除")
+        SEEKER_AUTH_KEY_REISSUE = "seeker.auth_key_reissue", _("認証キーの再発行")
+        SEEKER_AUTH_KEY_REISSUE_REFUSED = "seeker.auth_key_reissue_refused", _("認証キーの再発行の拒否(回数の上限)")
+        SEEKER_AUTH_KEY_WRONG = "seeker.auth_key_wrong", _("認証キーの入力誤り")
+        SEEKER_FIRST_LOGIN = "seeker.first_login", _("初回ログイン(認証キーの確認)")
+        SEEKER_STOP = "seeker.stop", _("アカウント利用停止")
+        SEEKER_RESUME = "seeker.resume", _("アカウント利用停止の解除")
+        SEEKER_CONDITIONS_SET = "seeker.conditions_set", _("メッセージ受信条件の設定")
+        SEEKER_BLOCK = "seeker.block", _("利用団体のブロック")
+        SEEKER_UNBLOCK = "seeker.unblock", _("利用団体のブロックの解除")
+        # seekers: the published profile
+        PROFILE_SCREEN = "profile.screen", _("個人を特定できる情報の確認(公開の保留)")
+        PROFILE_RELEASE_FIELD = "profile.release_field", _("保留した項目の公開")
+        # messaging: one verb for each kind of message
+        MESSAGE_GUIDANCE = "message.guidance", _("案内メッセージの送信")
+        MESSAGE_ANSWER = "message.answer", _("回答の送信")
+        MESSAGE_PROCEDURE = "message.procedure", _("求職申込みの手続きの送信")
+        MESSAGE_QUESTION = "message.question", _("問い合わせの送信")
+        MESSAGE_APPLY = "message.apply", _("求職申込み希望の送信")
+        MESSAGE_DECLINE = "message.decline", _("辞退")
+        # compliance
+        DELETION_REQUEST = "deletion.request", _("削除・廃棄の依頼")
+        DELETION_ANSWER = "deletion.answer", _("削除・廃棄の依頼への回答")
+        DELETION_OVERDUE_FLAG = "deletion.overdue_flag", _("削除・廃棄の依頼の回答期限超過(夜間処理)")
+        COMPLAINT_FILE = "complaint.file", _("苦情の申出")
+        COMPLAINT_STATUS = "complaint.status", _("苦情の対応状況の変更")
+        VIOLATION_RECORD = "violation.record", _("違反の記録")
+        VIOLATION_UPDATE = "violation.update", _("違反の記録の訂正")
+        EVIDENCE_EXPORT = "evidence.export", _("証拠(メッセージ履歴)の出力")
+        SANCTION_CORRECTION_REQUEST = "sanction.correction_request", _("是正要請")
+        SANCTION_CORRECTION_ANSWER = "sanction.correction_answer", _("是正要請への回答の記録")
+        SANCTION_SUSPEND = "sanction.suspend", _("利用団体の利用停止")
+        SANCTION_REVOKE = "sanction.revoke", _("利用団体の利用解除")
+        SANCTION_SUSPENSIONS_END = "sanction.suspensions_end", _("利用停止期間の終了(夜間処理)")
+        RETENTION_ACCESS_END = "retention.access_end", _("利用団体の閲覧の終了(夜間処理)")
+        RETENTION_PURGE = "retention.purge", _("保存期間を過ぎたやりとりの削除(夜間処理)")
+
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("実行者"), null=True, blank=True, on_delete=models.SET_NULL
     )
     actor_label = models.CharField(_("実行者(記録時)"), max_length=200, blank=True)
-    verb = models.CharField(_("操作"), max_length=80, db_index=True)
+    verb = models.CharField(_("操作"), max_length=80, choices=Verb.choices, db_index=True)
     target_type = models.CharField(_("対象の種類"), max_length=80, blank=True)
     target_id = models.CharField(_("対象ID"), max_length=64, blank=True)
     target_label = models.CharField(_("対象"), max_length=200, blank=True)

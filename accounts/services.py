@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit
 from .mail import email_queue
-from .models import OutgoingEmail, User
+from .models import AuditEvent, OutgoingEmail, User
 
 
 def user_email_change(*, actor, user: User, email: str) -> User:
@@ -33,7 +33,7 @@ def user_email_change(*, actor, user: User, email: str) -> User:
         locked.email = email
         locked.save(update_fields=["email"])
         EmailAddress.objects.filter(user=locked).delete()
-        audit(actor=actor, verb="user.email_change", target=locked, before=before, after=email)
+        audit(actor=actor, verb=AuditEvent.Verb.USER_EMAIL_CHANGE, target=locked, before=before, after=email)
         if before:
             email_queue(
                 to=before, template="accounts/email/email_changed", kind=OutgoingEmail.Kind.ACCOUNT_NOTICE,

@@ -15,8 +15,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
+from accounts.models import AuditEvent
 from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
 from messaging.models import Message
+from organizations.admin import OrganizationAdmin as OrganizationBaseAdmin
 from organizations.models import Organization
 
 from . import selectors, services
@@ -250,7 +252,7 @@ class ViolationAdmin(ServiceAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         violation = get_object_or_404(Violation, pk=pk)
         conversations = list(violation.conversations.all()) + [c.conversation for c in violation.complaints.all()]
-        audit(actor=request.user, verb="evidence.export", target=violation)
+        audit(actor=request.user, verb=AuditEvent.Verb.EVIDENCE_EXPORT, target=violation)
         return violation, selectors.evidence_rows(conversations)
 
     def evidence_csv(self, request, pk):
@@ -301,3 +303,29 @@ class ViolationAdmin(ServiceAdminMixin, admin.ModelAdmin):
             "rows": [(r["organization"], [r[key] for key, _label in selectors.REPORT_COLUMNS]) for r in rows],
             "title": _("利用状況の報告"),
         })
+
+
+def _with_field(fieldsets, *, beside: str, name: str):
+    """The fieldsets with `name` added to the one that holds `beside`."""
+    return tuple(
+        (title, {**options, "fields": (*options["fields"], name)}) if beside in options["fields"] else (title, options)
+        for title, options in fieldsets
+    )
+
+
+# The organisation's page links to its violations and sanctions, which are this app's: the link is
+# added here, so organizations never names compliance (the one-way arrows, tests/test_architecture.py).
+admin.site.unregister(Organization)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(OrganizationBaseAdmin):
+    readonly_fields = (*OrganizationBaseAdmin.readonly_fields, "history_link")
+    fieldsets = _with_field(OrganizationBaseAdmin.fieldsets, beside="revoked_at", name="history_link")
+
+    @admin.display(description=_("違反・措置の履歴"))
+    def history_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("admin:compliance_organization_history", args=[obj.pk]),
+                           _("違反・措置の履歴を見る"))

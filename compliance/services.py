@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit
+from accounts.models import AuditEvent
 from messaging.models import Conversation, Message
 from organizations.models import Organization
 from organizations.services import organization_set_sanction_state
@@ -40,7 +41,7 @@ def deletion_request_create(*, actor, account: SeekerAccount, conversation: Conv
             request = DeletionRequest.objects.create(
                 conversation=conversation, account=account, organization_id=conversation.organization_id, due_on=due
             )
-            audit(actor=actor, verb="deletion.request", target=request, due_on=str(due))
+            audit(actor=actor, verb=AuditEvent.Verb.DELETION_REQUEST, target=request, due_on=str(due))
     except IntegrityError:
         request = DeletionRequest.objects.get(conversation=conversation)
     return request
@@ -62,7 +63,7 @@ def deletion_request_answer(*, actor, organization: Organization, request_id: in
             request.disposed_on, request.answer_note = disposed_on, note
             request.save(update_fields=["answered_at", "answered_by", "disposed_on", "answer_note"])
             Conversation.objects.filter(pk=request.conversation_id).update(org_access_ended_at=now)
-            audit(actor=actor, verb="deletion.answer", target=request, disposed_on=str(disposed_on))
+            audit(actor=actor, verb=AuditEvent.Verb.DELETION_ANSWER, target=request, disposed_on=str(disposed_on))
     return request
 
 
@@ -75,7 +76,7 @@ def deletion_overdue_flag(*, today: date | None = None) -> int:
             answered_at__isnull=True, due_on__lt=today, overdue_flagged_at__isnull=True
         ).update(overdue_flagged_at=timezone.now())
         if count:
-            audit(actor=None, verb="deletion.overdue_flag", count=count)
+            audit(actor=None, verb=AuditEvent.Verb.DELETION_OVERDUE_FLAG, count=count)
     return count
 
 
@@ -89,7 +90,7 @@ def complaint_file(*, actor, account: SeekerAccount, conversation: Conversation,
         complaint = Complaint.objects.create(
             account=account, organization_id=conversation.organization_id, conversation=conversation, body=body
         )
-        audit(actor=actor, verb="complaint.file", target=complaint)
+        audit(actor=actor, verb=AuditEvent.Verb.COMPLAINT_FILE, target=complaint)
     return complaint
 
 
@@ -101,7 +102,7 @@ def complaint_set_status(*, actor, complaint: Complaint, status: str, note: str 
         if note is not None:
             complaint.staff_note = note
         complaint.save(update_fields=["status", "staff_note", "updated_at"])
-        audit(actor=actor, verb="complaint.status", target=complaint, before=before, after=status)
+        audit(actor=actor, verb=AuditEvent.Verb.COMPLAINT_STATUS, target=complaint, before=before, after=status)
     return complaint
 
 
@@ -149,10 +150,11 @@ def violation_record(*, actor, organization: Organization, category: str, occurr
         violation.complaints.set(complaints)
         violation.conversations.set(conversations)
         if changed is None:
-            audit(actor=actor, verb="violation.record", target=violation, category=category, confirmed=confirmed)
+            audit(actor=actor, verb=AuditEvent.Verb.VIOLATION_RECORD, target=violation, category=category,
+                  confirmed=confirmed)
         else:
-            audit(actor=actor, verb="violation.update", target=violation, category=category, confirmed=confirmed,
-                  changed=sorted(changed))
+            audit(actor=actor, verb=AuditEvent.Verb.VIOLATION_UPDATE, target=violation, category=category,
+                  confirmed=confirmed, changed=sorted(changed))
     return violation
 
 
@@ -207,7 +209,7 @@ def correction_request_issue(*, actor, violation: Violation, due_on: date, conte
             violation=violation, organization_id=violation.organization_id, issued_on=timezone.localdate(),
             due_on=due_on, content=content, issued_by=actor,
         )
-        audit(actor=actor, verb="sanction.correction_request", target=correction, due_on=str(due_on))
+        audit(actor=actor, verb=AuditEvent.Verb.SANCTION_CORRECTION_REQUEST, target=correction, due_on=str(due_on))
     return correction
 
 
@@ -232,8 +234,8 @@ def correction_request_answer(*, actor, correction: CorrectionRequest, answer: s
         before = str(correction.answered_on)
         correction.answer, correction.answered_on = answer, answered_on
         correction.save(update_fields=["answer", "answered_on"])
-        audit(actor=actor, verb="sanction.correction_answer", target=correction, answered_on=str(answered_on),
-              before=before)
+        audit(actor=actor, verb=AuditEvent.Verb.SANCTION_CORRECTION_ANSWER, target=correction,
+              answered_on=str(answered_on), before=before)
     return correction
 
 
@@ -255,7 +257,7 @@ def organization_suspend(*, actor, violation: Violation, starts_on: date, ends_o
             reason=reason, created_by=actor,
         )
         _refresh_suspension_state(actor=actor, organization=organization, reason=reason)
-        audit(actor=actor, verb="sanction.suspend", target=suspension)
+        audit(actor=actor, verb=AuditEvent.Verb.SANCTION_SUSPEND, target=suspension)
     return suspension
 
 
@@ -299,7 +301,7 @@ def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocati
         )
         organization_set_sanction_state(actor=actor, organization=violation.organization, revoked_at=timezone.now(),
                                         reason=reason)
-        audit(actor=actor, verb="sanction.revoke", target=revocation)
+        audit(actor=actor, verb=AuditEvent.Verb.SANCTION_REVOKE, target=revocation)
     return revocation
 
 
@@ -320,7 +322,7 @@ def suspensions_end(*, today: date | None = None) -> int:
         ended = len(due)
         Suspension.objects.filter(pk__in=[s.pk for s in due]).update(ended_processed_at=timezone.now())
         if ended:
-            audit(actor=None, verb="sanction.suspensions_end", count=ended)
+            audit(actor=None, verb=AuditEvent.Verb.SANCTION_SUSPENSIONS_END, count=ended)
     return ended
 
 
@@ -335,7 +337,7 @@ def access_end_sweep(*, today: date | None = None) -> int:
             SeekerAccount.reachable_q(today, through="account")
         ).update(org_access_ended_at=timezone.now())
         if count:
-            audit(actor=None, verb="retention.access_end", count=count)
+            audit(actor=None, verb=AuditEvent.Verb.RETENTION_ACCESS_END, count=count)
     return count
 
 
@@ -361,5 +363,5 @@ def retention_purge(*, today: date | None = None) -> int:
         Message.objects.filter(conversation_id__in=ids).delete()
         Conversation.objects.filter(pk__in=ids).delete()
         if ids:
-            audit(actor=None, verb="retention.purge", count=len(ids))
+            audit(actor=None, verb=AuditEvent.Verb.RETENTION_PURGE, count=len(ids))
     return len(ids)

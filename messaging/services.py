@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.mail import email_queue
-from accounts.models import OutgoingEmail
+from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import Organization
 from organizations.services import DISCLOSURE_FIELDS
 from seekers.models import SeekerAccount
@@ -20,6 +20,14 @@ from .models import Conversation, DailyGuidanceCount, Message
 
 # The SPEC rule 12 disclosures carried by a first guidance (the STEP 6 procedure is not one of them).
 GUIDANCE_DISCLOSURES = tuple(name for name in DISCLOSURE_FIELDS if name != "contact_procedure")
+
+# The audit verb of each reply kind.
+REPLY_VERBS = {
+    Message.Kind.ANSWER: AuditEvent.Verb.MESSAGE_ANSWER,
+    Message.Kind.PROCEDURE: AuditEvent.Verb.MESSAGE_PROCEDURE,
+    Message.Kind.QUESTION: AuditEvent.Verb.MESSAGE_QUESTION,
+    Message.Kind.APPLY: AuditEvent.Verb.MESSAGE_APPLY,
+}
 
 
 class SendRefused(Exception):
@@ -92,7 +100,8 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
         )
         if not first:
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
-        audit(actor=actor, verb="message.guidance", target=message, organization=organization.pk, first=first)
+        audit(actor=actor, verb=AuditEvent.Verb.MESSAGE_GUIDANCE, target=message, organization=organization.pk,
+              first=first)
         if first:
             email_queue(
                 to=account.user.email,
@@ -132,7 +141,7 @@ def org_reply(*, actor, organization: Organization, conversation: Conversation, 
             sender=Message.Sender.ORGANIZATION, sender_user=actor, kind=kind, subject=clean_subject(subject), body=body,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
-        audit(actor=actor, verb=f"message.{kind}", target=message)
+        audit(actor=actor, verb=REPLY_VERBS[kind], target=message)
     return message
 
 
@@ -156,7 +165,7 @@ def seeker_reply(*, actor, account: SeekerAccount, conversation: Conversation, k
         if kind == Message.Kind.APPLY and conversation.apply_requested_at is None:
             changes["apply_requested_at"] = message.created_at
         Conversation.objects.filter(pk=conversation.pk).update(**changes)
-        audit(actor=actor, verb=f"message.{kind}", target=message)
+        audit(actor=actor, verb=REPLY_VERBS[kind], target=message)
     return message
 
 
@@ -174,7 +183,7 @@ def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation)
             subject=_("辞退します"), body=_("ご案内ありがとうございました。今回は辞退させていただきます。"),
         )
         Conversation.objects.filter(pk=conversation.pk).update(declined_at=now, last_message_at=now, org_unread=True)
-        audit(actor=actor, verb="message.decline", target=message)
+        audit(actor=actor, verb=AuditEvent.Verb.MESSAGE_DECLINE, target=message)
     return message
 
 

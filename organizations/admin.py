@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
@@ -61,7 +59,7 @@ class OrganizationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "permit_number")
     filter_horizontal = ("regions", "industries", "occupations")
     # Sanction state is written only through the compliance screens.
-    readonly_fields = ("approved_by", "suspended_from", "suspended_until", "revoked_at", "history_link")
+    readonly_fields = ("approved_by", "suspended_from", "suspended_until", "revoked_at")
     inlines = [MemberInline]
     actions = ["approve"]
     fieldsets = (
@@ -73,17 +71,9 @@ class OrganizationAdmin(ServiceAdminMixin, admin.ModelAdmin):
             {"fields": ("track_record", "job_openings", "fees", "privacy_officer", "complaints_officer")},
         ),
         (_("求職申込みの手続き(STEP 6)"), {"fields": ("contact_procedure",)}),
-        (_("利用停止・利用解除(監督機能で設定)"),
-         {"fields": ("suspended_from", "suspended_until", "revoked_at", "history_link")}),
+        # compliance's admin adds the link to the organisation's violations and sanctions here.
+        (_("利用停止・利用解除(監督機能で設定)"), {"fields": ("suspended_from", "suspended_until", "revoked_at")}),
     )
-
-    @admin.display(description=_("違反・措置の履歴"))
-    def history_link(self, obj):
-        if not obj.pk:
-            return "—"
-        # The page belongs to compliance's admin; linked by URL name so this app does not import it.
-        return format_html('<a href="{}">{}</a>', reverse("admin:compliance_organization_history", args=[obj.pk]),
-                           _("違反・措置の履歴を見る"))
 
     def get_readonly_fields(self, request, obj=None):
         # Approval happens once, through organizations.services.organization_approve; who approved

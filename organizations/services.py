@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.mail import email_queue
-from accounts.models import OutgoingEmail
+from accounts.models import AuditEvent, OutgoingEmail
 
 from .models import Member, Organization, bits_of
 
@@ -60,7 +60,8 @@ def organization_approve(*, actor, organization: Organization, approved_on: date
             org.approved_on = approved_on
             org.approved_by = actor
             org.save(update_fields=["approved_on", "approved_by", "updated_at"])
-            audit(actor=actor, verb="organization.approve", target=org, approved_on=str(org.approved_on))
+            audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_APPROVE, target=org,
+                  approved_on=str(org.approved_on))
     organization.approved_on, organization.approved_by = org.approved_on, org.approved_by
     return org
 
@@ -103,9 +104,9 @@ def organization_save(*, actor, organization: Organization, regions=None, indust
         organization_set_handled(actor=actor, organization=organization, regions=regions, industries=industries,
                                  occupations=occupations)
         if stored is None:
-            audit(actor=actor, verb="organization.create", target=organization)
+            audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_CREATE, target=organization)
         elif changed:
-            audit(actor=actor, verb="organization.update", target=organization, changed=changed)
+            audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_UPDATE, target=organization, changed=changed)
         if approve_on is not None:
             organization_approve(actor=actor, organization=organization, approved_on=approve_on)
     return organization
@@ -124,7 +125,7 @@ def organization_set_handled(*, actor, organization: Organization, regions=None,
         organization_refresh_bits(organization=organization)
         audit(
             actor=actor,
-            verb="organization.set_handled",
+            verb=AuditEvent.Verb.ORGANIZATION_SET_HANDLED,
             target=organization,
             regions=sorted(organization.regions.values_list("code", flat=True)),
             industries=sorted(organization.industries.values_list("code", flat=True)),
@@ -160,7 +161,7 @@ def member_invite(*, actor, organization: Organization, email: str, display_name
             "account_reset_password_from_key",
             kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
         )
-        audit(actor=actor, verb="member.invite", target=member, email=email)
+        audit(actor=actor, verb=AuditEvent.Verb.MEMBER_INVITE, target=member, email=email)
         email_queue(
             to=email,
             template="organizations/email/invite",
@@ -188,7 +189,7 @@ def organization_set_sanction_state(*, actor, organization: Organization, suspen
         if revoked_at is not None:
             org.revoked_at = revoked_at
         org.save(update_fields=["suspended_from", "suspended_until", "revoked_at", "updated_at"])
-        audit(actor=actor, verb="organization.sanction_state", target=org, before=before, reason=reason,
+        audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_SANCTION_STATE, target=org, before=before, reason=reason,
               after={"suspended_from": str(org.suspended_from), "suspended_until": str(org.suspended_until),
                      "revoked_at": str(org.revoked_at)})
     return org

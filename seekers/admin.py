@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
+from accounts.models import AuditEvent
 from accounts.service_admin import ServiceAdminMixin
 
 from . import services
@@ -119,7 +120,7 @@ class JobApplicationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         # The list shows 氏名 and can be searched by it: a read of identity fields, recorded.
         if self.has_view_or_change_permission(request):
-            audit(actor=request.user, verb="identity.list", query=request.GET.urlencode()[:500])
+            audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_LIST, query=request.GET.urlencode()[:500])
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -127,7 +128,7 @@ class JobApplicationAdmin(ServiceAdminMixin, admin.ModelAdmin):
         if request.method == "GET":
             application = self.get_object(request, object_id)
             if application is not None and self.has_view_or_change_permission(request, application):
-                audit(actor=request.user, verb="identity.view", target=application)
+                audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_VIEW, target=application)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.mail import email_queue, mail_render, outbox_write
-from accounts.models import OutgoingEmail
+from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import bits_of
 
 from . import pii, throttles
@@ -128,10 +128,10 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
         profile.refresh_from_db()
         profile_screen(actor=actor, profile=profile)
         if stored is None:
-            audit(actor=actor, verb="application.create", target=application)
+            audit(actor=actor, verb=AuditEvent.Verb.APPLICATION_CREATE, target=application)
         else:
             # The identity's field names only: its values are what the audit trail must not copy.
-            audit(actor=actor, verb="application.update", target=application, changed=sorted(changed),
+            audit(actor=actor, verb=AuditEvent.Verb.APPLICATION_UPDATE, target=application, changed=sorted(changed),
                   before={name: str(value) for name, value in changed.items()},
                   identity_changed=identity_changed, profile_changed=profile_changed)
     return application
@@ -159,7 +159,7 @@ def application_extend(*, actor, application_ids) -> int:
         for application in applications:
             before = application.valid_until
             application.valid_until = add_one_month_end(before)
-            audit(actor=actor, verb="application.extend", target=application, before=str(before),
+            audit(actor=actor, verb=AuditEvent.Verb.APPLICATION_EXTEND, target=application, before=str(before),
                   after=str(application.valid_until))
         JobApplication.objects.bulk_update(applications, ["valid_until"])
         application_reopen_period(application_ids=[a.pk for a in applications])
@@ -215,7 +215,8 @@ def seeker_register(*, kyushoku_number: str, birth_date: date, email: str, passw
         # otherwise grow the append-only audit log at line speed and bury the real lock events.
         if taken == settings.REGISTRATION_FAILURES_PER_ADDRESS_PER_HOUR + 1:
             with transaction.atomic():
-                audit(actor=ANONYMOUS, verb="seeker.register_refused", kyushoku_number=kyushoku_number,
+                audit(actor=ANONYMOUS, verb=AuditEvent.Verb.SEEKER_REGISTER_REFUSED,
+                      kyushoku_number=kyushoku_number,
                       reason=RegistrationRefusal.ADDRESS_LIMIT, address=client_address)
         else:
             logger.info("Registration refused for an address past its hourly limit (%s attempts).", taken)
@@ -281,7 +282,8 @@ def same_email(recorded: str, typed: str) -> bool:
 def _registration_refused(guard: RegistrationGuard, refusal: str, *, address: str, now) -> None:
     """Count the refusal against the number (unless it is already locked) and record it; the
     count reaching REGISTRATION_FAILURES_PER_DAY within a day locks the number."""
-    audit(actor=ANONYMOUS, verb="seeker.register_refused", target=guard, kyushoku_number=guard.kyushoku_number,
+    audit(actor=ANONYMOUS, verb=AuditEvent.Verb.SEEKER_REGISTER_REFUSED, target=guard,
+          kyushoku_number=guard.kyushoku_number,
           reason=refusal, address=address)
     if refusal == RegistrationRefusal.LOCKED:
         return
@@ -291,7 +293,8 @@ def _registration_refused(guard: RegistrationGuard, refusal: str, *, address: st
     guard.last_failure_at = now
     if guard.failures >= settings.REGISTRATION_FAILURES_PER_DAY:
         guard.locked_until = now + timedelta(hours=settings.REGISTRATION_LOCK_HOURS)
-        audit(actor=ANONYMOUS, verb="seeker.register_locked", target=guard, kyushoku_number=guard.kyushoku_number,
+        audit(actor=ANONYMOUS, verb=AuditEvent.Verb.SEEKER_REGISTER_LOCKED, target=guard,
+              kyushoku_number=guard.kyushoku_number,
               failures=guard.failures, locked_until=guard.locked_until.isoformat(), address=address)
     guard.save(update_fields=["failures", "window_started_at", "last_failure_at", "locked_until"])
 
@@ -307,7 +310,7 @@ def _register(application: JobApplication, *, email: str, password: str, terms_v
         user=user, application=application, terms_version=terms_version, terms_agreed_at=now
     )
     key = _issue_key(account)
-    audit(actor=user, verb="seeker.register", target=account, terms_version=terms_version)
+    audit(actor=user, verb=AuditEvent.Verb.SEEKER_REGISTER, target=account, terms_version=terms_version)
     email_queue(
         to=email,
         template="seekers/email/registered",
@@ -328,7 +331,8 @@ def registration_locks_clear(*, actor, guard_ids) -> int:
             .filter(Q(locked_until__isnull=False) | Q(failures__gt=0))
         )
         for guard in guards:
-            audit(actor=actor, verb="seeker.register_unlock", target=guard, kyushoku_number=guard.kyushoku_number,
+            audit(actor=actor, verb=AuditEvent.Verb.SEEKER_REGISTER_UNLOCK, target=guard,
+                  kyushoku_number=guard.kyushoku_number,
                   failures=guard.failures,
                   locked_until=guard.locked_until.isoformat() if guard.locked_until else None)
         RegistrationGuard.objects.filter(pk__in=[g.pk for g in guards]).update(
@@ -436,11 +440,11 @@ def auth_key_reissue(*, account: SeekerAccount) -> None:
         )
         if len(recent) >= limit:
             retry_at = recent[-1] + REISSUE_WINDOW
-            audit(actor=account.user, verb="seeker.auth_key_reissue_refused", target=account,
+            audit(actor=account.user, verb=AuditEvent.Verb.SEEKER_AUTH_KEY_REISSUE_REFUSED, target=account,
                   retry_at=retry_at.isoformat())
         else:
             key = _issue_key(account)
-            audit(actor=account.user, verb="seeker.auth_key_reissue", target=account)
+            audit(actor=account.user, verb=AuditEvent.Verb.SEEKER_AUTH_KEY_REISSUE, target=account)
             email_queue(
                 to=account.user.email,
                 template="seekers/email/registered",
@@ -477,12 +481,13 @@ def auth_key_verify(*, account: SeekerAccount, key: str) -> None:
             live.save(update_fields=["failed_tries"])
             remaining = settings.AUTH_KEY_MAX_TRIES - live.failed_tries
             error = AuthKeyError("wrong" if remaining else "locked", remaining=remaining)
-            audit(actor=account.user, verb="seeker.auth_key_wrong", target=account, tries=live.failed_tries)
+            audit(actor=account.user, verb=AuditEvent.Verb.SEEKER_AUTH_KEY_WRONG, target=account,
+                  tries=live.failed_tries)
         elif AuthKey.objects.filter(pk=live.pk, used_at__isnull=True).update(used_at=now) != 1:
             error = AuthKeyError("none")
         else:
             SeekerAccount.objects.filter(pk=account.pk, first_login_at__isnull=True).update(first_login_at=now)
-            audit(actor=account.user, verb="seeker.first_login", target=account)
+            audit(actor=account.user, verb=AuditEvent.Verb.SEEKER_FIRST_LOGIN, target=account)
             profile_publish(actor=account.user, account=account)
     if error is not None:
         raise error
@@ -495,7 +500,7 @@ def seeker_stop(*, actor, account: SeekerAccount) -> SeekerAccount:
         updated = SeekerAccount.objects.filter(pk=account.pk, stopped_at__isnull=True).update(stopped_at=timezone.now())
         if updated:
             profile_sync_listing(application_ids=[account.application_id])
-            audit(actor=actor, verb="seeker.stop", target=account)
+            audit(actor=actor, verb=AuditEvent.Verb.SEEKER_STOP, target=account)
     account.refresh_from_db()
     return account
 
@@ -506,7 +511,7 @@ def seeker_resume(*, actor, account: SeekerAccount) -> SeekerAccount:
         updated = SeekerAccount.objects.filter(pk=account.pk, stopped_at__isnull=False).update(stopped_at=None)
         if updated:
             profile_sync_listing(application_ids=[account.application_id])
-            audit(actor=actor, verb="seeker.resume", target=account)
+            audit(actor=actor, verb=AuditEvent.Verb.SEEKER_RESUME, target=account)
     account.refresh_from_db()
     return account
 
@@ -549,7 +554,7 @@ def profile_screen(*, actor, profile: Profile) -> Profile:
     with transaction.atomic():
         Profile.objects.filter(pk=profile.pk).update(withheld=withheld, search_text=search_text, facets=facets)
         if withheld != profile.withheld:
-            audit(actor=actor, verb="profile.screen", target=profile, withheld=withheld)
+            audit(actor=actor, verb=AuditEvent.Verb.PROFILE_SCREEN, target=profile, withheld=withheld)
     profile.withheld, profile.search_text, profile.facets = withheld, search_text, facets
     return profile
 
@@ -570,7 +575,7 @@ def profile_release_field(*, actor, profile: Profile, field: str) -> Profile:
         profile = Profile.objects.select_for_update().get(pk=profile.pk)
         profile.pii_reviewed = {**profile.pii_reviewed, field: _text_hash(getattr(profile, field) or "")}
         profile.save(update_fields=["pii_reviewed"])
-        audit(actor=actor, verb="profile.release_field", target=profile, field=field)
+        audit(actor=actor, verb=AuditEvent.Verb.PROFILE_RELEASE_FIELD, target=profile, field=field)
         return profile_screen(actor=actor, profile=profile)
 
 
@@ -603,7 +608,7 @@ def conditions_set(*, actor, account: SeekerAccount, kinds: list[int], regions: 
         for key, value in values.items():
             setattr(profile, key, value)
         profile.save(update_fields=list(values))
-        audit(actor=actor, verb="seeker.conditions_set", target=account, before=before, after=values)
+        audit(actor=actor, verb=AuditEvent.Verb.SEEKER_CONDITIONS_SET, target=account, before=before, after=values)
     return profile
 
 
@@ -612,7 +617,7 @@ def block_add(*, actor, account: SeekerAccount, organization) -> Block:
     with transaction.atomic():
         block, created = Block.objects.get_or_create(account=account, organization=organization)
         if created:
-            audit(actor=actor, verb="seeker.block", target=account, organization=organization.pk)
+            audit(actor=actor, verb=AuditEvent.Verb.SEEKER_BLOCK, target=account, organization=organization.pk)
     return block
 
 
@@ -620,7 +625,7 @@ def block_remove(*, actor, account: SeekerAccount, organization_id: int) -> bool
     with transaction.atomic():
         deleted, _ = Block.objects.filter(account=account, organization_id=organization_id).delete()
         if deleted:
-            audit(actor=actor, verb="seeker.unblock", target=account, organization=organization_id)
+            audit(actor=actor, verb=AuditEvent.Verb.SEEKER_UNBLOCK, target=account, organization=organization_id)
     return bool(deleted)
 
 
@@ -638,7 +643,7 @@ def application_provision_change(*, actor, application: JobApplication, provisio
             application.provision = provision
             application.save(update_fields=["provision", "updated_at"])
             profile_sync_listing(application_ids=[application.pk])
-            audit(actor=actor, verb="application.provision_change", target=application, before=before,
+            audit(actor=actor, verb=AuditEvent.Verb.APPLICATION_PROVISION_CHANGE, target=application, before=before,
                   after=provision)
     return application
 
@@ -665,5 +670,5 @@ def periods_end(*, today: date | None = None) -> int:
                         context={"user_id": user_id, "site_url": settings.SITE_URL})
             for email, user_id in recipients
         )
-        audit(actor=None, verb="application.periods_end", count=len(ids))
+        audit(actor=None, verb=AuditEvent.Verb.APPLICATION_PERIODS_END, count=len(ids))
     return len(ids)

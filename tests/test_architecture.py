@@ -4,6 +4,8 @@ benchmarks; not installed in production) may import them all and no app imports 
 factories."""
 
 import ast
+import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,130 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module.write_text("def f():\n    from seekers.tests.factories import ProfileFactory\n")
     assert imported_modules(module) == {"seekers.tests.factories"}
     assert imported_apps(module) == {"seekers"}
+
+
+# --- Strings that name another app's things -------------------------------------------------------
+# An import is not the only way to depend on an app: a dotted path in a setting-like list
+# ("seekers.stages.AuthKeyStage"), a model label ("compliance.Violation"), an admin URL name
+# ("admin:compliance_organization_history") or a URL namespace ("messaging_seekers:detail") names it
+# too, and breaks when it moves. The same arrows hold for them.
+
+_APPS = "|".join(ORDER)
+DOTTED_NAME = re.compile(rf"(?<![\w./:-])({_APPS})\.[A-Za-z_]")
+ADMIN_URL_NAME = re.compile(rf"\badmin:({_APPS})_")
+NAMESPACED_URL_NAME = re.compile(r"(?<![\w:])(\w+):[\w-]")
+
+
+@cache
+def url_namespaces() -> dict[str, str]:
+    """Each installed URL namespace and the app whose urls module declares it (orgs_seekers is
+    seekers')."""
+    from django.urls import get_resolver
+
+    namespaces = {}
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        module = getattr(resolver.urlconf_name, "__name__", resolver.urlconf_name)
+        if isinstance(module, str) and module.split(".")[0] in ORDER:
+            namespaces[namespace] = module.split(".")[0]
+    return namespaces
+
+
+def namespace_app(namespace: str) -> str | None:
+    """The app a URL namespace belongs to: as installed, else by its name (`seekers`, `messaging_orgs`)."""
+    if namespace in url_namespaces():
+        return url_namespaces()[namespace]
+    return next((app for app in ORDER if namespace == app or namespace.startswith(f"{app}_")), None)
+
+
+def named_apps(path: Path) -> dict[str, set[str]]:
+    """Each string constant of the module that names an app, with the apps it names. Docstrings are
+    prose and left out; the parts of an f-string are read."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    prose = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    found = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in prose:
+            continue
+        text = node.value
+        apps = {match[1] for match in DOTTED_NAME.finditer(text)}
+        apps |= {match[1] for match in ADMIN_URL_NAME.finditer(text)}
+        apps |= {namespace_app(match[1]) for match in NAMESPACED_URL_NAME.finditer(text)} - {None}
+        if apps:
+            found[text] = apps
+    return found
+
+
+@pytest.mark.parametrize(("app", "path"), list(app_modules()), ids=lambda v: str(v).replace(str(ROOT) + "/", ""))
+def test_strings_name_no_app_against_the_arrows(app, path):
+    wrong = {text: sorted(apps - ALLOWED[app]) for text, apps in named_apps(path).items() if apps - ALLOWED[app]}
+    assert not wrong, f"{path.relative_to(ROOT)} names {wrong}, which {app} must not depend on"
+
+
+def test_the_check_sees_strings_naming_other_apps(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        '"""Prose may mention compliance.services."""\n'
+        'STAGES = ["seekers.stages.AuthKeyStage"]\n'
+        'def link(pk):\n'
+        '    """Links to messaging_seekers:detail."""\n'
+        '    reverse("admin:compliance_organization_history", args=[pk])\n'
+        '    redirect("messaging_seekers:detail", pk)\n'
+        '    redirect("orgs_seekers:profile", pk)\n'
+        '    return ForeignKey("compliance.Violation"), f"admin:compliance_{pk}", "templates/seekers.html"\n'
+    )
+
+    assert named_apps(module) == {
+        "seekers.stages.AuthKeyStage": {"seekers"},
+        "admin:compliance_organization_history": {"compliance"},
+        "messaging_seekers:detail": {"messaging"},
+        "orgs_seekers:profile": {"seekers"},
+        "compliance.Violation": {"compliance"},
+        "admin:compliance_": {"compliance"},
+    }
+    wrong = {text for text, apps in named_apps(module).items() if apps - ALLOWED["organizations"]}
+    assert wrong == set(named_apps(module))
+
+
+# --- The README's rule table ----------------------------------------------------------------------
+
+
+def rule_table() -> dict[int, list[str]]:
+    """SPEC rule number → the dotted names in its row of the README's table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Rules: the one function that decides each", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"\| (\d+) ", line)
+        if match:
+            rows[int(match[1])] = re.findall(rf"`((?:{_APPS})(?:\.\w+)+)`", line)
+    return rows
+
+
+def resolve(dotted: str):
+    """The object a dotted name names: the longest importable module, then attributes."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[cut:]:
+            obj = getattr(obj, name)
+        return obj
+    raise ModuleNotFoundError(dotted)
+
+
+def test_the_rule_table_covers_every_spec_rule_and_names_what_exists():
+    rows = rule_table()
+
+    assert sorted(rows) == list(range(1, 24))
+    missing = []
+    for number, names in rows.items():
+        for name in names:
+            try:
+                resolve(name)
+            except (ImportError, AttributeError):
+                missing.append((number, name))
+    assert not missing, f"the README's rule table names what does not exist: {missing}"

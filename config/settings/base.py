@@ -164,6 +164,10 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Login stages that run before allauth's own (accounts.adapter): the seeker's 認証キー comes right
+# after the password, before any MFA stage. Named here because accounts sits below the app that
+# defines the stage.
+LOGIN_STAGES_FIRST = ["seekers.stages.AuthKeyStage"]
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
