@@ -70,5 +70,5 @@ def test_two_suspensions_saved_at_once_are_both_kept_on_the_organisation(today):
     assert Suspension.objects.filter(organization=organization).count() == 2
     org = Organization.objects.get(pk=organization.pk)
     assert (org.suspended_from, org.suspended_until) == (today, today + timedelta(days=20))
-    assert not org.is_active
+    assert org.status(today) == Organization.Status.SUSPENDED
     assert AuditEvent.objects.filter(verb="sanction.suspend").count() == 2

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_outgoingemail_kind_choices'),
+        ('accounts', '0003_outgoingemail_kind_user_id_reminder'),
     ]
 
     operations = [
