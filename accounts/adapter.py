@@ -6,6 +6,7 @@ from allauth.core.ratelimit import respond_429
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,12 +71,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         user = request.user
         if user.role == "seeker":
-            return "/seekers/"
+            return reverse("seekers_seekers:home")
         if user.role == "member":
-            return "/orgs/seekers/"
+            return reverse("seekers_orgs:search")
         if user.is_staff:
-            return "/admin/"
-        return "/"
+            return reverse("admin:index")
+        return reverse("home")
 
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (password reissue) go through the outbox and Celery like every other mail.
