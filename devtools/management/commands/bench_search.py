@@ -49,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--searchers", type=int, default=8, help="organisations that search")
 
     def handle(self, *args, **options):
-        bench.require_postgresql(self.stdout)
+        bench.require_postgresql()
         settings.DEBUG = False  # no query log while timing, as in production
         rng = random.Random(2026)
         have = bench.bench_profile_count()

@@ -1,6 +1,5 @@
 """Demo data for `make run`: staff, organisations of every kind, a few hundred applications, a seeker
-who can log in and an application ready to register. It lives in `compliance`, the app that may
-import every other one. Running it again only prints the logins."""
+who can log in and an application ready to register. Running it again only prints the logins."""
 
 import datetime
 import random
