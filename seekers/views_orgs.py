@@ -31,5 +31,5 @@ def profile(request, public_id):
     found = get_profile_for(request.organization, public_id)
     services.profile_view_record(member=request.user, organization=request.organization, profile=found)
     return render(request, "seekers/orgs/profile.html", {
-        "profile": found, "rows": profile_rows(found, for_organization=True), "organization": request.organization,
+        "profile": found, "rows": profile_rows(found, for_organization=True),
     })
