@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,12 +83,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         user = request.user
         if user.role == "seeker":
-            return "/seekers/"
+            return reverse("seekers_seekers:home")
         if user.role == "member":
-            return "/orgs/seekers/"
+            return reverse("seekers_orgs:search")
         if user.is_staff:
-            return "/admin/"
-        return "/"
+            return reverse("admin:index")
+        return reverse("home")
 
     def format_email_subject(self, subject):
         """Subjects start with the site's name, as the site's own mails do (【求職情報提供サイト】…),

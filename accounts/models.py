@@ -32,14 +32,6 @@ class User(AbstractUser):
             ),
         ]
 
-    @property
-    def is_seeker(self) -> bool:
-        return self.role == self.Role.SEEKER
-
-    @property
-    def is_member(self) -> bool:
-        return self.role == self.Role.MEMBER
-
 
 class AuditEvent(models.Model):
     """Every state change made by a service, and every staff read of identity fields. Append-only."""

@@ -1,7 +1,7 @@
 """State changes of user accounts that staff make (issue: verified email changes).
 
 Nobody changes a login email on the site itself: allauth's /accounts/email/ page is not mounted
-(config/urls.py), so an address typed by whoever holds a session can never become the login. Staff
+(accounts/urls.py puts an explanation in its place), so an address typed by whoever holds a session can never become the login. Staff
 change it in admin on the person's request, and the old address is told."""
 
 from allauth.account.models import EmailAddress

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views_orgs as views
 
 app_name = "compliance_orgs"
 
+# Under /orgs/ (config.urls).
 urlpatterns = [
-    path("", views.org_deletion_requests, name="deletion_requests"),
-    path("<int:request_id>/answer/", views.org_deletion_answer, name="deletion_answer"),
+    path("deletion-requests/", views.deletion_requests, name="deletion_requests"),
+    path("deletion-requests/<int:request_id>/answer/", views.deletion_answer, name="deletion_answer"),
 ]

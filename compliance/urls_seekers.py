@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views_seekers as views
 
 app_name = "compliance_seekers"
 
+# Under /seekers/ (config.urls).
 urlpatterns = [
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),

@@ -1,4 +1,4 @@
-"""The shared cache holds only throttle counters (login, registration, 認証キー reissue). A Redis that is
+"""The shared cache holds only throttle counters (login, パスワード再発行, 利用登録). A Redis that is
 down or hangs must not turn every login into a 500 or hold it for redis-py's default 5 s: each
 operation is bounded (a quarter second per socket operation, config/settings/base.py) and a failed one is logged and
 answered as "nothing counted yet"; after a failure the process leaves Redis alone for

@@ -26,7 +26,7 @@ PHRASES = ["介護施設での勤務経験があります", "経理・会計の�
            "大型免許を持っています", "医療事務の資格を取得しました", "プログラミング(Python)ができます"]
 
 
-def require_postgresql(stdout) -> None:
+def require_postgresql() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://… (a dedicated database).")
 

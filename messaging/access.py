@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 from seekers.models import SeekerAccount
-from seekers.selectors import is_blocked, profiles_visible_to
+from seekers.search.visibility import profiles_visible_to
+from seekers.selectors import is_blocked
 
 from .models import Conversation, Message
 

@@ -100,10 +100,6 @@ class Message(models.Model):
     def __str__(self) -> str:
         return self.subject
 
-    @property
-    def is_unread(self) -> bool:
-        return self.read_at is None
-
 
 class DailyGuidanceCount(models.Model):
     """Guidance messages sent per organisation per JST day (SPEC rule 17). The conditional

@@ -13,7 +13,7 @@ from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import Organization
 from organizations.services import DISCLOSURE_FIELDS
 from seekers.models import SeekerAccount
-from seekers.selectors import profile_visible_to
+from seekers.search.visibility import profile_visible_to
 
 from .access import OrgAccess, SeekerWrite, org_access, seeker_may_write
 from .models import Conversation, DailyGuidanceCount, Message

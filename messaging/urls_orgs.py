@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views_orgs
+from . import views_orgs as views
 
 app_name = "messaging_orgs"
 
+# Under /orgs/ (config.urls). The guidance form hangs off the profile it is sent from.
 urlpatterns = [
-    path("", views_orgs.inbox, name="inbox"),
-    path("<int:conversation_id>/", views_orgs.detail, name="detail"),
+    path("seekers/<str:public_id>/guide/", views.guide, name="guide"),
+    path("messages/", views.inbox, name="inbox"),
+    path("messages/<int:conversation_id>/", views.detail, name="detail"),
 ]

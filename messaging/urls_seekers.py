@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views_seekers
+from . import views_seekers as views
 
 app_name = "messaging_seekers"
 
+# Under /seekers/ (config.urls).
 urlpatterns = [
-    path("", views_seekers.inbox, name="inbox"),
-    path("<int:message_id>/", views_seekers.detail, name="detail"),
+    path("messages/", views.inbox, name="inbox"),
+    path("messages/<int:message_id>/", views.detail, name="detail"),
 ]

@@ -1,3 +1,6 @@
+"""The organisations' side of messaging: the guidance form (/orgs/seekers/<public_id>/guide/), the inbox
+(/orgs/messages/) and one conversation."""
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _

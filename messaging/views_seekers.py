@@ -1,3 +1,5 @@
+"""The seekers' side of messaging: /seekers/messages/ (メッセージ一覧) and one message with its thread."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render

@@ -47,10 +47,6 @@ class _GroupedCode(models.Model):
         return f"{self.code} {self.name}"
 
     @property
-    def is_major(self) -> bool:
-        return self.major_id is None
-
-    @property
     def major_bit(self) -> int:
         return self.bit if self.major_id is None else self.major.bit
 

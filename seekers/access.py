@@ -1,7 +1,8 @@
 """Who may reach the seekers' pages and profiles. The seeker's own state (reachability) is computed
 on the account (SeekerAccount.reachability, with its queryset form beside it in models.py); which
-profiles an organisation sees is the visibility selector (SPEC rule 10). This module turns those into
-page access: the seeker decorator and the organisation's one 404 helper for a profile."""
+profiles an organisation sees is the visibility rule (SPEC rule 10, seekers.search.visibility).
+This module turns those into page access: the seeker decorator and the organisation's one 404
+helper for a profile."""
 
 from functools import wraps
 
@@ -11,8 +12,8 @@ from django.http import Http404
 
 from organizations.models import Organization
 
-from . import selectors
 from .models import Profile
+from .search.visibility import profile_visible_to
 
 
 def seeker_required(view):
@@ -35,7 +36,7 @@ def seeker_required(view):
 def get_profile_for(organization: Organization, public_id: str) -> Profile:
     """A profile this organisation may see now (SPEC rule 10), with its lists prefetched; 404 for
     any other, whether it does not exist or is hidden from this organisation."""
-    profile = selectors.profile_visible_to(organization, public_id)
+    profile = profile_visible_to(organization, public_id)
     if profile is None:
         raise Http404
     return profile

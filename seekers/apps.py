@@ -7,4 +7,4 @@ class SeekersConfig(AppConfig):
     verbose_name = _("求職者")
 
     def ready(self):
-        from . import facets  # noqa: F401 - registers the has_facets lookup
+        from .search import facets  # noqa: F401 - registers the has_facets lookup

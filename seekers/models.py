@@ -182,8 +182,8 @@ class Profile(models.Model):
 
     # The application/account half of the visibility rule, copied here so that a search is one
     # table scan with no per-row joins (measured: bench_search). listed_until is the application's
-    # 有効期限 while the account is started and not stopped, opted in and published, else NULL;
-    # listed_provision is its 提供先区分. Written only by seekers.services.profile_sync_listing,
+    # 有効期限 while the seeker is reachable (SeekerAccount.reachability), opted in and published, else
+    # NULL; listed_provision is its 提供先区分. Written only by seekers.search.listing.profile_sync_listing,
     # which every service that changes those inputs calls in its transaction.
     listed_until = models.DateField(_("公開期限"), null=True, blank=True, editable=False)
     listed_provision = models.PositiveSmallIntegerField(default=4, editable=False)
@@ -202,7 +202,7 @@ class Profile(models.Model):
     withheld = models.JSONField(_("非公開にしている項目"), default=dict, blank=True)
     pii_reviewed = models.JSONField(default=dict, blank=True, editable=False)
     # The released free text, normalised, for the keyword search, and the filterable values as
-    # tokens (seekers.facets); both rebuilt by seekers.services.profile_screen.
+    # tokens (seekers.search.facets); both rebuilt by seekers.services.profile_screen.
     search_text = models.TextField(blank=True, editable=False)
     facets = models.TextField(blank=True, editable=False)
 

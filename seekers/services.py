@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,6 @@ from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import bits_of
 
 from . import pii, throttles
-from .facets import profile_facets
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
 from .models import (
     ApplicantIdentity,
@@ -35,6 +34,8 @@ from .models import (
     RegistrationRefusal,
     SeekerAccount,
 )
+from .search.facets import profile_facets
+from .search.listing import profile_sync_listing
 from .validity import add_one_month_end, end_of_month_after_next
 
 User = get_user_model()
@@ -517,27 +518,6 @@ def seeker_resume(*, actor, account: SeekerAccount) -> SeekerAccount:
 
 
 # --- The published profile (SPEC rules 7, 8, 15) ----------------------------------------------------
-
-
-def profile_sync_listing(*, application_ids) -> int:
-    """Copy the application/account half of the visibility rule onto the profiles (set-based, one
-    UPDATE): listed_until = 有効期限 while the seeker is reachable (SeekerAccount.objects.reachable:
-    started, not stopped, period not ended), opted in and published; else NULL. The search compares
-    listed_until with its own today, so a period still ends at midnight without a sync."""
-    application = JobApplication.objects.filter(pk=OuterRef("pk"))
-    reachable = SeekerAccount.objects.reachable(timezone.localdate()).filter(application_id=OuterRef("pk"))
-    return Profile.objects.filter(pk__in=list(application_ids)).update(
-        listed_provision=Subquery(application.values("provision")[:1]),
-        listed_until=Case(
-            When(
-                Q(published_at__isnull=False)
-                & Exists(reachable)
-                & Exists(application.filter(opt_in=JobApplication.OptIn.YES)),
-                then=Subquery(application.values("valid_until")[:1]),
-            ),
-            default=None,
-        ),
-    )
 
 
 def profile_screen(*, actor, profile: Profile) -> Profile:

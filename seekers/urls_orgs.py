@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views_orgs
+from . import views_orgs as views
 
-app_name = "orgs_seekers"
+app_name = "seekers_orgs"
 
+# Under /orgs/ (config.urls).
 urlpatterns = [
-    path("", views_orgs.search, name="search"),
-    path("<str:public_id>/", views_orgs.profile, name="profile"),
+    path("seekers/", views.search, name="search"),
+    path("seekers/<str:public_id>/", views.profile, name="profile"),
 ]

@@ -1,7 +1,8 @@
 """The apps' imports point one way (STYLE.md): accounts ← organizations ← seekers ← messaging ←
 compliance ← devtools. A module may import only the apps at or below its own place; devtools (demo data,
 benchmarks; not installed in production) may import them all and no app imports it, nor the tests'
-factories."""
+factories. The layout says the same in names: per-actor views and urls, wired in config/urls.py by
+include only, and pages linked by URL name rather than typed paths."""
 
 import ast
 import re
@@ -196,3 +197,151 @@ def test_the_rule_table_covers_every_spec_rule_and_names_what_exists():
             except (ImportError, AttributeError):
                 missing.append((number, name))
     assert not missing, f"the README's rule table names what does not exist: {missing}"
+
+
+# --- the layout: per-actor views and urls, wired by include only --------------------------------------
+# An app's pages for one actor are views_<actor>.py, routed by urls_<actor>.py (namespace
+# "<app>_<actor>"), included in config/urls.py at that actor's prefix. accounts' pages serve every
+# role, so they are its views.py and urls.py.
+ACTORS = {"seekers": "seekers/", "orgs": "orgs/"}
+EVERY_ROLE = {"accounts": ("views.py", "urls.py")}
+
+
+def view_and_url_modules(app: str) -> list[str]:
+    return sorted(
+        path.name if path.is_file() else path.name + "/"
+        for path in (ROOT / app).iterdir()
+        if path.name.startswith(("views", "urls")) and (path.suffix == ".py" or path.is_dir())
+    )
+
+
+@pytest.mark.parametrize("app", [app for app in ORDER if app != "devtools"])
+def test_views_and_urls_are_named_per_actor(app):
+    allowed = {f"{kind}_{actor}.py" for kind in ("views", "urls") for actor in ACTORS} | set(EVERY_ROLE.get(app, ()))
+    modules = view_and_url_modules(app)
+    assert set(modules) <= allowed, f"{app}: {sorted(set(modules) - allowed)} do not follow views_<actor>/urls_<actor>"
+    for actor in ACTORS:
+        has_views, has_urls = f"views_{actor}.py" in modules, f"urls_{actor}.py" in modules
+        assert has_views == has_urls, f"{app}: views_{actor}.py and urls_{actor}.py come in pairs"
+
+
+def per_actor_urlconfs():
+    for app in ORDER:
+        for actor in ACTORS:
+            if (ROOT / app / f"urls_{actor}.py").exists():
+                yield app, actor
+
+
+@pytest.mark.parametrize(("app", "actor"), list(per_actor_urlconfs()))
+def test_an_actors_urls_route_to_that_actors_views_under_its_namespace(app, actor):
+    import importlib
+
+    urlconf = importlib.import_module(f"{app}.urls_{actor}")
+    assert urlconf.app_name == f"{app}_{actor}"
+    modules = {pattern.callback.__module__ for pattern in urlconf.urlpatterns}
+    assert modules == {f"{app}.views_{actor}"}
+
+
+def test_config_urls_imports_no_app_and_includes_each_actors_urls_at_its_prefix():
+    from django.urls import URLPattern, URLResolver
+
+    from config import urls
+
+    assert not imported_apps(ROOT / "config" / "urls.py"), "config/urls.py wires an app's view by hand"
+    included = set()
+    for entry in urls.urlpatterns:
+        if isinstance(entry, URLPattern):
+            assert entry.callback.__module__.split(".")[0] not in ORDER, f"{entry.pattern} is wired by hand"
+            continue
+        assert isinstance(entry, URLResolver)
+        name = getattr(entry.urlconf_name, "__name__", "")  # the module include() imported; admin has a list
+        app, _, module = name.partition(".")
+        if app not in ORDER:
+            continue
+        if app in EVERY_ROLE:
+            assert module == "urls"
+            continue
+        actor = module.removeprefix("urls_")
+        assert actor in ACTORS and str(entry.pattern) == ACTORS[actor], f"{name} included at {entry.pattern}"
+        included.add((app, actor))
+    assert included == set(per_actor_urlconfs())
+
+
+def test_the_guidance_page_keeps_its_public_path_under_messagings_org_urls():
+    from django.urls import resolve, reverse
+
+    assert reverse("messaging_orgs:guide", args=["0123456789abcdef"]) == "/orgs/seekers/0123456789abcdef/guide/"
+    assert resolve("/orgs/seekers/0123456789abcdef/guide/").func.__module__ == "messaging.views_orgs"
+    assert resolve("/orgs/seekers/0123456789abcdef/").func.__module__ == "seekers.views_orgs"
+
+
+# --- links by URL name ------------------------------------------------------------------------------
+TEMPLATES = ROOT / "templates"
+TYPED_PATH = re.compile(r"""(?:href|action)\s*=\s*["']/|\{\{\s*site_url\s*\}\}/""")
+URL_TAG = re.compile(r"""\{%\s*url\s+["']([^"']+)["']""")
+
+
+def template_files():
+    return sorted(path for path in TEMPLATES.rglob("*") if path.suffix in (".html", ".txt"))
+
+
+def typed_paths(text: str) -> list[str]:
+    return [match.group(0) for match in TYPED_PATH.finditer(text)]
+
+
+def test_templates_link_by_url_name_not_typed_paths():
+    found = {}
+    for path in template_files():
+        text = path.read_text(encoding="utf-8")
+        if path.name == "500.html":
+            # Rendered when anything may have failed, the URLconf included: only the home page's "/".
+            text = text.replace('href="/"', "")
+        if typed_paths(text):
+            found[str(path.relative_to(ROOT))] = typed_paths(text)
+    assert not found, f"typed paths instead of {{% url %}}: {found}"
+
+
+def test_the_typed_path_check_sees_a_typed_link():
+    assert typed_paths('<a href="/seekers/profile/">') == ['href="/']
+    assert typed_paths("<form action='/orgs/deletion-requests/1/answer/'>") == ["action='/"]
+    assert typed_paths("{{ site_url }}/seekers/messages/") == ["{{ site_url }}/"]
+    assert typed_paths("<a href=\"{% url 'seekers_seekers:profile' %}\">") == []
+
+
+def url_names(patterns, namespace: str = "") -> set[str]:
+    from django.urls import URLResolver
+
+    names = set()
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            names |= url_names(entry.url_patterns, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+        elif entry.name:
+            names.add(namespace + entry.name)
+    return names
+
+
+def test_every_url_name_a_template_uses_exists():
+    # {% url … as x %} swallows a wrong name into an empty link, so the names are checked here.
+    from django.urls import get_resolver
+
+    known = url_names(get_resolver().url_patterns)
+    used = {name for path in template_files() for name in URL_TAG.findall(path.read_text(encoding="utf-8"))}
+    assert used and not used - known, f"unknown URL names in templates: {sorted(used - known)}"
+
+
+def string_constants(path: Path) -> list[str]:
+    """The string literals of a module, docstrings left out (they may name a page's path)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value) for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+@pytest.mark.parametrize(("app", "path"), list(app_modules()), ids=lambda v: str(v).replace(str(ROOT) + "/", ""))
+def test_python_code_names_pages_not_their_paths(app, path):
+    typed = [value for value in string_constants(path) if value.startswith(("/seekers", "/orgs"))]
+    assert not typed, f"{path.relative_to(ROOT)} types {typed}: redirect or reverse by URL name"

@@ -20,7 +20,7 @@ from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers import services as seeker_services
 from seekers.models import JobApplication
-from seekers.selectors import profile_visible_to
+from seekers.search.visibility import profile_visible_to
 
 pytestmark = pytest.mark.django_db
 

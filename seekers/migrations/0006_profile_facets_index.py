@@ -1,4 +1,4 @@
-"""The GIN index behind seekers.facets.HasFacets on PostgreSQL (other databases use LIKE and need
+"""The GIN index behind seekers.search.facets.HasFacets on PostgreSQL (other databases use LIKE and need
 none), and the facets of the profiles that exist already."""
 
 from django.db import migrations
@@ -22,7 +22,7 @@ def drop_index(apps, schema_editor):
 
 
 def backfill(apps, schema_editor):
-    from seekers.facets import profile_facets
+    from seekers.search.facets import profile_facets
 
     profile_model = apps.get_model("seekers", "Profile")
     for profile in profile_model.objects.prefetch_related("planned_occupations", "qualifications").iterator(

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, OutgoingEmail
 from organizations.tests.factories import MemberFactory, OrganizationFactory
-from seekers import selectors, services
+from seekers import services
 from seekers.models import JobApplication, Profile
+from seekers.search import visibility as selectors
 from seekers.tasks import end_expired_periods
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory
 

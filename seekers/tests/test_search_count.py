@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from seekers import selectors
 from seekers.models import Profile
+from seekers.search import paging as selectors
 from seekers.tests.factories import SeekerAccountFactory
 
 pytestmark = pytest.mark.django_db

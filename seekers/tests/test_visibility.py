@@ -32,8 +32,9 @@ from organizations.models import (
 )
 from organizations.services import organization_set_handled, organization_set_sanction_state
 from organizations.tests.factories import MemberFactory, OrganizationFactory
-from seekers import selectors, services
+from seekers import services
 from seekers.models import JobApplication, Profile, SeekerAccount
+from seekers.search import visibility as selectors
 from seekers.tests.factories import SeekerAccountFactory
 from tests.pages import AdminPage
 

@@ -4,7 +4,7 @@
 Seeds N messages (default 10,000,000) in conversations between the bench_search profiles and
 organisations (run bench_search first), then times the seeker's メッセージ一覧 and the
 organisation's inbox through the real selectors and paginator, printing p50/p95/max in ms and the
-SQL queries per page. It lives in compliance because it runs compliance's nightly sweep first."""
+SQL queries per page. It runs compliance's nightly access sweep first, as production does."""
 
 import random
 import time
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=200)
 
     def handle(self, *args, **options):
-        bench.require_postgresql(self.stdout)
+        bench.require_postgresql()
         settings.DEBUG = False
         orgs = list(Organization.objects.filter(name__startswith="ベンチ団体").order_by("id").values_list("id", flat=True))
         if not orgs:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from devtools import bench
 from organizations.models import OccupationGroup, Prefecture, Qualification
-from seekers import selectors
+from seekers.search import paging
 
 TARGET_P95_MS = 100
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--searchers", type=int, default=8, help="organisations that search")
 
     def handle(self, *args, **options):
-        bench.require_postgresql(self.stdout)
+        bench.require_postgresql()
         settings.DEBUG = False  # no query log while timing, as in production
         rng = random.Random(2026)
         have = bench.bench_profile_count()
@@ -65,26 +65,26 @@ class Command(BaseCommand):
         # Warm the cache once, as a running server would be.
         for org in searchers:
             for _name, filters in mix:
-                selectors.search_profiles(org, filters)
+                paging.search_profiles(org, filters)
 
         # Queries per results page: counted once per search kind (query logging slows timing).
         queries = set()
         for _name, filters in mix:
             with CaptureQueriesContext(connection) as ctx:
-                selectors.search_profiles(searchers[0], filters)
+                paging.search_profiles(searchers[0], filters)
             queries.add(len(ctx.captured_queries))
 
         samples, per_name, omitted, first_pages = [], {}, 0, 0
         for _round in range(options["rounds"]):
             for org in searchers:
                 for name, filters in mix:
-                    page, ms = bench.timed(selectors.search_profiles, org, filters)
+                    page, ms = bench.timed(paging.search_profiles, org, filters)
                     first_pages += 1
                     omitted += not page.counted
                     samples.append(ms)
                     per_name.setdefault(name, []).append(ms)
                     if page.next_cursor:  # the next page by keyset
-                        _page2, ms2 = bench.timed(selectors.search_profiles, org, filters, page.next_cursor)
+                        _page2, ms2 = bench.timed(paging.search_profiles, org, filters, page.next_cursor)
                         samples.append(ms2)
                         per_name.setdefault(name + " (page 2)", []).append(ms2)
         for name, values in per_name.items():
@@ -96,7 +96,7 @@ class Command(BaseCommand):
             f"ALL searches n={total['n']}: p50 {total['p50']:.1f} ms, p95 {total['p95']:.1f} ms, "
             f"max {total['max']:.1f} ms; SQL queries per results page (selector): {sorted(queries)}"
         )
-        self.stdout.write(f"first pages whose count was left out (over {selectors.COUNT_BUDGET_MS} ms): "
+        self.stdout.write(f"first pages whose count was left out (over {paging.COUNT_BUDGET_MS} ms): "
                           f"{omitted} of {first_pages}")
         verdict = "OK" if total["p95"] <= TARGET_P95_MS else "OVER TARGET"
         self.stdout.write(f"target p95 ≤ {TARGET_P95_MS} ms: {verdict}")

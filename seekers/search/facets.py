@@ -1,10 +1,14 @@
-"""Search facets: every filterable published value of a profile as one short token, kept in
-Profile.facets ("pf13 om08 oc081 q0101 etpart …"). A search for several values is one lookup,
+"""Search facets, the writer and the reader side by side: every filterable published value of a
+profile as one short token, kept in Profile.facets ("pf13 om08 oc081 q0101 etpart …") by
+`profile_facets` (called by seekers.services.profile_screen), and the search's filters turned into
+the tokens they need by `filter_profiles`. A search for several values is one lookup,
 `facets__has_facets=[…]`: on PostgreSQL a full-text match served by a GIN index (migration
 seekers 0006), elsewhere LIKE tests. That makes a narrow search one index intersection instead
 of a scan over millions of rows (measured with bench_search)."""
 
-from django.db.models import Lookup, TextField
+from django.db.models import Lookup, QuerySet, TextField
+
+from seekers.pii import normalize
 
 
 def profile_facets(profile) -> str:
@@ -25,6 +29,43 @@ def profile_facets(profile) -> str:
 
 def occupation_facet(occupation) -> str:
     return f"om{occupation.pk}" if occupation.major_id is None else f"oc{occupation.pk}"
+
+
+def filter_profiles(queryset: QuerySet, f: dict) -> QuerySet:
+    """The search form's filters. Narrow value filters (prefecture, occupation, qualification,
+    海外勤務, U/I ターン: a few percent of profiles each) are facet tokens, one full-text match served
+    on PostgreSQL by a GIN index. Broad ones (a fifth or more: 就業形態, 正社員希望, 派遣・請負・転居) are
+    plain column tests, cheap on a scan, where intersecting their huge posting lists in the GIN index
+    would cost more (measured with bench_search). The income range and the keyword are checked on
+    what remains."""
+    tokens = []
+    if f.get("occupation"):
+        tokens.append(occupation_facet(f["occupation"]))
+    if f.get("prefecture"):
+        tokens.append(f"pf{f['prefecture'].pk}")
+    if f.get("employment_type"):
+        queryset = queryset.filter(employment_type=f["employment_type"])
+    if f.get("wants_regular"):
+        queryset = queryset.filter(wants_regular=f["wants_regular"])
+    for flag in ("dispatch_ok", "contract_ok", "relocation_ok"):
+        if f.get(flag):
+            queryset = queryset.filter(**{flag: True})
+    if f.get("qualification"):
+        tokens.append(f"q{f['qualification'].pk}")
+    if f.get("overseas_ok"):
+        tokens.append("overseas")
+    if f.get("u_i_turn"):
+        tokens.append(f"turn{f['u_i_turn']}")
+    if tokens:
+        queryset = queryset.filter(facets__has_facets=tokens)
+    if f.get("income_min") is not None:
+        queryset = queryset.filter(desired_monthly_income__gte=f["income_min"])
+    if f.get("income_max") is not None:
+        queryset = queryset.filter(desired_monthly_income__lte=f["income_max"])
+    if f.get("keyword"):
+        for word in normalize(f["keyword"]).lower().split()[:5]:
+            queryset = queryset.filter(search_text__contains=word)
+    return queryset
 
 
 def _clean(token: str) -> str:

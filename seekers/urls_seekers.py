@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views_seekers as views
 
-app_name = "seekers"
+app_name = "seekers_seekers"
 
+# Under /seekers/ (config.urls).
 urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),

@@ -1,3 +1,6 @@
+"""The seekers' own pages under /seekers/: 利用登録 (STEP 1), the 認証キー (STEP 2), home, the profile as
+organisations see it, the receive conditions, blocks and the stop."""
+
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -16,6 +19,7 @@ from .access import seeker_required
 from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm, UserIdReminderForm
 from .models import Profile
 from .presenters import profile_rows
+from .search.visibility import organizations_seeing
 from .stages import AuthKeyStage
 
 # Lazy: a module-level string must be translated per request, not once at import. One message for
@@ -48,7 +52,7 @@ def register(request):
         else:
             request.session["registered_email"] = registration.email
             request.session["registered_key_expires_at"] = registration.key_expires_at.isoformat()
-            return redirect("seekers:register_done")
+            return redirect("seekers_seekers:register_done")
     return render(request, "seekers/register.html", {"form": form, "terms_version": settings.TERMS_VERSION})
 
 
@@ -141,7 +145,7 @@ def auth_key(request):
                 request,
                 _("新しい認証キーを登録メールアドレスに送信しました。以前の認証キーは使えません。30分以内に入力してください。"),
             )
-        return redirect("seekers:auth_key")
+        return redirect("seekers_seekers:auth_key")
     form = AuthKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,7 +177,7 @@ def stop(request):
     if request.method == "POST" and account.stopped_at is None and form.is_valid():
         services.seeker_stop(actor=request.user, account=account)
         messages.success(request, _("求職情報の提供を停止しました。利用団体からは求職情報が見えなくなりました。"))
-        return redirect("seekers:stop")
+        return redirect("seekers_seekers:stop")
     return render(request, "seekers/stop.html", {"form": form, "account": account})
 
 
@@ -199,7 +203,7 @@ def profile(request):
         "profile": own,
         "rows": profile_rows(own, for_organization=False),
         "withheld": services.withheld_explained(own),
-        "organizations_count": selectors.organizations_seeing(account).count(),
+        "organizations_count": organizations_seeing(account).count(),
         "views": selectors.views_of(own),
     })
 
@@ -219,9 +223,9 @@ def conditions(request):
             privacy_mark=form.cleaned_data["privacy_mark"],
         )
         messages.success(request, _("メッセージ受信条件を保存しました。条件に合わない利用団体には求職情報が公開されません。"))
-        return redirect("seekers:conditions")
+        return redirect("seekers_seekers:conditions")
     return render(request, "seekers/conditions.html", {
-        "form": form, "organizations_count": selectors.organizations_seeing(account).count(),
+        "form": form, "organizations_count": organizations_seeing(account).count(),
     })
 
 
@@ -237,5 +241,5 @@ def blocks(request):
             organization_id = 0
         if services.block_remove(actor=request.user, account=account, organization_id=organization_id):
             messages.success(request, _("ブロックを解除しました。"))
-        return redirect("seekers:blocks")
+        return redirect("seekers_seekers:blocks")
     return render(request, "seekers/blocks.html", {"blocks": selectors.blocks_of(account)})

@@ -1,16 +1,16 @@
+"""The seekers' side of compliance: /seekers/complaints/ (苦情申出) and /seekers/deletion-requests/
+(削除・廃棄の依頼)."""
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from organizations.access import member_required
 from seekers.access import seeker_required
 
 from . import selectors, services
-from .forms import ComplaintForm, DeletionAnswerForm
-from .models import DeletionRequest
+from .forms import ComplaintForm
 
 
 @seeker_required
@@ -48,35 +48,3 @@ def deletion_requests(request):
         return redirect("compliance_seekers:deletion_requests")
     return render(request, "compliance/seeker_deletions.html",
                   {"rows": selectors.seeker_deletion_rows(account)})
-
-
-@member_required
-def org_deletion_requests(request):
-    return render(request, "compliance/org_deletions.html",
-                  {"requests": selectors.org_deletion_requests(request.organization),
-                   "form": DeletionAnswerForm()})
-
-
-@member_required
-@require_POST
-def org_deletion_answer(request, request_id):
-    """The organisation answers with the status of its handling (done on a date, with a note)."""
-    form = DeletionAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.deletion_request_answer(
-                actor=request.user, organization=request.organization, request_id=request_id,
-                disposed_on=form.cleaned_data["disposed_on"], note=form.cleaned_data["note"],
-            )
-        except DeletionRequest.DoesNotExist as exc:
-            raise Http404 from exc
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("対処状況を回答しました。"))
-            return redirect("compliance_orgs:deletion_requests")
-    return render(request, "compliance/org_deletions.html", {
-        "requests": selectors.org_deletion_requests(request.organization), "form": form,
-        "form_for": request_id,
-    }, status=200)

@@ -1,0 +1,13 @@
+"""The search of anonymous profiles, one module per concern:
+
+- `visibility`: SPEC rule 10, the one visibility rule — `profiles_visible_to(organization)` and
+  `profile_visible_to` for the organisations' screens, `organizations_seeing(account)` for the
+  seeker's, and `provisions_admitting` (提供先区分, SPEC rule 6).
+- `listing`: `profile_sync_listing`, the copy of the application/account half of that rule onto the
+  profile (Profile.listed_until, listed_provision) that every service changing its inputs calls.
+- `facets`: the facet tokens' writer (`profile_facets`, Profile.facets) and reader (`filter_profiles`,
+  the search form's filters), and the `has_facets` lookup with its GIN index.
+- `paging`: the results page — `search_profiles`, `SearchPage`, the signed keyset cursor and the
+  capped, time-boxed count (`_capped_count`).
+
+Writes to the profile's other columns stay in seekers.services (profile_screen rebuilds the facets)."""

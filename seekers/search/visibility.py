@@ -1,0 +1,91 @@
+"""SPEC rule 10, the one visibility rule, from both sides: which profiles an organisation sees now
+(`profiles_visible_to`, and its single-profile form) and which organisations see a seeker's profile
+now (`organizations_seeing`). The organisation's search, its profile page, the guidance it sends
+and its conversations all go through `profiles_visible_to`."""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from organizations.models import Organization
+from seekers.models import Block, JobApplication, Profile, SeekerAccount
+
+P = JobApplication.Provision
+
+
+def provisions_admitting(kind: str) -> list[int]:
+    """提供先区分 (SPEC rule 6): which choices admit an organisation of this kind (④ admits none)."""
+    if kind == Organization.Kind.AGENCY:
+        return [P.BOTH, P.AGENCY_ONLY]
+    if kind == Organization.Kind.LOCAL_GOV:
+        return [P.BOTH, P.LOCAL_GOV_ONLY]
+    return []
+
+
+def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
+    """SPEC rule 10. The organisation clause is its status today, read from the object given: the
+    one member_required read for this request (request.organization), so a page reads the row once.
+    The profile clauses are one expression per row: account started and not stopped, opt-in, today
+    (JST) within validity, 提供先区分, the receive conditions as bit-set matches, and no block (NOT
+    EXISTS on a unique index)."""
+    org = organization
+    today = timezone.localdate()
+    if org.status(today) != Organization.Status.ACTIVE:
+        return Profile.objects.none()
+    queryset = (
+        Profile.objects.filter(
+            # listed_until carries "opted in, published, started, not stopped" and the 有効期限
+            # (seekers.search.listing); compared with today's JST date it ends at midnight by itself.
+            listed_until__gte=today,
+            listed_provision__in=provisions_admitting(org.kind),
+        )
+        .alias(
+            kind_match=F("cond_kind_bits").bitand(org.kind_bits),
+            region_match=F("cond_region_bits").bitand(org.region_bits),
+            industry_match=F("cond_industry_bits").bitand(org.industry_bits),
+            occupation_match=F("cond_occupation_bits").bitand(org.occupation_bits),
+        )
+        .filter(
+            Q(cond_kind_bits=0) | ~Q(kind_match=0),
+            Q(cond_region_bits=0) | ~Q(region_match=0),
+            Q(cond_industry_bits=0) | ~Q(industry_match=0),
+            Q(cond_occupation_bits=0) | ~Q(occupation_match=0),
+            ~Exists(Block.objects.filter(account__application_id=OuterRef("pk"), organization_id=org.pk)),
+        )
+    )
+    if not org.privacy_mark:
+        queryset = queryset.filter(cond_privacy_mark=False)
+    return queryset
+
+
+def profile_visible_to(organization: Organization, public_id: str) -> Profile | None:
+    """The single-profile form of the same rule."""
+    return (
+        profiles_visible_to(organization)
+        .select_related("desired_prefecture")
+        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def organizations_seeing(account: SeekerAccount) -> QuerySet[Organization]:
+    """The same rule from the seeker's side: the approved organisations that can see this profile
+    now (for the receive-conditions screen). Tests check it agrees with profiles_visible_to."""
+    profile = Profile.objects.get(pk=account.application_id)
+    if profile.listed_until is None or profile.listed_until < timezone.localdate():
+        return Organization.objects.none()
+    kinds = [k for k in Organization.Kind.values if profile.listed_provision in provisions_admitting(k)]
+    queryset = Organization.objects.active(timezone.localdate()).filter(kind__in=kinds).exclude(
+        pk__in=Block.objects.filter(account=account).values("organization_id")
+    )
+    for field, bits in (
+        ("kind_bits", profile.cond_kind_bits),
+        ("region_bits", profile.cond_region_bits),
+        ("industry_bits", profile.cond_industry_bits),
+        ("occupation_bits", profile.cond_occupation_bits),
+    ):
+        if bits:
+            queryset = queryset.alias(**{f"{field}_m": F(field).bitand(bits)}).exclude(**{f"{field}_m": 0})
+    if profile.cond_privacy_mark:
+        queryset = queryset.filter(privacy_mark=True)
+    return queryset
