@@ -81,14 +81,11 @@ class AccountAdapter(DefaultAccountAdapter):
         super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def get_login_redirect_url(self, request):
+        # Each role's first page is named in settings (LOGIN_REDIRECTS): accounts sits below the apps
+        # whose pages they are.
         user = request.user
-        if user.role == "seeker":
-            return reverse("seekers_seekers:home")
-        if user.role == "member":
-            return reverse("seekers_orgs:search")
-        if user.is_staff:
-            return reverse("admin:index")
-        return reverse("home")
+        role = "staff" if user.is_staff else user.role
+        return reverse(settings.LOGIN_REDIRECTS.get(role, "home"))
 
     def format_email_subject(self, subject):
         """Subjects start with the site's name, as the site's own mails do (【求職情報提供サイト】…),

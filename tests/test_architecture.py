@@ -138,7 +138,7 @@ def test_the_check_sees_strings_naming_other_apps(tmp_path):
         '    """Links to messaging_seekers:detail."""\n'
         '    reverse("admin:compliance_organization_history", args=[pk])\n'
         '    redirect("messaging_seekers:detail", pk)\n'
-        '    redirect("orgs_seekers:profile", pk)\n'
+        '    redirect("seekers_orgs:profile", pk)\n'
         '    return ForeignKey("compliance.Violation"), f"admin:compliance_{pk}", "templates/seekers.html"\n'
     )
 
@@ -146,7 +146,7 @@ def test_the_check_sees_strings_naming_other_apps(tmp_path):
         "seekers.stages.AuthKeyStage": {"seekers"},
         "admin:compliance_organization_history": {"compliance"},
         "messaging_seekers:detail": {"messaging"},
-        "orgs_seekers:profile": {"seekers"},
+        "seekers_orgs:profile": {"seekers"},
         "compliance.Violation": {"compliance"},
         "admin:compliance_": {"compliance"},
     }

@@ -168,6 +168,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # after the password, before any MFA stage. Named here because accounts sits below the app that
 # defines the stage.
 LOGIN_STAGES_FIRST = ["seekers.stages.AuthKeyStage"]
+# Where each role lands after signing in (accounts.adapter.AccountAdapter.get_login_redirect_url).
+LOGIN_REDIRECTS = {"seeker": "seekers_seekers:home", "member": "seekers_orgs:search", "staff": "admin:index"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

@@ -15,7 +15,7 @@ from devtools.demo_profiles import ARCHETYPES, DRIVING_LICENSES, FULL, PART, arc
 from organizations.models import IndustryGroup, OccupationGroup, Organization, Prefecture, Qualification
 from seekers import pii
 from seekers.models import Profile
-from seekers.selectors import search_profiles
+from seekers.search.paging import search_profiles
 
 APPLICATIONS = 300
 CODES_OF = {

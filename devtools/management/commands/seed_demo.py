@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -133,10 +134,10 @@ class Command(BaseCommand):
         """The last thing `make run` prints before runserver's banner: who to log in as, and what to try."""
         rows = [("職員 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告")]
         for member in Member.objects.select_related("organization", "user").order_by("user__username"):
-            rows.append((member.organization.name, member.user.email, "/orgs/seekers/ 求職者検索・案内"))
+            rows.append((member.organization.name, member.user.email, f"{reverse('seekers_orgs:search')} 求職者検索・案内"))
         rows += [
             ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧・受信条件設定"),
-            ("利用登録前の求職者", f"求職番号 {READY_NUMBER}", f"/seekers/register/ 生年月日 {READY_BIRTH:%Y-%m-%d}"),
+            ("利用登録前の求職者", f"求職番号 {READY_NUMBER}", f"{reverse('seekers_seekers:register')} 生年月日 {READY_BIRTH:%Y-%m-%d}"),
         ]
         table = [("役割・利用団体", "ログイン", "試すこと"), *rows]
         widths = [max(display_width(row[column]) for row in table) for column in (0, 1)]
