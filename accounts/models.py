@@ -62,6 +62,8 @@ class AuditEvent(models.Model):
         SEEKER_REGISTER_REFUSED = "seeker.register_refused", _("利用登録の拒否")
         SEEKER_REGISTER_LOCKED = "seeker.register_locked", _("利用登録のロック")
         SEEKER_REGISTER_UNLOCK = "seeker.register_unlock", _("利用登録のロック解除")
+        SEEKER_USER_ID_REMIND = "seeker.user_id_remind", _("ユーザIDのお知らせの申込み")
+        SEEKER_USER_ID_REMIND_LIMITED = "seeker.user_id_remind_limited", _("ユーザIDのお知らせの拒否(回数の上限)")
         SEEKER_AUTH_KEY_REISSUE = "seeker.auth_key_reissue", _("認証キーの再発行")
         SEEKER_AUTH_KEY_REISSUE_REFUSED = "seeker.auth_key_reissue_refused", _("認証キーの再発行の拒否(回数の上限)")
         SEEKER_AUTH_KEY_WRONG = "seeker.auth_key_wrong", _("認証キーの入力誤り")

@@ -359,7 +359,7 @@ def user_id_remind(*, kyushoku_number: str, birth_date: date, email: str, client
     account and one that has none."""
     if not throttles.user_id_reminder_take(address=client_address, kyushoku_number=kyushoku_number):
         with transaction.atomic():
-            audit(actor=ANONYMOUS, verb="seeker.user_id_remind_limited", kyushoku_number=kyushoku_number,
+            audit(actor=ANONYMOUS, verb=AuditEvent.Verb.SEEKER_USER_ID_REMIND_LIMITED, kyushoku_number=kyushoku_number,
                   address=client_address)
         raise UserIdReminderLimited
     with transaction.atomic():
@@ -372,7 +372,7 @@ def user_id_remind(*, kyushoku_number: str, birth_date: date, email: str, client
         matched = (
             identity is not None and identity.birth_date == birth_date and same_email(account.user.email, email)
         )
-        audit(actor=ANONYMOUS, verb="seeker.user_id_remind", target=account if matched else None,
+        audit(actor=ANONYMOUS, verb=AuditEvent.Verb.SEEKER_USER_ID_REMIND, target=account if matched else None,
               kyushoku_number=kyushoku_number, sent=matched, address=client_address)
         if matched:
             email_queue(
