@@ -6,5 +6,5 @@ app_name = "compliance_orgs"
 
 urlpatterns = [
     path("", views.org_deletion_requests, name="deletion_requests"),
-    path("<int:request_id>/answer/", views.org_deletion_answer, name="deletion_answer"),
+    path("<id:request_id>/answer/", views.org_deletion_answer, name="deletion_answer"),
 ]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from config import converters  # noqa: F401 - registers <id:…> and <public_id:…> before the includes
 from messaging import views_orgs as messaging_orgs
 
 admin.site.site_header = "求職情報提供サイト 管理"
@@ -20,7 +21,7 @@ urlpatterns = [
     path("seekers/messages/", include("messaging.urls_seekers")),
     path("seekers/", include("compliance.urls_seekers")),
     path("seekers/", include("seekers.urls")),
-    path("orgs/seekers/<str:public_id>/guide/", messaging_orgs.guide, name="orgs_guide"),
+    path("orgs/seekers/<public_id:public_id>/guide/", messaging_orgs.guide, name="orgs_guide"),
     path("orgs/seekers/", include("seekers.urls_orgs")),
     path("orgs/messages/", include("messaging.urls_orgs")),
     path("orgs/deletion-requests/", include("compliance.urls_orgs")),

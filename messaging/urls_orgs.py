@@ -6,5 +6,5 @@ app_name = "messaging_orgs"
 
 urlpatterns = [
     path("", views_orgs.inbox, name="inbox"),
-    path("<int:conversation_id>/", views_orgs.detail, name="detail"),
+    path("<id:conversation_id>/", views_orgs.detail, name="detail"),
 ]

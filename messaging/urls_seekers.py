@@ -6,5 +6,5 @@ app_name = "messaging_seekers"
 
 urlpatterns = [
     path("", views_seekers.inbox, name="inbox"),
-    path("<int:message_id>/", views_seekers.detail, name="detail"),
+    path("<id:message_id>/", views_seekers.detail, name="detail"),
 ]

@@ -11,6 +11,8 @@ from . import selectors, services
 from .forms import GuidanceForm, OrgReplyForm
 from .models import Message
 
+PAGE_MAX = 1_000_000
+
 
 @member_required
 @require_http_methods(["GET", "POST"])
@@ -46,8 +48,10 @@ def inbox(request):
     """Conversations, unread replies first; ?filter=apply shows those with 求職申込み希望."""
     apply_only = request.GET.get("filter") == "apply"
     try:
-        number = max(int(request.GET.get("page") or 1), 1)
+        number = int(request.GET.get("page") or 1)
     except ValueError:
+        number = 1
+    if not 1 <= number <= PAGE_MAX:  # past it the row offset would overflow the database's bigint
         number = 1
     rows, has_next = selectors.org_inbox_page(request.organization, page=number, apply_only=apply_only)
     return render(request, "messaging/org_inbox.html", {

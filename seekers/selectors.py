@@ -2,6 +2,7 @@
 organisation screen (search, profile, messaging, exports) goes through it."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -163,12 +164,13 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "")
     count = None if cursor else _capped_count(queryset)
     page = queryset.select_related("desired_prefecture").order_by("-published_at", "-public_id")
     if cursor:
-        try:
+        try:  # a cursor this page did not make shows the first page
             stamp, public_id = cursor.split("~", 1)
             published = timezone.datetime.fromisoformat(stamp)
-        except ValueError:
+            published = None if published.tzinfo is None else published.astimezone(UTC)
+        except (ValueError, OverflowError):
             published = None
-        if published is not None:
+        if published is not None and public_id.isascii() and public_id.isalnum():
             page = page.filter(Q(published_at__lt=published) | Q(published_at=published, public_id__lt=public_id))
     rows = list(page[: PAGE_SIZE + 1])
     next_cursor = ""

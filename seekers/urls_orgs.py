@@ -6,5 +6,5 @@ app_name = "orgs_seekers"
 
 urlpatterns = [
     path("", views_orgs.search, name="search"),
-    path("<str:public_id>/", views_orgs.profile, name="profile"),
+    path("<public_id:public_id>/", views_orgs.profile, name="profile"),
 ]

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from config.converters import parse_id
+
 from . import selectors, services
 from .access import seeker_required
 from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm
@@ -158,10 +160,7 @@ def blocks(request):
     """ブロック設定: the blocked organisations, with unblock."""
     account = request.seeker_account
     if request.method == "POST":
-        try:
-            organization_id = int(request.POST.get("unblock", ""))
-        except ValueError:
-            organization_id = 0
+        organization_id = parse_id(request.POST.get("unblock")) or 0
         if services.block_remove(actor=request.user, account=account, organization_id=organization_id):
             messages.success(request, _("ブロックを解除しました。"))
         return redirect("seekers:blocks")
