@@ -3,6 +3,7 @@ proxy, the idle stamp is written at most once a minute (and idle sessions still 
 the size limit is refused with a 413 page before anything reads it."""
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -238,3 +239,32 @@ def test_a_bad_content_length_is_not_an_error():
     response = Client().generic("POST", LOGIN_URL, b"", content_type="text/plain", CONTENT_LENGTH="abc")
 
     assert response.status_code in (200, 403)
+
+
+# --- NUL in the path or the query ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/accounts/confirm-email/abc%00/", "/accounts/password/reset/key/1-abc%00/",
+                                  "/seekers/%00/", "/orgs/messages/1%00/"])
+def test_a_nul_in_the_path_is_404(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "ページが見つかりません" in page(response)
+
+
+def test_a_nul_in_the_query_string_is_400_in_the_sites_layout(client):
+    response = client.get("/", {"next": "/\x00"})
+
+    assert response.status_code == 400
+    assert "送信内容を受け付けられませんでした" in page(response)
+    assert 'class="site-header"' in page(response)
+
+
+def test_a_nul_typed_into_a_form_is_an_error_next_to_the_field_with_the_value_kept(client):
+    response = client.post(LOGIN_URL, {"login": "yamada\x00", "password": "secret-password"})
+
+    assert response.status_code == 200
+    html = page(response)
+    assert re.search(r'<ul class="errorlist" id="id_login_error">\s*<li>.+?</li>', html)  # next to the field
+    assert 'value="yamada' in html
