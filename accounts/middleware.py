@@ -77,7 +77,7 @@ class IdleTimeoutMiddleware:
     The last-activity stamp is written only when the stored one is at least STAMP_EVERY seconds old,
     so a session row is saved at most once a minute instead of on every request (a savepoint, an
     UPDATE and a release each time). The trade-off: the stored stamp may lag the real last request by
-    up to 59 seconds, so a session ends between limit−59 s and limit after its last request; it is
+    up to 59 seconds, so a session ends between limit-59 s and limit after its last request; it is
     exact to the minute and never outlives its limit."""
 
     def __init__(self, get_response):

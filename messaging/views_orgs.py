@@ -11,6 +11,7 @@ from . import selectors, services
 from .forms import GuidanceForm, OrgReplyForm
 from .models import Message
 
+# Far past any inbox's last page; a larger number is garbage, not a page (see inbox).
 PAGE_MAX = 1_000_000
 
 

@@ -207,7 +207,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # characters, under 100 KB even percent-encoded), so 2 MiB leaves room for the admin's bulk forms.
 # REQUEST_BODY_MAX_SIZE: any request whose Content-Length is larger answers 413 (templates/413.html)
 #   before anything reads it (accounts.middleware.RequestBodyLimitMiddleware), multipart included.
-# DATA_UPLOAD_MAX_MEMORY_SIZE: Django's own cap on a body's form fields (400 when over).
+# DATA_UPLOAD_MAX_MEMORY_SIZE: Django's own cap on a body's form fields (400 when over), the same.
 # FILE_UPLOAD_MAX_MEMORY_SIZE: as large as the whole body may be, so a file part is never spooled to
 #   a temporary file on disk.
 # DATA_UPLOAD_MAX_NUMBER_FIELDS: fields per request (the conditions form with every prefecture, the
