@@ -50,14 +50,16 @@ HOSTILE = [
     "a" * 5000,
     "../", "../../etc/passwd", "..%2F", "%", "%00",
     "' OR 1=1 --", "<script>", "{{ 7*7 }}", " ", "",
-    "2026-13-45", "1e309", "nan", "true",
+    "2026-13-45", "99999999999-12", "2026-11-26T10:00:00+99:00", "1e309", "nan", "true",
 ]
 LONG = "a" * 5000
-# The kinds the sweep puts into every path parameter: NUL, past bigint, negative, unicode, long, `../`.
-PATH_KINDS = ["abc\x00", "99999999999999999999", str(BIGINT_MAX + 1), "-1", "ﾃｽﾄ🙂", LONG, "../"]
+PAST_CALENDAR = "99999999999-12"  # a year-month (or the start of a date) past any calendar
+# The kinds the sweep puts into every path parameter: NUL, past bigint, negative, unicode, a date past
+# the calendar, long, `../`.
+PATH_KINDS = ["abc\x00", "99999999999999999999", str(BIGINT_MAX + 1), "-1", "ﾃｽﾄ🙂", PAST_CALENDAR, LONG, "../"]
 # A pattern without path parameters gets the kinds that matter in a query (the last two only change
 # which path is asked for).
-QUERY_KINDS = PATH_KINDS[:5]
+QUERY_KINDS = PATH_KINDS[:6]
 # Parameters every view may meet: the admin's own, allauth's, the site's paging.
 COMMON_NAMES = [
     "page", "cursor", "filter", "next", "q", "o", "p", "e", "all", "action", "_selected_action", "select_across",
@@ -509,3 +511,11 @@ def test_an_admin_choice_of_many_past_bigint_is_a_form_error(staff):
     assert response.status_code == 200
     assert not Group.objects.filter(name="新しいグループ").exists()
     assert PAST_BIGINT in page(response)  # "“…” is not a valid value." next to the field
+
+
+@pytest.mark.parametrize("month", ["99999999999-12", "2026-13", "0-1", "abc"])
+def test_a_usage_report_month_past_the_calendar_shows_this_month(staff, month):
+    response = login(staff).get("/admin/compliance/violation/report/", {"month": month})
+
+    assert response.status_code == 200
+    assert "利用状況の報告" in page(response)
