@@ -289,7 +289,7 @@ class ViolationAdmin(ServiceAdminMixin, admin.ModelAdmin):
         try:
             year, month = (int(x) for x in request.GET.get("month", "").split("-"))
             first = date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):  # a year past the C long: OverflowError
             first = timezone.localdate().replace(day=1)
         rows = selectors.usage_report(first)
         if request.GET.get("format") == "csv":

@@ -16,6 +16,17 @@ class ComplaintForm(forms.Form):
             "org": c.organization.name, "date": timezone.localtime(c.created_at).strftime("%Y/%m/%d")})
 
 
+class DeletionRequestForm(forms.Form):
+    """The conversation a 削除・廃棄の依頼 is about: one of the seeker's own (the page's buttons carry
+    its id; another's id, or one that is not a number, fails the choice check)."""
+
+    conversation = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, conversations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conversation"].queryset = conversations
+
+
 class DeletionAnswerForm(forms.Form):
     disposed_on = forms.DateField(label=_("削除・廃棄した日"), widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text=_("例: 2026-11-26"))

@@ -1,5 +1,6 @@
 import csv
 import io
+import unicodedata
 from datetime import date
 
 from django.db.models import Count, F, Q
@@ -12,13 +13,17 @@ from seekers.models import Block, SeekerAccount
 
 from .models import Complaint, DeletionRequest
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a cell as a formula (or DDE, `|`) or hide what follows (tab, CR).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "|", "\t", "\r")
 
 
 def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
+    """A cell a spreadsheet will not run as a formula. The first character is compared after NFKC,
+    because Excel folds full-width and small forms (＝ ＋ － ＠ ｜, ﹦ ﹢ ﹣ ﹫) to their ASCII selves
+    before deciding."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    first = unicodedata.normalize("NFKC", text[:1])
+    return "'" + text if first.startswith(FORMULA_PREFIXES) else text
 
 
 def to_csv(header: list[str], rows) -> str:

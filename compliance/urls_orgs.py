@@ -7,5 +7,5 @@ app_name = "compliance_orgs"
 # Under /orgs/ (config.urls).
 urlpatterns = [
     path("deletion-requests/", views.deletion_requests, name="deletion_requests"),
-    path("deletion-requests/<int:request_id>/answer/", views.deletion_answer, name="deletion_answer"),
+    path("deletion-requests/<id:request_id>/answer/", views.deletion_answer, name="deletion_answer"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from seekers.access import seeker_required
 
 from . import selectors, services
-from .forms import ComplaintForm
+from .forms import ComplaintForm, DeletionRequestForm
 
 
 @seeker_required
@@ -40,10 +40,11 @@ def deletion_requests(request):
     """削除・廃棄の依頼: per conversation, ask the organisation to delete what it obtained."""
     account = request.seeker_account
     if request.method == "POST":
-        conversation = selectors.seeker_conversations(account).filter(pk=request.POST.get("conversation") or 0).first()
-        if conversation is None:
+        form = DeletionRequestForm(request.POST, conversations=selectors.seeker_conversations(account))
+        if not form.is_valid():  # nothing was typed: the ids come from the page's buttons
             raise Http404
-        services.deletion_request_create(actor=request.user, account=account, conversation=conversation)
+        services.deletion_request_create(actor=request.user, account=account,
+                                         conversation=form.cleaned_data["conversation"])
         messages.success(request, _("削除・廃棄を依頼しました。利用団体は期限までに対処状況を回答します。"))
         return redirect("compliance_seekers:deletion_requests")
     return render(request, "compliance/seeker_deletions.html",

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from config import converters  # noqa: F401 - registers <id:…> and <public_id:…> before the includes
+
 admin.site.site_header = "求職情報提供サイト 管理"
 admin.site.site_title = "求職情報提供サイト 管理"
 admin.site.index_title = "ハローワーク・労働局 職員用"

@@ -6,7 +6,7 @@ app_name = "messaging_orgs"
 
 # Under /orgs/ (config.urls). The guidance form hangs off the profile it is sent from.
 urlpatterns = [
-    path("seekers/<str:public_id>/guide/", views.guide, name="guide"),
+    path("seekers/<public_id:public_id>/guide/", views.guide, name="guide"),
     path("messages/", views.inbox, name="inbox"),
-    path("messages/<int:conversation_id>/", views.detail, name="detail"),
+    path("messages/<id:conversation_id>/", views.detail, name="detail"),
 ]

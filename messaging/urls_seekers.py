@@ -7,5 +7,5 @@ app_name = "messaging_seekers"
 # Under /seekers/ (config.urls).
 urlpatterns = [
     path("messages/", views.inbox, name="inbox"),
-    path("messages/<int:message_id>/", views.detail, name="detail"),
+    path("messages/<id:message_id>/", views.detail, name="detail"),
 ]

@@ -14,6 +14,9 @@ from .access import get_conversation_for
 from .forms import GuidanceForm, OrgReplyForm
 from .models import Message
 
+# Far past any inbox's last page; a larger number is garbage, not a page (see inbox).
+PAGE_MAX = 1_000_000
+
 
 @member_required
 @require_http_methods(["GET", "POST"])
@@ -47,8 +50,10 @@ def inbox(request):
     """Conversations, unread replies first; ?filter=apply shows those with 求職申込み希望."""
     apply_only = request.GET.get("filter") == "apply"
     try:
-        number = max(int(request.GET.get("page") or 1), 1)
+        number = int(request.GET.get("page") or 1)
     except ValueError:
+        number = 1
+    if not 1 <= number <= PAGE_MAX:  # past it the row offset would overflow the database's bigint
         number = 1
     rows, has_next = selectors.org_inbox_page(request.organization, page=number, apply_only=apply_only)
     return render(request, "messaging/org_inbox.html", {

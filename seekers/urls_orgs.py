@@ -7,5 +7,5 @@ app_name = "seekers_orgs"
 # Under /orgs/ (config.urls).
 urlpatterns = [
     path("seekers/", views.search, name="search"),
-    path("seekers/<str:public_id>/", views.profile, name="profile"),
+    path("seekers/<public_id:public_id>/", views.profile, name="profile"),
 ]

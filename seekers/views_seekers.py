@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from config.converters import parse_id
+
 from . import selectors, services, throttles
 from .access import seeker_required
 from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm, UserIdReminderForm
@@ -235,10 +237,7 @@ def blocks(request):
     """ブロック設定: the blocked organisations, with unblock."""
     account = request.seeker_account
     if request.method == "POST":
-        try:
-            organization_id = int(request.POST.get("unblock", ""))
-        except ValueError:
-            organization_id = 0
+        organization_id = parse_id(request.POST.get("unblock")) or 0
         if services.block_remove(actor=request.user, account=account, organization_id=organization_id):
             messages.success(request, _("ブロックを解除しました。"))
         return redirect("seekers_seekers:blocks")

@@ -595,28 +595,28 @@ def test_the_guidance_page_of_an_invisible_profile_is_not_found(member_client, a
 # --- size limits --------------------------------------------------------------------------------------------------
 
 
-def test_a_ten_megabyte_reply_is_refused_with_400(seeker_client, guidance):
+def test_a_ten_megabyte_reply_is_refused_with_413(seeker_client, guidance):
     response = seeker_client.post(
         f"/seekers/messages/{guidance.pk}/", {"action": "reply", "kind": "question", "subject": "件名", "body": "あ" * TEN_MB}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert not seeker_replies().exists()
 
 
-def test_a_ten_megabyte_guidance_is_refused_with_400(member_client, agency, account):
+def test_a_ten_megabyte_guidance_is_refused_with_413(member_client, agency, account):
     response = member_client.post(f"/orgs/seekers/{public_id(account)}/guide/", guide_data(agency, body="x" * TEN_MB))
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert not Message.objects.exists()
 
 
-def test_a_ten_megabyte_answer_is_refused_with_400(member_client, guidance):
+def test_a_ten_megabyte_answer_is_refused_with_413(member_client, guidance):
     response = member_client.post(
         f"/orgs/messages/{guidance.conversation_id}/", {"kind": "answer", "subject": "件名", "body": "x" * TEN_MB}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert Message.objects.count() == 1
 
 
