@@ -6,18 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.tests.factories import StaffFactory
 from compliance.tests.factories import ComplaintFactory, ViolationFactory
 from organizations.tests.factories import OrganizationFactory
-from tests.pages import with_totp
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(with_totp(StaffFactory()))
-    return client
 
 
 def queries_for(client, url: str) -> tuple[int, str]:

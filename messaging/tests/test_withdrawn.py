@@ -43,11 +43,6 @@ def conversation(agency_member, account):
     return conversation
 
 
-@pytest.fixture
-def member_client(agency_member):
-    return login(with_totp(agency_member))
-
-
 def block(account, conversation):
     seeker_services.block_add(actor=account.user, account=account, organization=conversation.organization)
 

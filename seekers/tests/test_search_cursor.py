@@ -51,11 +51,6 @@ def newest_first(db) -> list[Profile]:
     return profiles
 
 
-@pytest.fixture
-def member_client(agency_member):
-    return login(with_totp(agency_member))
-
-
 def test_the_next_link_carries_no_time(member_client, newest_first):
     first = member_client.get("/orgs/seekers/")
 
