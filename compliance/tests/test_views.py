@@ -3,8 +3,7 @@ answer to a deletion request, and the authorization matrix of every organisation
 and revoked organisations (leaflet: 一定期間、利用団体のサービス利用を停止 / 利用を解除)."""
 
 import re
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -13,15 +12,15 @@ from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from compliance import services
 from compliance.models import Complaint, DeletionRequest, Suspension
 from compliance.tests.factories import DeletionRequestFactory, ViolationFactory
+from conftest import jst
 from messaging.models import Message
 from messaging.tests.factories import ConversationFactory, MessageFactory, disclosures_of
 from organizations.models import Organization
 from seekers.models import ApplicantIdentity
-from tests.pages import login, page
+from tests.pages import field_error, login, page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
 
-JST = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 26)
 REQUIRED = "このフィールドは必須です。"
 INVALID_CHOICE = "正しく選択してください。選択したものは候補にありません。"
@@ -33,20 +32,9 @@ SUSPENDED_PAGE = "2000年1月1日 から 2099年12月31日 まで、サービス
 
 
 @pytest.fixture(autouse=True)
-def no_mfa(settings):
-    """Member pages open without TOTP here; the MFA requirement has its own tests (accounts)."""
-    settings.REQUIRE_MFA = False
-
-
-@pytest.fixture(autouse=True)
 def now(time_machine):
-    time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
-
-
-def field_error(html: str, name: str) -> str:
-    """The error list tied to one field (`<ul class="errorlist" id="id_<name>_error">`), as text."""
-    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', html, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
+    """10:00 JST on the SPEC's example day, which the dates and deadlines on the pages below are written for."""
+    time_machine.move_to(jst(TODAY, 10))
 
 
 def is_anonymous(client) -> bool:
@@ -75,16 +63,6 @@ def others_conversation(municipality, other_seeker):
     conversation = ConversationFactory(organization=municipality, account=other_seeker.seeker_account)
     MessageFactory(conversation=conversation)
     return conversation
-
-
-@pytest.fixture
-def seeker_client(seeker):
-    return login(seeker)
-
-
-@pytest.fixture
-def member_client(agency_member):
-    return login(agency_member)
 
 
 @pytest.fixture
@@ -427,11 +405,11 @@ def test_access_comes_back_after_the_last_day_without_any_job(time_machine, supe
     violation = ViolationFactory(organization=agency, confirmed=True)
     suspension = services.organization_suspend(actor=supervisor, violation=violation, starts_on=date(2026, 11, 20),
                                                ends_on=date(2026, 11, 26), reason="広告の送信")
-    time_machine.move_to(datetime(2026, 11, 26, 23, 59, 50, tzinfo=JST))
+    time_machine.move_to(jst(TODAY, 23, 59, 50))
     client = login(agency_member)
     assert client.get("/orgs/messages/").status_code == 403  # the last day is still suspended
 
-    time_machine.move_to(datetime(2026, 11, 27, 0, 0, 10, tzinfo=JST))
+    time_machine.move_to(jst(TODAY + timedelta(days=1), 0, 0, 10))
 
     assert client.get("/orgs/messages/").status_code == 200
     assert client.get(f"/orgs/messages/{conversation.pk}/").status_code == 200

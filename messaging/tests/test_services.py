@@ -61,11 +61,6 @@ def set_sent_today(organization, count: int) -> None:
 
 
 @pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
-
-
-@pytest.fixture
 def conversation(agency_member, account):
     return guide(agency_member, account).conversation
 

@@ -4,7 +4,6 @@ fact that a conversation existed and ended: its inbox lists the conversation as 
 withdrawn profile, the page shows no message. Staff keep the content (the complaint screen), and an
 unblock gives the organisation the thread back."""
 
-import re
 
 import pytest
 
@@ -12,6 +11,7 @@ from compliance.services import complaint_file
 from messaging import services
 from messaging.models import Message
 from messaging.tests.factories import disclosures_of
+from messaging.tests.helpers import inbox_rows
 from organizations.models import Organization
 from seekers import services as seeker_services
 from tests.pages import login, page, with_totp
@@ -22,11 +22,6 @@ GUIDANCE_SUBJECT = "介護職の求人のご案内"
 GUIDANCE_BODY = "首都圏の特別養護老人ホームの求人をご紹介できます。"
 QUESTION_BODY = "夜勤の回数を教えてください。"
 ENDED = "このやりとりは終了しました。"
-
-
-@pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
 
 
 @pytest.fixture
@@ -60,11 +55,6 @@ def exclude_by_conditions(account, conversation):
 def admit_again(account, conversation):
     seeker_services.conditions_set(actor=account.user, account=account, kinds=[], regions=[], industries=[],
                                    occupations=[], privacy_mark=False)
-
-
-def inbox_rows(html: str) -> list[str]:
-    tbody = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
-    return re.findall(r"<tr>(.*?)</tr>", tbody.group(1), re.S) if tbody else []
 
 
 def shows_no_content(html: str, public_id: str) -> bool:
