@@ -2,7 +2,6 @@
 it 読了, replies with the PII guard, 辞退 and ブロック, refusals that say why, size limits, and the
 owner-only rule."""
 
-
 import pytest
 from django.conf import settings
 from django.utils import timezone

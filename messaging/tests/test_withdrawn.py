@@ -4,7 +4,6 @@ fact that a conversation existed and ended: its inbox lists the conversation as 
 withdrawn profile, the page shows no message. Staff keep the content (the complaint screen), and an
 unblock gives the organisation the thread back."""
 
-
 import pytest
 
 from compliance.services import complaint_file

@@ -1,6 +1,5 @@
 """アカウント利用停止 (SPEC rule 9, Q4) at /seekers/settings/stop/, and staff's undo (seeker_resume)."""
 
-
 import pytest
 from django.test import Client
 
