@@ -8,10 +8,8 @@ import re
 from datetime import date, datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.models import AuditEvent
-from accounts.tests.factories import UserFactory
 from compliance import services
 from compliance.models import Complaint, CorrectionRequest, DeletionRequest, Suspension, Violation
 from compliance.tests.factories import (
@@ -19,6 +17,7 @@ from compliance.tests.factories import (
     DeletionRequestFactory,
     SuspensionFactory,
     ViolationFactory,
+    staff_in,
 )
 from conftest import jst
 from messaging.models import Message
@@ -40,12 +39,6 @@ NEEDS_CONFIRMED = "利用停止・利用解除は、違反と確認された事�
 def now(time_machine):
     """10:00 JST on the SPEC's example day, which the report months and due dates below are written for."""
     time_machine.move_to(jst(TODAY, 10))
-
-
-def staff_in(group: str):
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def result_rows(html: str) -> list[str]:

@@ -6,11 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from accounts.tests.factories import UserFactory
 from compliance import services
 from compliance.models import DeletionRequest, Suspension
 from compliance.tasks import nightly_compliance
@@ -32,13 +30,6 @@ YESTERDAY, TODAY = date(2026, 11, 26), date(2026, 11, 27)
 @pytest.fixture(autouse=True)
 def day_before(time_machine):
     time_machine.move_to(BEFORE_THE_NIGHT, tick=False)
-
-
-@pytest.fixture
-def supervisor():
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name="労働局 監督"))
-    return user
 
 
 def suspended(supervisor, *, ends_on: date) -> Organization:

@@ -7,12 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from accounts.tests.factories import UserFactory
 from compliance import services
 from compliance.models import Complaint, CorrectionRequest, DeletionRequest, Revocation, Suspension, Violation
 from compliance.tests.factories import (
@@ -32,36 +30,12 @@ from seekers import services as seeker_services
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 26)
-COUNTER = "窓口職員"
-SUPERVISOR = "労働局 監督"
 
 
 @pytest.fixture(autouse=True)
 def now(time_machine):
     """10:00 JST on the SPEC's example day; the clock stands still so times compare exactly."""
     time_machine.move_to(jst(TODAY, 10), tick=False)
-
-
-def staff_in(group: str):
-    """A staff user (not a superuser) whose only permissions are the group's."""
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def counter():
-    return staff_in(COUNTER)
-
-
-@pytest.fixture
-def supervisor():
-    return staff_in(SUPERVISOR)
-
-
-@pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
 
 
 @pytest.fixture

@@ -6,15 +6,15 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.factories import DEFAULT_PASSWORD
 from compliance import services
 from compliance.models import Complaint, DeletionRequest, Suspension
 from compliance.tests.factories import DeletionRequestFactory, ViolationFactory
 from conftest import jst
 from messaging.models import Message
 from messaging.tests.factories import ConversationFactory, MessageFactory, disclosures_of
+from messaging.tests.helpers import public_id
 from organizations.models import Organization
 from seekers.models import ApplicantIdentity
 from tests.pages import field_error, login, page
@@ -41,15 +41,6 @@ def is_anonymous(client) -> bool:
     return "_auth_user_id" not in client.session
 
 
-def public_id(account) -> str:
-    return account.application.profile.public_id
-
-
-@pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
-
-
 @pytest.fixture
 def conversation(agency, account):
     """The agency's guidance to the seeker."""
@@ -65,11 +56,6 @@ def others_conversation(municipality, other_seeker):
     return conversation
 
 
-@pytest.fixture
-def supervisor():
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name="労働局 監督"))
-    return user
 
 
 # --- 苦情申出 (seeker) ------------------------------------------------------------------------------
@@ -173,6 +159,19 @@ def test_anonymous_visitors_are_sent_to_login(client, conversation):
     assert not DeletionRequest.objects.exists()
 
 
+def test_an_anonymous_answer_is_sent_to_login_and_changes_nothing(client, conversation):
+    request = DeletionRequestFactory(conversation=conversation)
+    url = f"/orgs/deletion-requests/{request.pk}/answer/"
+
+    response = client.post(url, {"disposed_on": "2026-11-26", "note": "削除しました。"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+    request.refresh_from_db()
+    assert request.answered_at is None
+    assert request.conversation.org_access_ended_at is None
+
+
 def test_the_seeker_pages_are_forbidden_to_members(member_client, conversation):
     for url in SEEKER_PAGES:
         assert member_client.get(url).status_code == 403, url
@@ -187,6 +186,17 @@ def test_the_organisation_pages_are_forbidden_to_seekers(seeker_client, conversa
     assert seeker_client.get("/orgs/deletion-requests/").status_code == 403
     response = seeker_client.post(f"/orgs/deletion-requests/{request.pk}/answer/",
                                   {"disposed_on": "2026-11-26", "note": "削除"})
+    assert response.status_code == 403
+    assert DeletionRequest.objects.get().answered_at is None
+
+
+def test_every_page_is_forbidden_to_staff(staff_client, conversation):
+    request = DeletionRequestFactory(conversation=conversation)
+
+    for url in SEEKER_PAGES + ["/orgs/deletion-requests/"]:
+        assert staff_client.get(url).status_code == 403, url
+    response = staff_client.post(f"/orgs/deletion-requests/{request.pk}/answer/",
+                                 {"disposed_on": "2026-11-26", "note": "削除"})
     assert response.status_code == 403
     assert DeletionRequest.objects.get().answered_at is None
 
