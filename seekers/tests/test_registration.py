@@ -17,7 +17,7 @@ from seekers import services
 from seekers.keys import ALPHABET, auth_key_matches
 from seekers.models import AuthKey, JobApplication, SeekerAccount
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory
-from tests.pages import field_error, page
+from tests.pages import error_summary, field_error, page
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +46,6 @@ def form_data(password, **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def error_summary(response) -> str:
-    """The error box at the top of the form (where the refusal is shown)."""
-    match = re.search(r'<div class="form-errors" role="alert">.*?</div>', page(response), re.S)
-    return match.group(0) if match else ""
 
 
 def nothing_created():
