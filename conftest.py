@@ -104,6 +104,12 @@ def seeker(db):
 
 
 @pytest.fixture
+def account(seeker):
+    """The seeker's SeekerAccount, which the seeker-side services take."""
+    return seeker.seeker_account
+
+
+@pytest.fixture
 def other_seeker(db):
     return SeekerAccountFactory().user
 

@@ -112,6 +112,15 @@ def field_error(html, name: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
 
 
+def error_summary(html) -> str:
+    """The error box at the top of a form (`<div class="form-errors" role="alert">`, where a refusal
+    that belongs to no one field is shown), as markup; `html` is the page's text or its response."""
+    if not isinstance(html, str):
+        html = page(html)
+    match = re.search(r'<div class="form-errors" role="alert">.*?</div>', html, re.S)
+    return match.group(0) if match else ""
+
+
 def login(user):
     """A fresh client signed in as `user` (for tests with several actors)."""
     from django.test import Client

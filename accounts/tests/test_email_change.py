@@ -15,14 +15,6 @@ from tests.pages import AdminPage, with_totp
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member_client(agency_member, settings):
-    settings.REQUIRE_MFA = False
-    client = Client()
-    client.force_login(agency_member)
-    return client
-
-
 def test_the_email_page_explains_who_changes_it_and_offers_no_form(member_client):
     response = member_client.get("/accounts/email/")
 

@@ -12,21 +12,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.pages import page, with_totp
+
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
 LOGOUT_URL = "/accounts/logout/"
 
 
-def page(response) -> str:
-    return response.content.decode()
-
-
 def logged_in_as(client, user) -> bool:
     return client.session.get("_auth_user_id") == str(user.pk)
 
 
-def with_totp(user) -> str:
+def totp_secret_for(user) -> str:
+    """Activate TOTP for the user and return its secret, to compute the codes the login asks for."""
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
@@ -303,7 +302,7 @@ def test_seekers_are_not_asked_for_totp(client, seeker):
 
 
 def test_staff_with_totp_logs_in_through_the_same_login_and_the_code(client, staff, password):
-    secret = with_totp(staff)
+    secret = totp_secret_for(staff)
 
     response = client.post(LOGIN_URL, {"login": staff.email, "password": password})
 

@@ -96,3 +96,14 @@ class SuspensionFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=6))
     reason = "職業紹介と無関係な広告の送信(是正要請に応じなかったため)"
+
+
+def staff_in(group: str):
+    """A staff user (not a superuser) whose only permissions are the group's (窓口職員 or 労働局 監督)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(role="staff", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -6,13 +6,10 @@ import csv
 import io
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.models import AuditEvent
-from accounts.tests.factories import UserFactory
 from compliance import services
 from compliance.models import Complaint, CorrectionRequest, DeletionRequest, Suspension, Violation
 from compliance.tests.factories import (
@@ -20,43 +17,28 @@ from compliance.tests.factories import (
     DeletionRequestFactory,
     SuspensionFactory,
     ViolationFactory,
+    staff_in,
 )
+from conftest import jst
 from messaging.models import Message
 from messaging.tests.factories import ConversationFactory, MessageFactory
 from organizations.models import Organization
 from organizations.tests.factories import OrganizationFactory
 from seekers import services as seeker_services
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory
-from tests.pages import login, page
+from tests.pages import field_error, login, page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
 
-JST = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 26)
 REPEAT_HINT = "12か月以内に確認済みの違反が他にもあります(利用解除の検討)"
 NEEDS_CONFIRMED = "利用停止・利用解除は、違反と確認された事案にのみ行えます。"
 
 
 @pytest.fixture(autouse=True)
-def no_mfa(settings):
-    """Staff pages open without TOTP here; the MFA requirement has its own tests (accounts, seekers)."""
-    settings.REQUIRE_MFA = False
-
-
-@pytest.fixture(autouse=True)
 def now(time_machine):
-    time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
-
-
-def staff_in(group: str):
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def staff_client(staff):
-    return login(staff)
+    """10:00 JST on the SPEC's example day, which the report months and due dates below are written for."""
+    time_machine.move_to(jst(TODAY, 10))
 
 
 def result_rows(html: str) -> list[str]:
@@ -65,11 +47,6 @@ def result_rows(html: str) -> list[str]:
     body = re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.S) if table else None
     rows = re.findall(r"<tr.*?>(.*?)</tr>", body.group(1), re.S) if body else []
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
-
-
-def field_error(html: str, name: str) -> str:
-    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', html, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
 
 
 def read_csv(response) -> list[list[str]]:
@@ -338,8 +315,8 @@ COLUMNS = ["利用団体", "案内メッセージ", "返信", "求職申込み�
            "苦情申出"]
 
 
-def at(time_machine, *when):
-    time_machine.move_to(datetime(*when, tzinfo=JST))
+def at(time_machine, year, month, day, hour, minute):
+    time_machine.move_to(jst(date(year, month, day), hour, minute))
 
 
 @pytest.fixture

@@ -2,20 +2,18 @@
 suspensions, overdue deletion answers and evidence retention, at their date edges and with a query
 budget that does not grow with the number of rows."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from accounts.tests.factories import UserFactory
 from compliance import services
 from compliance.models import DeletionRequest, Suspension
 from compliance.tasks import nightly_compliance
 from compliance.tests.factories import DeletionRequestFactory, ViolationFactory
+from conftest import jst
 from messaging.models import Conversation, Message
 from messaging.tests.factories import ConversationFactory, MessageFactory
 from organizations.models import Organization
@@ -23,23 +21,15 @@ from organizations.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
-JST = ZoneInfo("Asia/Tokyo")
-BEFORE_THE_NIGHT = datetime(2026, 11, 26, 10, 0, tzinfo=JST)
+BEFORE_THE_NIGHT = jst(date(2026, 11, 26), 10)
 # 00:15 JST on 27 November, when beat runs the job: still 26 November in UTC.
-THE_NIGHT = datetime(2026, 11, 27, 0, 15, tzinfo=JST)
+THE_NIGHT = jst(date(2026, 11, 27), 0, 15)
 YESTERDAY, TODAY = date(2026, 11, 26), date(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
 def day_before(time_machine):
     time_machine.move_to(BEFORE_THE_NIGHT, tick=False)
-
-
-@pytest.fixture
-def supervisor():
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name="労働局 監督"))
-    return user
 
 
 def suspended(supervisor, *, ends_on: date) -> Organization:

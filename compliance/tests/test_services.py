@@ -3,17 +3,14 @@ deletion requests and their deadline, complaints, violations, sanctions and the 
 the end of suspensions, the 12-month repeat hint and evidence retention. Every service is checked for
 the audit event it writes."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from accounts.tests.factories import UserFactory
 from compliance import services
 from compliance.models import Complaint, CorrectionRequest, DeletionRequest, Revocation, Suspension, Violation
 from compliance.tests.factories import (
@@ -22,6 +19,7 @@ from compliance.tests.factories import (
     SuspensionFactory,
     ViolationFactory,
 )
+from conftest import jst
 from messaging.models import Conversation, Message
 from messaging.selectors import org_conversations
 from messaging.tests.factories import ConversationFactory, MessageFactory
@@ -31,38 +29,13 @@ from seekers import services as seeker_services
 
 pytestmark = pytest.mark.django_db
 
-JST = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 26)
-COUNTER = "窓口職員"
-SUPERVISOR = "労働局 監督"
 
 
 @pytest.fixture(autouse=True)
 def now(time_machine):
     """10:00 JST on the SPEC's example day; the clock stands still so times compare exactly."""
-    time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST), tick=False)
-
-
-def staff_in(group: str):
-    """A staff user (not a superuser) whose only permissions are the group's."""
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def counter():
-    return staff_in(COUNTER)
-
-
-@pytest.fixture
-def supervisor():
-    return staff_in(SUPERVISOR)
-
-
-@pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
+    time_machine.move_to(jst(TODAY, 10), tick=False)
 
 
 @pytest.fixture
@@ -195,7 +168,7 @@ def test_overdue_requests_are_flagged_the_night_after_the_deadline(time_machine)
     due_today = DeletionRequestFactory(due_on=date(2026, 11, 27))
     due_yesterday = DeletionRequestFactory(due_on=date(2026, 11, 26))
     answered_late = DeletionRequestFactory(due_on=date(2026, 11, 20), answered=True)
-    time_machine.move_to(datetime(2026, 11, 27, 0, 15, tzinfo=JST), tick=False)
+    time_machine.move_to(jst(date(2026, 11, 27), 0, 15), tick=False)
 
     flagged = services.deletion_overdue_flag()
 
@@ -212,7 +185,7 @@ def test_flagging_is_idempotent(time_machine):
     request = DeletionRequestFactory(due_on=date(2026, 11, 25))
     assert services.deletion_overdue_flag() == 1
     first_flag = DeletionRequest.objects.get(pk=request.pk).overdue_flagged_at
-    time_machine.move_to(datetime(2026, 11, 27, 0, 15, tzinfo=JST), tick=False)
+    time_machine.move_to(jst(date(2026, 11, 27), 0, 15), tick=False)
 
     again = services.deletion_overdue_flag()
 
@@ -479,7 +452,7 @@ def test_suspensions_that_ended_yesterday_are_processed_and_todays_are_not(super
                     starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 26))
     running = suspend(supervisor, ViolationFactory(organization=municipality, confirmed=True),
                       starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 27))
-    time_machine.move_to(datetime(2026, 11, 27, 0, 15, tzinfo=JST), tick=False)
+    time_machine.move_to(jst(date(2026, 11, 27), 0, 15), tick=False)
 
     count = services.suspensions_end()
 
@@ -513,7 +486,7 @@ def test_the_end_of_a_suspension_does_not_undo_a_revocation(supervisor, agency, 
     violation = ViolationFactory(organization=agency, confirmed=True)
     suspend(supervisor, violation, starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 26))
     revoke(supervisor, violation)
-    time_machine.move_to(datetime(2026, 11, 27, 0, 15, tzinfo=JST), tick=False)
+    time_machine.move_to(jst(date(2026, 11, 27), 0, 15), tick=False)
 
     services.suspensions_end()
 

@@ -3,25 +3,24 @@ answer to a deletion request, and the authorization matrix of every organisation
 and revoked organisations (leaflet: 一定期間、利用団体のサービス利用を停止 / 利用を解除)."""
 
 import re
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.factories import DEFAULT_PASSWORD
 from compliance import services
 from compliance.models import Complaint, DeletionRequest, Suspension
 from compliance.tests.factories import DeletionRequestFactory, ViolationFactory
+from conftest import jst
 from messaging.models import Message
 from messaging.tests.factories import ConversationFactory, MessageFactory, disclosures_of
+from messaging.tests.helpers import public_id
 from organizations.models import Organization
 from seekers.models import ApplicantIdentity
-from tests.pages import login, page
+from tests.pages import field_error, login, page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
 
-JST = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 26)
 REQUIRED = "このフィールドは必須です。"
 INVALID_CHOICE = "正しく選択してください。選択したものは候補にありません。"
@@ -33,33 +32,13 @@ SUSPENDED_PAGE = "2000年1月1日 から 2099年12月31日 まで、サービス
 
 
 @pytest.fixture(autouse=True)
-def no_mfa(settings):
-    """Member pages open without TOTP here; the MFA requirement has its own tests (accounts)."""
-    settings.REQUIRE_MFA = False
-
-
-@pytest.fixture(autouse=True)
 def now(time_machine):
-    time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
-
-
-def field_error(html: str, name: str) -> str:
-    """The error list tied to one field (`<ul class="errorlist" id="id_<name>_error">`), as text."""
-    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', html, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
+    """10:00 JST on the SPEC's example day, which the dates and deadlines on the pages below are written for."""
+    time_machine.move_to(jst(TODAY, 10))
 
 
 def is_anonymous(client) -> bool:
     return "_auth_user_id" not in client.session
-
-
-def public_id(account) -> str:
-    return account.application.profile.public_id
-
-
-@pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
 
 
 @pytest.fixture
@@ -77,21 +56,6 @@ def others_conversation(municipality, other_seeker):
     return conversation
 
 
-@pytest.fixture
-def seeker_client(seeker):
-    return login(seeker)
-
-
-@pytest.fixture
-def member_client(agency_member):
-    return login(agency_member)
-
-
-@pytest.fixture
-def supervisor():
-    user = UserFactory(role="staff", is_staff=True)
-    user.groups.add(Group.objects.get(name="労働局 監督"))
-    return user
 
 
 # --- 苦情申出 (seeker) ------------------------------------------------------------------------------
@@ -195,6 +159,19 @@ def test_anonymous_visitors_are_sent_to_login(client, conversation):
     assert not DeletionRequest.objects.exists()
 
 
+def test_an_anonymous_answer_is_sent_to_login_and_changes_nothing(client, conversation):
+    request = DeletionRequestFactory(conversation=conversation)
+    url = f"/orgs/deletion-requests/{request.pk}/answer/"
+
+    response = client.post(url, {"disposed_on": "2026-11-26", "note": "削除しました。"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+    request.refresh_from_db()
+    assert request.answered_at is None
+    assert request.conversation.org_access_ended_at is None
+
+
 def test_the_seeker_pages_are_forbidden_to_members(member_client, conversation):
     for url in SEEKER_PAGES:
         assert member_client.get(url).status_code == 403, url
@@ -209,6 +186,17 @@ def test_the_organisation_pages_are_forbidden_to_seekers(seeker_client, conversa
     assert seeker_client.get("/orgs/deletion-requests/").status_code == 403
     response = seeker_client.post(f"/orgs/deletion-requests/{request.pk}/answer/",
                                   {"disposed_on": "2026-11-26", "note": "削除"})
+    assert response.status_code == 403
+    assert DeletionRequest.objects.get().answered_at is None
+
+
+def test_every_page_is_forbidden_to_staff(staff_client, conversation):
+    request = DeletionRequestFactory(conversation=conversation)
+
+    for url in SEEKER_PAGES + ["/orgs/deletion-requests/"]:
+        assert staff_client.get(url).status_code == 403, url
+    response = staff_client.post(f"/orgs/deletion-requests/{request.pk}/answer/",
+                                 {"disposed_on": "2026-11-26", "note": "削除"})
     assert response.status_code == 403
     assert DeletionRequest.objects.get().answered_at is None
 
@@ -427,11 +415,11 @@ def test_access_comes_back_after_the_last_day_without_any_job(time_machine, supe
     violation = ViolationFactory(organization=agency, confirmed=True)
     suspension = services.organization_suspend(actor=supervisor, violation=violation, starts_on=date(2026, 11, 20),
                                                ends_on=date(2026, 11, 26), reason="広告の送信")
-    time_machine.move_to(datetime(2026, 11, 26, 23, 59, 50, tzinfo=JST))
+    time_machine.move_to(jst(TODAY, 23, 59, 50))
     client = login(agency_member)
     assert client.get("/orgs/messages/").status_code == 403  # the last day is still suspended
 
-    time_machine.move_to(datetime(2026, 11, 27, 0, 0, 10, tzinfo=JST))
+    time_machine.move_to(jst(TODAY + timedelta(days=1), 0, 0, 10))
 
     assert client.get("/orgs/messages/").status_code == 200
     assert client.get(f"/orgs/messages/{conversation.pk}/").status_code == 200

@@ -29,13 +29,7 @@ from seekers.models import JobApplication, SeekerAccount
 from seekers.tests.factories import SeekerAccountFactory
 from tests.pages import login, page
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_mfa(settings):
-    """Member pages open without TOTP here; the MFA requirement has its own tests (accounts)."""
-    settings.REQUIRE_MFA = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
 
 
 def fresh_org(org) -> Organization:

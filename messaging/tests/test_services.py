@@ -1,8 +1,7 @@
 """Messaging services (SPEC rules 8, 10–17; leaflet STEP 2–6): guidance with its disclosures, the
 first-contact notice, the daily cap, the seeker's replies, 辞退 and the organisations' answers."""
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -11,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import OutgoingEmail
+from conftest import jst
 from messaging import services
 from messaging.access import OrgAccess, org_access
 from messaging.models import Conversation, DailyGuidanceCount, Message
@@ -24,7 +24,6 @@ from seekers.search.visibility import profile_visible_to
 
 pytestmark = pytest.mark.django_db
 
-JST = ZoneInfo("Asia/Tokyo")
 LIMIT = 1000
 CAP_MESSAGE = "本日の案内メッセージの送信上限(1,000件)に達しました。明日以降に送信してください。"
 SUBJECT = "介護職の求人のご案内"
@@ -59,11 +58,6 @@ def set_sent_today(organization, count: int) -> None:
     DailyGuidanceCount.objects.update_or_create(
         organization=organization, day=timezone.localdate(), defaults={"count": count}
     )
-
-
-@pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
 
 
 @pytest.fixture
@@ -398,14 +392,14 @@ def test_the_cap_resets_at_midnight_japan_time(agency, agency_member, account, o
     set_sent_today(agency, LIMIT)
 
     # 23:59 JST is still the same day (14:59 UTC).
-    with time_machine.travel(datetime.combine(today, time(23, 59), tzinfo=JST), tick=False):
+    with time_machine.travel(jst(today, 23, 59), tick=False):
         assert services.guidance_remaining(agency) == 0
         with pytest.raises(SendRefused) as refused:
             guide(agency_member, account)
         assert refused.value.code == "daily_cap"
 
     # 00:00 JST the next day is a new day, though UTC (15:00) has not reached midnight.
-    with time_machine.travel(datetime.combine(today + timedelta(days=1), time(0, 0), tzinfo=JST), tick=False):
+    with time_machine.travel(jst(today + timedelta(days=1), 0, 0), tick=False):
         assert services.guidance_remaining(agency) == LIMIT
         guide(agency_member, account)
         guide(agency_member, other_seeker.seeker_account)

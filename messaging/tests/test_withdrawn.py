@@ -4,14 +4,13 @@ fact that a conversation existed and ended: its inbox lists the conversation as 
 withdrawn profile, the page shows no message. Staff keep the content (the complaint screen), and an
 unblock gives the organisation the thread back."""
 
-import re
-
 import pytest
 
 from compliance.services import complaint_file
 from messaging import services
 from messaging.models import Message
 from messaging.tests.factories import disclosures_of
+from messaging.tests.helpers import inbox_rows
 from organizations.models import Organization
 from seekers import services as seeker_services
 from tests.pages import login, page, with_totp
@@ -22,11 +21,6 @@ GUIDANCE_SUBJECT = "介護職の求人のご案内"
 GUIDANCE_BODY = "首都圏の特別養護老人ホームの求人をご紹介できます。"
 QUESTION_BODY = "夜勤の回数を教えてください。"
 ENDED = "このやりとりは終了しました。"
-
-
-@pytest.fixture
-def account(seeker):
-    return seeker.seeker_account
 
 
 @pytest.fixture
@@ -41,11 +35,6 @@ def conversation(agency_member, account):
     services.seeker_reply(actor=account.user, account=account, conversation=conversation, kind="apply",
                           subject="申込みを希望します", body=QUESTION_BODY)
     return conversation
-
-
-@pytest.fixture
-def member_client(agency_member):
-    return login(with_totp(agency_member))
 
 
 def block(account, conversation):
@@ -65,11 +54,6 @@ def exclude_by_conditions(account, conversation):
 def admit_again(account, conversation):
     seeker_services.conditions_set(actor=account.user, account=account, kinds=[], regions=[], industries=[],
                                    occupations=[], privacy_mark=False)
-
-
-def inbox_rows(html: str) -> list[str]:
-    tbody = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
-    return re.findall(r"<tr>(.*?)</tr>", tbody.group(1), re.S) if tbody else []
 
 
 def shows_no_content(html: str, public_id: str) -> bool:

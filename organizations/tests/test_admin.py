@@ -1,20 +1,19 @@
 """Staff approve 利用団体 and record what they handle in the admin (SPEC: Actors, rules 7 and 12). The form
 posts are built from the rendered page, as a browser without JavaScript would send them."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from conftest import jst
 from organizations.models import IndustryGroup, Member, OccupationGroup, Organization, Qualification
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from tests.pages import AdminPage, with_totp
 
 pytestmark = pytest.mark.django_db
 
-JST = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 26)
 
 DISCLOSURE_ERROR = "労働局の承諾には、この項目(最初の案内メッセージの必須記載事項)の入力が必要です。"
@@ -24,14 +23,9 @@ SUB_KIND_ERROR = "細分は地方自治体等のみ選べます。"
 
 @pytest.fixture(autouse=True)
 def today(time_machine):
-    time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
+    """The day the approval dates below are written against (2026-11-27 is in the future)."""
+    time_machine.move_to(jst(TODAY, 10))
     return TODAY
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(with_totp(staff))
-    return client
 
 
 def add_url():

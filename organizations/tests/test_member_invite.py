@@ -10,12 +10,8 @@ from accounts.models import AuditEvent, OutgoingEmail, User
 from organizations.models import Member
 from organizations.services import member_invite
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_mfa(settings):
-    settings.REQUIRE_MFA = False  # TOTP has its own tests; here the point is the invitation
+# TOTP has its own tests; here the point is the invitation.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
 
 
 def _link(body: str) -> str:

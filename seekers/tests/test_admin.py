@@ -1,8 +1,7 @@
 """Staff enter 求職申込 in the admin (SPEC: Actors, rule 5). The form posts are built from the rendered
 page, as a browser without JavaScript would send them."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -10,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent, User
+from conftest import jst
 from seekers.models import ApplicantIdentity, JobApplication, Profile
 from seekers.tests.factories import ApplicantIdentityFactory, JobApplicationFactory, SeekerAccountFactory
 from tests.pages import AdminPage, with_totp
 
 pytestmark = pytest.mark.django_db
 
-JST = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 26)
 
 NUMBER_FORM_ERROR = "求職番号は「12345-12345678」の形(数字5桁-数字8桁)で入力してください。"
@@ -29,14 +28,8 @@ APPLIED_ON_FUTURE_ERROR = "求職申込日に未来の日付は入力できま�
 @pytest.fixture(autouse=True)
 def today(time_machine):
     """The SPEC's own example day: applied 2026-11-26 → valid to 2027-01-31."""
-    time_machine.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
+    time_machine.move_to(jst(TODAY, 10))
     return TODAY
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(with_totp(staff))
-    return client
 
 
 @pytest.fixture
@@ -359,7 +352,7 @@ def test_identifying_text_typed_by_staff_is_withheld_from_organisations(staff_cl
 def test_an_extension_typed_in_the_form_reopens_an_ended_period(staff_client, application):
     SeekerAccountFactory(application=application)
     JobApplication.objects.filter(pk=application.pk).update(valid_until=date(2026, 11, 25),
-                                                            period_ended_at=datetime(2026, 11, 26, 0, 5, tzinfo=JST))
+                                                            period_ended_at=jst(date(2026, 11, 26), 0, 5))
 
     response = post_change(staff_client, application, valid_until="2027-02-28")
 

@@ -18,6 +18,7 @@ from conftest import TODAY, jst
 from seekers import services
 from seekers.models import AuthKey, SeekerAccount
 from seekers.tests.factories import JobApplicationFactory
+from tests.pages import field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -221,18 +222,13 @@ def test_a_reissue_after_the_first_login_does_nothing(registered):
 # --- the screens, through the real login ----------------------------------------------------------
 
 
-def login(client, registered: Registered, **extra):
+def post_login(client, registered: Registered, **extra):
     return client.post(LOGIN_URL, {"login": registered.user_id, "password": registered.password, **extra})
-
-
-def key_error(response) -> str:
-    match = re.search(r'<ul class="errorlist" id="id_auth_key_error">(.*?)</ul>', response.content.decode(), re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
 
 
 def test_first_login_goes_through_the_key_screen(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=10), tick=False):
-        response = login(client, registered)
+        response = post_login(client, registered)
         assert response.status_code == 302
         assert response["Location"] == KEY_URL
         assert "_auth_user_id" not in client.session  # not logged in yet
@@ -256,7 +252,7 @@ def test_first_login_goes_through_the_key_screen(client, registered):
 
 def test_the_first_login_starts_a_new_session(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=2), tick=False):
-        login(client, registered)
+        post_login(client, registered)
         before_key = client.session.session_key
         client.post(KEY_URL, {"auth_key": registered.key})
 
@@ -267,7 +263,7 @@ def test_the_first_login_starts_a_new_session(client, registered):
 
 def test_the_key_screen_cannot_be_skipped(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=10), tick=False):
-        login(client, registered)
+        post_login(client, registered)
 
         response = client.get("/seekers/")
 
@@ -280,7 +276,7 @@ def test_later_logins_need_only_user_id_and_password(client, registered):
     verify(registered, registered.key, at=ISSUED + timedelta(minutes=1))
 
     with time_machine.travel(ISSUED + timedelta(days=3), tick=False):
-        response = login(client, registered)
+        response = post_login(client, registered)
 
     assert response.status_code == 302
     assert response["Location"] == "/seekers/"
@@ -305,49 +301,49 @@ def test_key_screen_post_without_a_pending_login_does_nothing(client, registered
 
 def test_a_wrong_key_on_the_screen_says_how_many_tries_remain(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=5), tick=False):
-        login(client, registered)
+        post_login(client, registered)
 
         response = client.post(KEY_URL, {"auth_key": wrong_key(registered.key)})
         assert response.status_code == 200
-        assert "認証キーが正しくありません。あと4回入力できます。" in key_error(response)
+        assert "認証キーが正しくありません。あと4回入力できます。" in field_error(response, "auth_key")
 
         response = client.post(KEY_URL, {"auth_key": wrong_key(registered.key)})
-        assert "あと3回入力できます。" in key_error(response)
+        assert "あと3回入力できます。" in field_error(response, "auth_key")
 
     assert "_auth_user_id" not in client.session
 
 
 def test_the_sixth_try_on_the_screen_is_refused_as_locked(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=5), tick=False):
-        login(client, registered)
+        post_login(client, registered)
         for _ in range(5):
             response = client.post(KEY_URL, {"auth_key": wrong_key(registered.key)})
-        assert "入力誤りが5回に達した" in key_error(response)
+        assert "入力誤りが5回に達した" in field_error(response, "auth_key")
 
         response = client.post(KEY_URL, {"auth_key": registered.key})
 
     assert response.status_code == 200
-    assert "入力誤りが5回に達した" in key_error(response)
-    assert "再発行" in key_error(response)
+    assert "入力誤りが5回に達した" in field_error(response, "auth_key")
+    assert "再発行" in field_error(response, "auth_key")
     assert "_auth_user_id" not in client.session
     assert not first_login_done(registered)
 
 
 def test_an_expired_key_on_the_screen_offers_a_new_one(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=30), tick=False):
-        login(client, registered)
+        post_login(client, registered)
 
         response = client.post(KEY_URL, {"auth_key": registered.key})
 
     assert response.status_code == 200
-    assert "有効期限(発行から30分)が過ぎました" in key_error(response)
+    assert "有効期限(発行から30分)が過ぎました" in field_error(response, "auth_key")
     assert "認証キーを再発行する" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 def test_the_key_at_29_59_on_the_screen_logs_in(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=29, seconds=50), tick=False):
-        login(client, registered)
+        post_login(client, registered)
     with time_machine.travel(ISSUED + timedelta(minutes=29, seconds=59), tick=False):
         response = client.post(KEY_URL, {"auth_key": registered.key})
 
@@ -358,7 +354,7 @@ def test_the_key_at_29_59_on_the_screen_logs_in(client, registered):
 
 def test_reissue_on_the_screen_mails_a_new_key_and_kills_the_old(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=45), tick=False):
-        login(client, registered)
+        post_login(client, registered)
         response = client.post(KEY_URL, {"reissue": "1"})
         assert response.status_code == 302
         assert response["Location"] == KEY_URL
@@ -371,7 +367,7 @@ def test_reissue_on_the_screen_mails_a_new_key_and_kills_the_old(client, registe
 
         old = client.post(KEY_URL, {"auth_key": registered.key})
         assert old.status_code == 200
-        assert key_error(old)
+        assert field_error(old, "auth_key")
         assert "_auth_user_id" not in client.session
 
         response = client.post(KEY_URL, {"auth_key": new_key})
@@ -384,7 +380,7 @@ def test_reissue_on_the_screen_mails_a_new_key_and_kills_the_old(client, registe
 def test_full_width_spaced_key_on_the_screen_logs_in(client, registered):
     typed = _full_width(registered.key[:4]).lower() + " " + _full_width(registered.key[4:])
     with time_machine.travel(ISSUED + timedelta(minutes=3), tick=False):
-        login(client, registered)
+        post_login(client, registered)
         response = client.post(KEY_URL, {"auth_key": typed})
 
     assert response.status_code == 302
@@ -393,11 +389,11 @@ def test_full_width_spaced_key_on_the_screen_logs_in(client, registered):
 
 def test_an_empty_key_is_a_field_error_and_not_a_try(client, registered):
     with time_machine.travel(ISSUED + timedelta(minutes=3), tick=False):
-        login(client, registered)
+        post_login(client, registered)
         response = client.post(KEY_URL, {"auth_key": " - "})
 
     assert response.status_code == 200
-    assert "認証キーを入力してください。" in key_error(response)
+    assert "認証キーを入力してください。" in field_error(response, "auth_key")
     assert AuthKey.objects.get().failed_tries == 0
 
 

@@ -2,31 +2,28 @@
 the day after 有効期限, and the nightly job (seekers.tasks.end_expired_periods, 00:05 JST) marks the
 ended periods and mails each registered, non-stopped seeker once."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from accounts.models import AuditEvent, OutgoingEmail
+from conftest import jst
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers import services
 from seekers.models import JobApplication, Profile
 from seekers.search import visibility as selectors
 from seekers.tasks import end_expired_periods
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory
+from tests.pages import with_totp
 
 pytestmark = pytest.mark.django_db
 
-JST = ZoneInfo("Asia/Tokyo")
-UTC = ZoneInfo("UTC")
 
-
-def at(*args) -> time_machine.travel:
+def at(year: int, month: int, day: int, hour: int, minute: int) -> time_machine.travel:
     """Stand at a moment in Japan (the clock does not move during the test)."""
-    return time_machine.travel(datetime(*args, tzinfo=JST), tick=False)
+    return time_machine.travel(jst(date(year, month, day), hour, minute), tick=False)
 
 
 def registered(applied_on: date, **kwargs):
@@ -62,7 +59,7 @@ def test_valid_until_31_january_ends_on_1_february_not_before():
 def test_the_task_uses_the_japanese_date():
     account = registered(date(2026, 11, 26))
 
-    with time_machine.travel(datetime(2027, 1, 31, 23, 59, 59, tzinfo=JST), tick=False):
+    with time_machine.travel(jst(date(2027, 1, 31), 23, 59, 59), tick=False):
         assert end_expired_periods.delay().get() == 0
     assert not ended(account)
 
@@ -184,7 +181,7 @@ def test_the_profile_vanishes_at_midnight_before_the_job_runs(client):
     with at(2026, 11, 26, 10, 0):
         organization = OrganizationFactory()
         member = MemberFactory(organization=organization).user
-        TOTP.activate(member, generate_totp_secret())
+        with_totp(member)
 
     with at(2027, 1, 31, 23, 59):
         client.force_login(member)

@@ -3,13 +3,13 @@ the figures it must leave alone, failing closed, and what organisations and the 
 field is withheld until staff review it."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from organizations.tests.factories import MemberFactory
 from seekers import pii, services
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
+from tests.pages import with_totp
 
 WITHHELD = "(確認中のため表示していません)"
 
@@ -172,7 +172,7 @@ def flagged(db):
 @pytest.fixture
 def member(agency):
     user = MemberFactory(organization=agency).user
-    TOTP.activate(user, generate_totp_secret())
+    with_totp(user)
     return user
 
 

@@ -17,6 +17,7 @@ from seekers import services
 from seekers.keys import ALPHABET, auth_key_matches
 from seekers.models import AuthKey, JobApplication, SeekerAccount
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory
+from tests.pages import error_summary, field_error, page
 
 pytestmark = pytest.mark.django_db
 
@@ -45,22 +46,6 @@ def form_data(password, **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def error_summary(response) -> str:
-    """The error box at the top of the form (where the refusal is shown)."""
-    match = re.search(r'<div class="form-errors" role="alert">.*?</div>', html(response), re.S)
-    return match.group(0) if match else ""
-
-
-def field_error(response, name: str) -> str:
-    """The error text rendered right by the field (the <ul> its input's aria-describedby points to)."""
-    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', html(response), re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
 
 
 def nothing_created():
@@ -207,11 +192,11 @@ def test_register_page_shows_the_form_and_the_terms(client):
     response = client.get(URL)
 
     assert response.status_code == 200
-    page = html(response)
-    assert "利用登録" in page
-    assert "求職番号" in page and "生年月日" in page
-    assert "利用規約(求職者用)" in page
-    assert f"版: {settings.TERMS_VERSION}" in page
+    html = page(response)
+    assert "利用登録" in html
+    assert "求職番号" in html and "生年月日" in html
+    assert "利用規約(求職者用)" in html
+    assert f"版: {settings.TERMS_VERSION}" in html
 
 
 def test_register_view_happy_path(client, application, password):
@@ -221,7 +206,7 @@ def test_register_view_happy_path(client, application, password):
         assert response["Location"] == "/seekers/register/done/"
         # The done page reads what the registration put in the session: inside the same moment.
         done = client.get(response["Location"])
-        assert f"{EMAIL} あてに、ユーザIDと認証キーをお送りしました。" in html(done)
+        assert f"{EMAIL} あてに、ユーザIDと認証キーをお送りしました。" in page(done)
 
     account = SeekerAccount.objects.select_related("user").get()
     assert account.application == application
@@ -274,7 +259,7 @@ def test_every_refusal_looks_the_same(client, password):
     assert "ハローワークにお問い合わせください" in summary  # says what to do
     for response in responses.values():
         # No field is singled out either: the refusal is about the pair as a whole.
-        assert 'aria-invalid="true"' not in html(response)
+        assert 'aria-invalid="true"' not in page(response)
     assert SeekerAccount.objects.count() == 1  # only the pre-existing one
     assert not User.objects.filter(email=EMAIL).exists()
     assert not OutgoingEmail.objects.exists()
@@ -315,10 +300,10 @@ def test_field_errors_are_japanese_and_next_to_the_field(client, application, pa
 
     assert response.status_code == 200
     assert message in field_error(response, field)
-    assert f'aria-describedby="id_{field}_helptext id_{field}_error"' in html(response) or (
-        f'aria-describedby="id_{field}_error"' in html(response)
+    assert f'aria-describedby="id_{field}_helptext id_{field}_error"' in page(response) or (
+        f'aria-describedby="id_{field}_error"' in page(response)
     )
-    assert REFUSAL_START not in html(response)
+    assert REFUSAL_START not in page(response)
     assert nothing_created()
 
 
@@ -334,17 +319,17 @@ def test_field_errors_are_japanese_and_next_to_the_field(client, application, pa
 def test_full_width_and_loose_input_is_accepted(client, application, password, number, birth):
     response = client.post(URL, form_data(password, kyushoku_number=number, birth_date=birth))
 
-    assert response.status_code == 302, error_summary(response) or html(response)
+    assert response.status_code == 302, error_summary(response) or page(response)
     assert SeekerAccount.objects.get().application == application
 
 
 def test_secrets_are_not_rendered_back(client, application, password):
     response = client.post(URL, form_data(password, email2="taro2@example.jp"))
 
-    page = html(response)
+    html = page(response)
     assert response.status_code == 200
-    assert password not in page
-    assert f'value="{EMAIL}"' in page  # what is not secret stays filled in
+    assert password not in html
+    assert f'value="{EMAIL}"' in html  # what is not secret stays filled in
 
 
 def test_register_without_csrf_token_is_refused(application, password):
@@ -358,8 +343,8 @@ def test_register_without_csrf_token_is_refused(application, password):
 
 def test_register_with_csrf_token_works(application, password):
     client = Client(enforce_csrf_checks=True)
-    page = client.get(URL)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html(page)).group(1)
+    form = client.get(URL)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page(form)).group(1)
 
     response = client.post(URL, {**form_data(password), "csrfmiddlewaretoken": token})
 

@@ -2,7 +2,6 @@
 lock after REGISTRATION_FAILURES_PER_DAY, staff can lift it) and per client address (shared cache);
 when staff recorded the applicant's email the key goes only there; every refusal reads the same."""
 
-import re
 import threading
 from datetime import date, timedelta
 
@@ -17,7 +16,7 @@ from accounts.models import AuditEvent, OutgoingEmail
 from seekers import services
 from seekers.models import JobApplication, RegistrationGuard, SeekerAccount
 from seekers.tests.factories import JobApplicationFactory
-from tests.pages import with_totp
+from tests.pages import error_summary, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +45,6 @@ def form_data(password, **overrides):
 
 def post(client, password, address="192.0.2.10", **overrides):
     return client.post(URL, form_data(password, **overrides), REMOTE_ADDR=address)
-
-
-def error_summary(response) -> str:
-    match = re.search(r'<div class="form-errors" role="alert">.*?</div>', response.content.decode(), re.S)
-    return match.group(0) if match else ""
 
 
 def wrong_birth_date(n: int) -> str:
@@ -330,12 +324,10 @@ def test_the_address_behind_a_trusted_proxy_is_the_forwarded_one(client, passwor
 # --- staff see and lift the lock --------------------------------------------------------------------
 
 
-def test_staff_see_the_locked_number_and_lift_the_lock(client, application, password, staff):
+def test_staff_see_the_locked_number_and_lift_the_lock(client, staff_client, application, password, staff):
     for n in range(5):
         post(client, password, birth_date=wrong_birth_date(n))
     guard = RegistrationGuard.objects.get()
-    staff_client = type(client)()
-    staff_client.force_login(with_totp(staff))
 
     changelist = staff_client.get(reverse("admin:seekers_registrationguard_changelist") + "?locked=yes")
     assert changelist.status_code == 200

@@ -14,17 +14,13 @@ from django.utils import timezone
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
+from seekers.tests.helpers import listed
 from tests.pages import login, page, with_totp
 
 pytestmark = pytest.mark.django_db
 
-PROFILE_LINK = re.compile(r'href="/orgs/seekers/([0-9a-f]{16})/"')
 NEXT_LINK = re.compile(r'<a[^>]*href="\?([^"]*)"[^>]*>次の20件</a>')
 ROWS = 25
-
-
-def listed(response) -> list[str]:
-    return PROFILE_LINK.findall(page(response))
 
 
 def next_query(response) -> str:
@@ -49,11 +45,6 @@ def newest_first(db) -> list[Profile]:
         )
         profiles.insert(0, Profile.objects.get(pk=account.application_id))
     return profiles
-
-
-@pytest.fixture
-def member_client(agency_member):
-    return login(with_totp(agency_member))
 
 
 def test_the_next_link_carries_no_time(member_client, newest_first):

@@ -1,27 +1,16 @@
 """アカウント利用停止 (SPEC rule 9, Q4) at /seekers/settings/stop/, and staff's undo (seeker_resume)."""
 
-import re
-
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
 from accounts.models import AuditEvent
 from seekers import services
 from seekers.models import SeekerAccount
+from tests.pages import field_error, page, with_totp
 
 pytestmark = pytest.mark.django_db
 
 URL = "/seekers/settings/stop/"
-
-
-def page(response) -> str:
-    return response.content.decode()
-
-
-def field_error(response, name: str) -> str:
-    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', page(response), re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)) if match else ""
 
 
 def stopped(user) -> bool:
@@ -123,7 +112,7 @@ def test_anonymous_post_stops_nothing(client, seeker, password):
 @pytest.mark.parametrize("who", ["agency_member", "municipality_member", "staff"])
 def test_members_and_staff_get_403(client, request, who):
     user = request.getfixturevalue(who)
-    TOTP.activate(user, generate_totp_secret())  # past the MFA gate, so the 403 is the page's own
+    with_totp(user)  # past the MFA gate, so the 403 is the page's own
     client.force_login(user)
 
     assert client.get(URL).status_code == 403

@@ -8,12 +8,10 @@ organisations' side over random data."""
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +21,7 @@ from hypothesis import strategies as st
 
 from accounts.models import OutgoingEmail
 from accounts.tests.factories import StaffFactory
+from conftest import jst
 from organizations.models import (
     KIND_CHOICES_FOR_CONDITIONS,
     IndustryGroup,
@@ -36,11 +35,10 @@ from seekers import services
 from seekers.models import JobApplication, Profile, SeekerAccount
 from seekers.search import visibility as selectors
 from seekers.tests.factories import SeekerAccountFactory
-from tests.pages import AdminPage
+from tests.pages import AdminPage, with_totp
 
 pytestmark = pytest.mark.django_db
 
-JST = ZoneInfo("Asia/Tokyo")
 TOKYO_BIT = 12  # 東京都, JIS code 13
 OSAKA_BIT = 26  # 大阪府, JIS code 27
 
@@ -50,7 +48,7 @@ VISIBLE, HIDDEN, INACTIVE = "visible", "hidden (404)", "inactive organisation (4
 def member_of(organization) -> object:
     """A member of the organisation who has set up TOTP (REQUIRE_MFA is on in tests)."""
     user = MemberFactory(organization=organization).user
-    TOTP.activate(user, generate_totp_secret())
+    with_totp(user)
     return user
 
 
@@ -165,7 +163,7 @@ def staff_change(world: World, **values) -> None:
     """Staff change the 求職申込 in the admin, as they do when a seeker asks (the real path: the
     admin's save re-derives the profile's listing)."""
     staff = StaffFactory()
-    TOTP.activate(staff, generate_totp_secret())
+    with_totp(staff)
     browser = Client()
     browser.force_login(staff)
     url = reverse("admin:seekers_jobapplication_change", args=[world.account.application_id])
@@ -318,13 +316,13 @@ def test_a_second_seeker_is_unaffected_by_the_first_ones_flip(client):
 
 
 def test_valid_until_today_is_visible_until_2359_jst_and_gone_at_0000(client):
-    with time_machine.travel(datetime(2027, 1, 31, 23, 59, tzinfo=JST), tick=False):
+    with time_machine.travel(jst(date(2027, 1, 31), 23, 59), tick=False):
         world = make_world(applied_on=date(2026, 11, 26))
         assert world.account.application.valid_until == date(2027, 1, 31)
         for key in ("agency", "municipality"):
             assert_state(client, world, key, VISIBLE)
 
-    with time_machine.travel(datetime(2027, 2, 1, 0, 0, tzinfo=JST), tick=False):
+    with time_machine.travel(jst(date(2027, 2, 1), 0), tick=False):
         for key in ("agency", "municipality"):
             assert_state(client, world, key, HIDDEN)
         # No job has run: the period is not marked yet, visibility follows the date alone.
@@ -333,18 +331,18 @@ def test_valid_until_today_is_visible_until_2359_jst_and_gone_at_0000(client):
 
 def test_midnight_jst_is_still_the_previous_day_in_utc(client):
     """00:30 JST on 1 February is 15:30 UTC on 31 January: the rule must use the Japanese date."""
-    with time_machine.travel(datetime(2027, 1, 31, 12, 0, tzinfo=JST), tick=False):
+    with time_machine.travel(jst(date(2027, 1, 31), 12), tick=False):
         world = make_world(applied_on=date(2026, 11, 26))
-    with time_machine.travel(datetime(2027, 1, 31, 15, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+    with time_machine.travel(datetime(2027, 1, 31, 15, 30, tzinfo=UTC), tick=False):
         assert_state(client, world, "agency", HIDDEN)
 
 
 def test_a_suspension_ending_today_lifts_at_midnight_jst(client):
-    with time_machine.travel(datetime(2027, 3, 10, 23, 59, tzinfo=JST), tick=False):
+    with time_machine.travel(jst(date(2027, 3, 10), 23, 59), tick=False):
         world = make_world()
         sanction(world, "agency", suspended_from=date(2027, 3, 1), suspended_until=date(2027, 3, 10))
         assert_state(client, world, "agency", INACTIVE)
-    with time_machine.travel(datetime(2027, 3, 11, 0, 0, tzinfo=JST), tick=False):
+    with time_machine.travel(jst(date(2027, 3, 11), 0), tick=False):
         assert_state(client, world, "agency", VISIBLE)
 
 

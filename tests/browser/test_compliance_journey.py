@@ -5,7 +5,6 @@ back in by itself the day after the last day of the suspension."""
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory
 from compliance.models import Complaint, Suspension, Violation
+from conftest import jst
 from messaging.services import guidance_send
 from messaging.tests.factories import disclosures_of
 from organizations.models import Organization
@@ -27,7 +27,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-JST = ZoneInfo("Asia/Tokyo")
 # axe on the admin's content only: the breadcrumbs outside it are Django's own markup (see
 # tests/browser/test_admin.py).
 ADMIN_CONTENT = {"include": ["#content"]}
@@ -183,7 +182,7 @@ def test_complaint_violation_and_suspension_that_ends_by_itself(page, new_page, 
 
     # Still suspended at the end of the last day (JST). The live server reads the same travelled
     # clock; the member's session has run past its idle limit, so they log in again.
-    with time_machine.travel(datetime.datetime.combine(last_day, datetime.time(23, 58), tzinfo=JST), tick=True):
+    with time_machine.travel(jst(last_day, 23, 58), tick=True):
         member_page.goto(f"{live_server.url}/orgs/seekers/")
         member_page.wait_for_url(re.compile(r"/accounts/login/"))
         fill_login(member_page, member.email)
@@ -191,8 +190,7 @@ def test_complaint_violation_and_suspension_that_ends_by_itself(page, new_page, 
         assert suspended_notice in member_page.locator("main").inner_text()
 
     # The morning after the last day, the suspension has ended by itself (no task had to run).
-    with time_machine.travel(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(9, 0),
-                                                       tzinfo=JST), tick=True):
+    with time_machine.travel(jst(last_day + datetime.timedelta(days=1), 9, 0), tick=True):
         member_page.goto(f"{live_server.url}/orgs/seekers/")
         member_page.wait_for_url(re.compile(r"/accounts/login/"))
         fill_login(member_page, member.email)
@@ -214,7 +212,7 @@ def test_complaint_form_dates_the_conversation_in_japan_time(page, live_server, 
     public_id = Profile.objects.get(pk=account.application_id).public_id
     today = timezone.localdate()
     # The agency wrote at 2:00 in the morning, Japan time (17:00 the day before in UTC).
-    with time_machine.travel(datetime.datetime.combine(today, datetime.time(2, 0), tzinfo=JST)):
+    with time_machine.travel(jst(today, 2, 0)):
         guidance_send(actor=member, organization=agency, public_id=public_id, subject="求人のご案内",
                       body="介護職の求人があります。", disclosures=disclosures_of(agency))
 

@@ -1,0 +1,148 @@
+"""The seeker's メッセージ一覧 at /seekers/messages/ (SPEC rule 14, leaflet STEP 2): the leaflet's columns,
+newest first by twenty, only the seeker's own messages, the header's unread count, who may open it
+and its query budget."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from messaging.tests.factories import ConversationFactory, MessageFactory
+from messaging.tests.helpers import guide, inbox_rows
+from organizations.tests.factories import MemberFactory, OrganizationFactory
+from tests.pages import login, page
+
+# Member pages open without TOTP here; the MFA requirement has its own tests (accounts).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
+
+COLUMNS = ["No.", "状態", "日付", "送信元", "受信先", "受信日時", "件名", "本文", "詳細"]
+
+
+def test_the_inbox_has_the_leaflets_columns(seeker_client, seeker, agency, guidance):
+    response = seeker_client.get("/seekers/messages/")
+
+    assert response.status_code == 200
+    html = page(response)
+    headers = re.findall(r'<th scope="col">(.*?)</th>', html)
+    assert headers == COLUMNS
+    [row] = inbox_rows(html)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    local = timezone.localtime(guidance.created_at)
+    assert cells == [
+        "1", "未読", local.strftime("%Y/%m/%d"), agency.name, seeker.username, local.strftime("%Y/%m/%d %H:%M"),
+        "介護職の求人のご案内", "求人をご紹介できます。", "No.1 の詳細",
+    ]
+    assert f'href="/seekers/messages/{guidance.pk}/"' in row
+
+
+def test_the_body_column_is_an_excerpt(seeker_client, agency_member, account):
+    guide(agency_member, account, body="あ" * 200 + "末尾の文")
+
+    [row] = inbox_rows(page(seeker_client.get("/seekers/messages/")))
+
+    assert "あ" * 30 in row
+    assert "末尾の文" not in row
+    assert "あ" * 200 not in row
+
+
+def test_the_inbox_lists_the_newest_first(seeker_client, account):
+    for subject in ("一通目", "二通目", "三通目"):
+        MessageFactory(conversation=ConversationFactory(account=account), subject=subject)
+
+    rows = inbox_rows(page(seeker_client.get("/seekers/messages/")))
+
+    assert [re.search(r"(.通目)", row).group(1) for row in rows] == ["三通目", "二通目", "一通目"]
+    assert [re.search(r"<td>(\d+)</td>", row).group(1) for row in rows] == ["3", "2", "1"]
+
+
+def test_the_inbox_shows_only_messages_from_organisations_to_this_seeker(seeker_client, account, other_seeker):
+    conversation = ConversationFactory(account=account)
+    MessageFactory(conversation=conversation, subject="団体からの案内")
+    MessageFactory(conversation=conversation, reply=True, subject="自分の質問")
+    MessageFactory(conversation=ConversationFactory(account=other_seeker.seeker_account), subject="他人あての案内")
+
+    html = page(seeker_client.get("/seekers/messages/"))
+
+    assert len(inbox_rows(html)) == 1
+    assert "団体からの案内" in html
+    assert "自分の質問" not in html
+    assert "他人あての案内" not in html
+
+
+def test_the_inbox_pages_by_twenty(seeker_client, account):
+    conversation = ConversationFactory(account=account)
+    for n in range(25):
+        MessageFactory(conversation=conversation, subject=f"案内{n:02d}")
+
+    first = page(seeker_client.get("/seekers/messages/"))
+    second = page(seeker_client.get("/seekers/messages/?page=2"))
+
+    assert len(inbox_rows(first)) == 20
+    assert "案内24" in first and "案内05" in first and "案内04" not in first
+    assert "1 / 2 ページ" in first and 'href="?page=2"' in first
+    assert len(inbox_rows(second)) == 5
+    assert "案内04" in second and "案内00" in second and "案内05" not in second
+    assert [re.search(r"<td>(\d+)</td>", row).group(1) for row in inbox_rows(second)] == ["5", "4", "3", "2", "1"]
+
+
+def test_the_header_shows_the_unread_count_on_every_seeker_page(seeker_client, account, agency_member):
+    first = guide(agency_member, account)
+    guide(MemberFactory(organization=OrganizationFactory()).user, account)
+
+    for url in ("/seekers/", "/seekers/messages/", "/seekers/profile/", "/seekers/settings/blocks/"):
+        assert "未読 2 件" in page(seeker_client.get(url)), url
+
+    seeker_client.get(f"/seekers/messages/{first.pk}/")
+    assert "未読 1 件" in page(seeker_client.get("/seekers/"))
+
+
+def test_the_header_has_no_unread_badge_when_all_are_read(seeker_client, guidance):
+    seeker_client.get(f"/seekers/messages/{guidance.pk}/")
+
+    assert "未読" not in page(seeker_client.get("/seekers/"))
+
+
+# --- access -------------------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, guidance):
+    response = client.get("/seekers/messages/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/seekers/messages/"
+
+
+@pytest.mark.parametrize("who", ["agency_member", "municipality_member", "staff"])
+def test_the_inbox_is_forbidden_to_other_roles(request, guidance, who):
+    client = login(request.getfixturevalue(who))
+
+    response = client.get("/seekers/messages/")
+
+    assert response.status_code == 403
+    assert "介護職の求人のご案内" not in page(response)
+
+
+# --- query budget (STYLE.md: several rows, the count shown constant) ----------------------------------------
+
+
+def fill_seeker_inbox(account, n: int) -> None:
+    """n messages from n different organisations (so a missing select_related would show)."""
+    for _ in range(n):
+        MessageFactory(conversation=ConversationFactory(account=account))
+
+
+# GET /seekers/messages/ as a logged-in seeker:
+#   1 session, 2 user (AuthenticationMiddleware), 3 seeker_account (seeker_required),
+#   4 paginator count, 5 the page with the organisations joined, 6 the header's unread count
+#   (context processor), 7-9 the session save of the idle-timeout stamp (savepoint, UPDATE, release).
+SEEKER_INBOX_QUERIES = 9
+
+
+@pytest.mark.parametrize("n", [3, 25])
+def test_the_seeker_inbox_query_count_is_constant(seeker_client, account, django_assert_num_queries, n):
+    fill_seeker_inbox(account, n)
+
+    with django_assert_num_queries(SEEKER_INBOX_QUERIES):
+        response = seeker_client.get("/seekers/messages/")
+
+    assert len(inbox_rows(page(response))) == min(n, 20)
