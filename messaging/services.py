@@ -12,6 +12,7 @@ from accounts.mail import email_queue
 from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import Organization
 from organizations.services import DISCLOSURE_FIELDS
+from seekers import pii
 from seekers.models import SeekerAccount
 from seekers.search.visibility import profile_visible_to
 
@@ -37,6 +38,15 @@ class SendRefused(Exception):
         super().__init__(code)
         self.code = code
         self.message = message
+
+
+class PiiUnconfirmed(SendRefused):
+    """A reply that looks like it carries identifying data (SPEC rule 15), sent without the seeker
+    confirming it; `findings` are the guard's, shown beside the text."""
+
+    def __init__(self, findings: list):
+        super().__init__("pii", _("個人を特定できる情報の可能性があります。内容を確認し、このまま送信する場合はチェックを入れてください。"))
+        self.findings = findings
 
 
 def _refused_not_visible() -> SendRefused:
@@ -146,12 +156,16 @@ def org_reply(*, actor, organization: Organization, conversation: Conversation, 
 
 
 def seeker_reply(*, actor, account: SeekerAccount, conversation: Conversation, kind: str, subject: str,
-                 body: str) -> Message:
+                 body: str, confirm_pii: bool = False) -> Message:
     """STEP 3 / STEP 5: the seeker answers only inside a conversation an organisation opened
-    (SPEC rule 11); there is no way to write to an organisation first."""
+    (SPEC rule 11); there is no way to write to an organisation first. A reply the PII guard flags is
+    sent only once the seeker confirmed it (SPEC rule 15): PiiUnconfirmed otherwise, with findings."""
     if kind not in (Message.Kind.QUESTION, Message.Kind.APPLY):
         raise SendRefused("kind", _("返信の種類を選んでください。"))
     _check_body(body)
+    findings = pii.detect(f"{subject}\n{body}")
+    if findings and not confirm_pii:
+        raise PiiUnconfirmed(findings)
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().select_related("organization").get(
             pk=conversation.pk, account=account

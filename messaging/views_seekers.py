@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 from seekers import selectors as seeker_selectors
 from seekers import services as seeker_services
 from seekers.access import seeker_required
-from seekers.pii import detect
 
 from . import selectors, services
 from .access import SeekerWrite, get_message_for, seeker_may_write
@@ -53,14 +52,14 @@ def detail(request, message_id):
                 return redirect("messaging_seekers:detail", message_id=message.pk)
             if form.is_valid():
                 data = form.cleaned_data
-                pii_findings = detect(f"{data['subject']}\n{data['body']}")
-                if pii_findings and not data["confirm_pii"]:
-                    form.add_error("confirm_pii", _("個人を特定できる情報の可能性があります。内容を確認し、このまま送信する場合はチェックを入れてください。"))
-                else:
-                    services.seeker_reply(actor=request.user, account=account, conversation=conversation,
-                                          kind=data["kind"], subject=data["subject"], body=data["body"])
-                    messages.success(request, _("返信を送信しました。"))
-                    return redirect("messaging_seekers:detail", message_id=message.pk)
+                services.seeker_reply(actor=request.user, account=account, conversation=conversation,
+                                      kind=data["kind"], subject=data["subject"], body=data["body"],
+                                      confirm_pii=data["confirm_pii"])
+                messages.success(request, _("返信を送信しました。"))
+                return redirect("messaging_seekers:detail", message_id=message.pk)
+        except services.PiiUnconfirmed as refused:
+            pii_findings = refused.findings
+            form.add_error("confirm_pii", refused.message)
         except services.SendRefused as refused:
             form.add_error(None, refused.message)
     services.seeker_mark_read(account=account, conversation=conversation)

@@ -326,6 +326,7 @@ def test_line_breaks_in_a_reply_subject_are_removed(account, conversation):
     reply = services.seeker_reply(
         actor=account.user, account=account, conversation=conversation, kind="question",
         subject="質問\r\nBcc: attacker@example.com", body="勤務地はどこですか。",
+        confirm_pii=True,  # the address is flagged; the seeker sent it anyway
     )
 
     assert Message.objects.get(pk=reply.pk).subject == "質問 Bcc: attacker@example.com"
@@ -685,3 +686,26 @@ def test_another_organisation_cannot_mark_a_thread_read(account, conversation):
     conversation.refresh_from_db()
     assert conversation.org_unread is True
     assert Message.objects.get(pk=question.pk).read_at is None
+
+
+# --- the reply's PII check lives in the service (SPEC rule 15) --------------------------------------------------
+
+
+def test_a_reply_that_looks_identifying_is_refused_until_the_seeker_confirms(account, guidance):
+    body = "お電話ください。090-1234-5678 です。"
+
+    with pytest.raises(services.PiiUnconfirmed) as refused:
+        reply(account, guidance.conversation, body=body)
+
+    assert refused.value.findings
+    assert not Message.objects.filter(sender=Message.Sender.SEEKER).exists()
+
+    sent = services.seeker_reply(actor=account.user, account=account, conversation=guidance.conversation,
+                                 kind="question", subject="質問", body=body, confirm_pii=True)
+    assert sent.body == body
+
+
+def test_a_plain_reply_needs_no_confirmation(account, guidance):
+    sent = reply(account, guidance.conversation, body="夜勤はありますか。")
+
+    assert sent.sender == Message.Sender.SEEKER
