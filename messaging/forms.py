@@ -1,17 +1,44 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Message
 
 SUBJECT = {"label": _("件名"), "max_length": 100}
+CONFIRM_PII = _("個人を特定できる情報が含まれていないことを確認しました(このまま送信する)")
 
 
-def _body_field():
-    return forms.CharField(
-        label=_("本文"), max_length=settings.MESSAGE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("%(n)s文字まで。") % {"n": f"{settings.MESSAGE_BODY_MAX:,}"},
-    )
+class BodyField(forms.CharField):
+    """A message body. Line breaks count as one character, as the counter beside the field counts
+    them (a browser sends each as CR LF). There is no maxlength on the textarea: a browser would cut
+    a pasted text there without a word, so the limit is checked here and the text comes back whole
+    with the error beside it."""
+
+    def __init__(self, **kwargs):
+        limit = settings.MESSAGE_BODY_MAX
+        attrs = {
+            "rows": 8,
+            # Read by static/js/char-count.js, which writes the running count under the field.
+            "data-char-limit": limit,
+            "data-char-count": _("%(count)s / %(limit)s文字"),
+            "data-char-over": _("%(over)s文字多すぎます(%(count)s / %(limit)s文字)"),
+        }
+        super().__init__(label=_("本文"), widget=forms.Textarea(attrs=attrs),
+                         help_text=_("%(n)s文字まで。") % {"n": f"{limit:,}"}, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+    def validate(self, value):
+        super().validate(value)
+        limit = settings.MESSAGE_BODY_MAX
+        if len(value) > limit:
+            raise ValidationError(
+                _("本文は%(limit)s文字以内にしてください(入力された文字数: %(count)s文字)。"),
+                code="max_length", params={"limit": f"{limit:,}", "count": f"{len(value):,}"},
+            )
 
 
 class GuidanceForm(forms.Form):
@@ -30,7 +57,7 @@ class GuidanceForm(forms.Form):
 
     def __init__(self, *args, first: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"] = _body_field()
+        self.fields["body"] = BodyField()
         self.first = first
         for name in self.DISCLOSURES:
             if first:
@@ -54,13 +81,23 @@ class SeekerReplyForm(forms.Form):
     )
     subject = forms.CharField(**SUBJECT)
     body = forms.CharField()
-    confirm_pii = forms.BooleanField(
-        label=_("個人を特定できる情報が含まれていないことを確認しました(このまま送信する)"), required=False
-    )
+    confirm_pii = forms.BooleanField(label=CONFIRM_PII, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"] = _body_field()
+        self.fields["body"] = BodyField()
+
+
+class DeclineForm(forms.Form):
+    """辞退: the text the organisation will receive, shown and editable before it is sent."""
+
+    subject = forms.CharField(**SUBJECT)
+    body = forms.CharField()
+    confirm_pii = forms.BooleanField(label=CONFIRM_PII, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = BodyField()
 
 
 class OrgReplyForm(forms.Form):
@@ -75,4 +112,4 @@ class OrgReplyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"] = _body_field()
+        self.fields["body"] = BodyField()

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit
 from accounts.mail import email_queue
@@ -21,6 +22,10 @@ from .models import Conversation, DailyGuidanceCount, Message
 
 # The SPEC rule 12 disclosures carried by a first guidance (the STEP 6 procedure is not one of them).
 GUIDANCE_DISCLOSURES = tuple(name for name in DISCLOSURE_FIELDS if name != "contact_procedure")
+
+# 辞退's text as the seeker first sees it on the confirmation page, and as sent when left unchanged.
+DECLINE_SUBJECT = gettext_lazy("辞退します")
+DECLINE_BODY = gettext_lazy("ご案内ありがとうございました。今回は辞退させていただきます。")
 
 # The audit verb of each reply kind.
 REPLY_VERBS = {
@@ -183,8 +188,16 @@ def seeker_reply(*, actor, account: SeekerAccount, conversation: Conversation, k
     return message
 
 
-def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation) -> Message:
-    """辞退: one click; the conversation closes for the organisation."""
+def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation, subject: str = DECLINE_SUBJECT,
+                   body: str = DECLINE_BODY, confirm_pii: bool = False) -> Message:
+    """辞退: the seeker's last message, after which the conversation is closed for the organisation
+    for good. The text is the seeker's to edit, so it is checked as a reply is (length, and the PII
+    guard of SPEC rule 15)."""
+    subject, body = str(subject), str(body)
+    _check_body(body)
+    findings = pii.detect(f"{subject}\n{body}")
+    if findings and not confirm_pii:
+        raise PiiUnconfirmed(findings)
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().select_related("organization").get(
             pk=conversation.pk, account=account
@@ -194,7 +207,7 @@ def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation)
         message = Message.objects.create(
             conversation=conversation, account=account, organization=conversation.organization,
             sender=Message.Sender.SEEKER, sender_user=actor, kind=Message.Kind.DECLINE,
-            subject=_("辞退します"), body=_("ご案内ありがとうございました。今回は辞退させていただきます。"),
+            subject=clean_subject(subject), body=body,
         )
         Conversation.objects.filter(pk=conversation.pk).update(declined_at=now, last_message_at=now, org_unread=True)
         audit(actor=actor, verb=AuditEvent.Verb.MESSAGE_DECLINE, target=message)

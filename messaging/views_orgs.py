@@ -93,6 +93,6 @@ def detail(request, conversation_id):
         services.org_mark_read(organization=organization, conversation=conversation)
     return render(request, "messaging/org_detail.html", {
         "conversation": conversation, "access": conversation.org_access,
-        "thread": selectors.thread(conversation) if readable else [], "form": form,
+        "thread": list(selectors.thread(conversation)) if readable else [], "form": form,
         "procedure_sent": procedure_sent,
     })

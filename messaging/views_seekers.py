@@ -13,7 +13,7 @@ from seekers.access import seeker_required
 
 from . import selectors, services
 from .access import SeekerWrite, get_message_for, seeker_may_write
-from .forms import SeekerReplyForm
+from .forms import DeclineForm, SeekerReplyForm
 
 PAGE_SIZE = 20
 
@@ -32,36 +32,33 @@ def inbox(request):
 @seeker_required
 @require_http_methods(["GET", "POST"])
 def detail(request, message_id):
-    """One message and its thread; opening it marks it 読了. Reply (問い合わせ / 求職申込み希望),
-    辞退 and ブロック are offered here."""
+    """One message and its thread; opening it marks it 読了. Replies (問い合わせ / 求職申込み希望) are
+    sent from here; 辞退 and ブロック link to their confirmation pages."""
     account = request.seeker_account
     message = get_message_for(account, message_id)
     conversation = message.conversation
     form = SeekerReplyForm(request.POST or None)
     pii_findings = []
     if request.method == "POST":
+        # 辞退 and ブロック cannot be undone from here, so they are done only from the pages that
+        # say what they do; an old form or a hand-made POST lands on those pages and does nothing.
         action = request.POST.get("action", "reply")
-        if action == "block":
-            seeker_services.block_add(actor=request.user, account=account, organization=conversation.organization)
-            messages.success(request, _("この利用団体をブロックしました。この団体はあなたの求職情報を閲覧できず、メッセージも送れません。"))
-            return redirect("messaging_seekers:detail", message_id=message.pk)
-        try:
-            if action == "decline":
-                services.seeker_decline(actor=request.user, account=account, conversation=conversation)
-                messages.success(request, _("辞退を送信しました。このやりとりは終了しました。"))
-                return redirect("messaging_seekers:detail", message_id=message.pk)
-            if form.is_valid():
-                data = form.cleaned_data
+        if action in CONFIRMED_ACTIONS:
+            return redirect(CONFIRMED_ACTIONS[action], message_id=message.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
                 services.seeker_reply(actor=request.user, account=account, conversation=conversation,
                                       kind=data["kind"], subject=data["subject"], body=data["body"],
                                       confirm_pii=data["confirm_pii"])
+            except services.PiiUnconfirmed as refused:
+                pii_findings = refused.findings
+                form.add_error("confirm_pii", refused.message)
+            except services.SendRefused as refused:
+                form.add_error(None, refused.message)
+            else:
                 messages.success(request, _("返信を送信しました。"))
                 return redirect("messaging_seekers:detail", message_id=message.pk)
-        except services.PiiUnconfirmed as refused:
-            pii_findings = refused.findings
-            form.add_error("confirm_pii", refused.message)
-        except services.SendRefused as refused:
-            form.add_error(None, refused.message)
     services.seeker_mark_read(account=account, conversation=conversation)
     conversation.refresh_from_db(fields=["declined_at", "apply_requested_at"])
     today = timezone.localdate()
@@ -70,8 +67,63 @@ def detail(request, message_id):
     write = seeker_may_write(account, conversation, today=today)
     blocked = seeker_selectors.is_blocked(account=account, organization_id=conversation.organization_id)
     return render(request, "messaging/seeker_detail.html", {
-        "message": message, "conversation": conversation, "thread": selectors.thread(conversation),
+        "message": message, "conversation": conversation, "thread": list(selectors.thread(conversation)),
         "form": form, "pii_findings": pii_findings, "blocked": blocked, "write": write,
         "can_reply": write == SeekerWrite.ALLOWED,
-        "can_block": not blocked and account.reachability(today) == account.Reachability.REACHABLE,
+        "can_block": _may_block(account, blocked, today),
+    })
+
+
+CONFIRMED_ACTIONS = {"decline": "messaging_seekers:decline", "block": "messaging_seekers:block"}
+
+
+def _may_block(account, blocked: bool, today) -> bool:
+    return not blocked and account.reachability(today) == account.Reachability.REACHABLE
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def decline(request, message_id):
+    """辞退の確認: the text that will be sent (editable, prefilled) and what 辞退 does, before it is
+    done. Only this page's POST declines."""
+    account = request.seeker_account
+    message = get_message_for(account, message_id)
+    conversation = message.conversation
+    form = DeclineForm(request.POST or None,
+                       initial={"subject": services.DECLINE_SUBJECT, "body": services.DECLINE_BODY})
+    pii_findings = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.seeker_decline(actor=request.user, account=account, conversation=conversation,
+                                    subject=data["subject"], body=data["body"], confirm_pii=data["confirm_pii"])
+        except services.PiiUnconfirmed as refused:
+            pii_findings = refused.findings
+            form.add_error("confirm_pii", refused.message)
+        except services.SendRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("辞退を送信しました。このやりとりは終了しました。"))
+            return redirect("messaging_seekers:detail", message_id=message.pk)
+    return render(request, "messaging/seeker_decline.html", {
+        "message": message, "conversation": conversation, "form": form, "pii_findings": pii_findings,
+        "write": seeker_may_write(account, conversation),
+    })
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def block(request, message_id):
+    """ブロックの確認: what a block does (and that ブロック設定 undoes it), before it is done."""
+    account = request.seeker_account
+    message = get_message_for(account, message_id)
+    organization = message.conversation.organization
+    blocked = seeker_selectors.is_blocked(account=account, organization_id=organization.pk)
+    may_block = _may_block(account, blocked, timezone.localdate())
+    if request.method == "POST" and may_block:
+        seeker_services.block_add(actor=request.user, account=account, organization=organization)
+        messages.success(request, _("この利用団体をブロックしました。この団体はあなたの求職情報を閲覧できず、メッセージも送れません。"))
+        return redirect("messaging_seekers:detail", message_id=message.pk)
+    return render(request, "messaging/seeker_block.html", {
+        "message": message, "organization": organization, "blocked": blocked, "may_block": may_block,
     })

@@ -2,6 +2,7 @@
 inbox table, and the texts and sizes the pages are checked against."""
 
 import re
+from html import unescape
 
 from messaging import services
 from messaging.models import Message
@@ -12,12 +13,23 @@ CLOSED = "このやりとりは終了しました"
 SCRIPT = "<script>alert('x')</script>"
 ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
 TEN_MB = 10 * 1024 * 1024
-MAX_LENGTH_ERROR = "この値は 10000 文字以下でなければなりません( 10001 文字になっています)。"
+MAX_LENGTH_ERROR = "本文は10,000文字以内にしてください(入力された文字数: 10,001文字)。"
 
 
 def inbox_rows(html: str) -> list[str]:
     tbody = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
-    return re.findall(r"<tr>(.*?)</tr>", tbody.group(1), re.S) if tbody else []
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", tbody.group(1), re.S) if tbody else []
+
+
+def cells(row: str) -> list[str]:
+    """The text of each cell of an inbox row."""
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def textarea(html: str, name: str) -> str:
+    """The text a page puts back in a textarea (unescaped; Django's leading newline dropped)."""
+    match = re.search(rf'<textarea name="{name}"[^>]*>(.*?)</textarea>', html, re.S)
+    return unescape(match.group(1)).removeprefix("\n") if match else ""
 
 
 def public_id(account) -> str:

@@ -1,13 +1,14 @@
 """The organisation's inbox at /orgs/messages/ (issue item 6): unread replies first, the 求職申込み希望
 filter, only the organisation's own conversations, who may open it and its query budget."""
 
+import re
 from urllib.parse import urlencode
 
 import pytest
 
 from messaging.models import Conversation
 from messaging.tests.factories import ConversationFactory, MessageFactory
-from messaging.tests.helpers import public_id
+from messaging.tests.helpers import cells, inbox_rows, public_id
 from tests.pages import login, page
 
 # Member pages open without TOTP here; the MFA requirement has its own tests (accounts).
@@ -32,7 +33,10 @@ def test_the_organisation_inbox_lists_unread_replies_first(member_client, agency
     assert all(i in html for i in ids)
     assert [html.index(i) for i in ids] == sorted(html.index(i) for i in ids)
     assert html.count("とのやりとり</a>") == 3
-    assert html.count('<span class="status--unread">未読の返信</span>') == 1
+    assert html.count('<span class="status status--unread">未読の返信</span>') == 1
+    # The unread row stands out by weight and the badge's word, not by colour alone.
+    assert [cells(row)[0] for row in inbox_rows(html)] == ["未読の返信", "既読", "既読"]
+    assert re.findall(r'<tr class="(is-\w+)">', html) == ["is-unread", "is-read", "is-read"]
 
 
 def test_the_apply_filter_lists_only_conversations_with_a_request(member_client, agency):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from messaging.models import Message
-from messaging.tests.helpers import MAX_LENGTH_ERROR, TEN_MB, reply
+from messaging.tests.helpers import MAX_LENGTH_ERROR, TEN_MB, reply, textarea
 from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from tests.pages import field_error, login, page
@@ -99,7 +99,39 @@ def test_an_answer_over_ten_thousand_characters_gets_the_error_at_the_field(memb
 
     assert response.status_code == 200
     assert field_error(page(response), "body") == MAX_LENGTH_ERROR
+    assert "メッセージを送信しました。" not in page(response)
+    assert textarea(page(response), "body") == "x" * 10_001
+    assert "maxlength" not in re.search(r"<textarea[^>]*>", page(response)).group(0)
     assert Message.objects.count() == 1
+
+
+# --- a long thread on a phone (issue item 7) ----------------------------------------------------------------
+
+
+def test_a_long_message_folds_with_its_first_lines_shown(member_client, account, guidance):
+    long_body = "最初の段落です。\n" + "長い本文が続きます。" * 300 + "最後の一文。"
+    reply(account, guidance.conversation, subject="長い質問", body=long_body)
+
+    html = page(member_client.get(f"/orgs/messages/{guidance.conversation_id}/"))
+
+    folded = re.search(r'<div class="message-body message-body--folded">(.*?)</details>', html, re.S).group(1)
+    head, rest = folded.split("<details", 1)
+    assert "最初の段落です。" in head and "最後の一文。" not in head
+    assert "続きを表示(残り" in rest and "最後の一文。" in rest
+    # The short guidance is shown whole, not folded.
+    assert html.count("message-body--folded") == 1
+    assert '<div class="message-body">求人をご紹介できます。</div>' in html
+
+
+def test_jump_links_lead_to_the_newest_message_and_the_form(member_client, account, guidance):
+    latest = reply(account, guidance.conversation)
+
+    html = page(member_client.get(f"/orgs/messages/{guidance.conversation_id}/"))
+
+    assert f'<a href="#m{latest.pk}">最新のメッセージへ</a>' in html
+    assert f'id="m{latest.pk}"' in html
+    assert '<a href="#reply">返信フォームへ</a>' in html
+    assert '<section class="card" id="reply"' in html
 
 
 # --- access: own organisation only, anonymous, wrong role ---------------------------------------------------

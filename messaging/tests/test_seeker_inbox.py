@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from messaging.tests.factories import ConversationFactory, MessageFactory
-from messaging.tests.helpers import guide, inbox_rows
+from messaging.tests.helpers import cells, guide, inbox_rows
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from tests.pages import login, page
 
@@ -26,9 +26,8 @@ def test_the_inbox_has_the_leaflets_columns(seeker_client, seeker, agency, guida
     headers = re.findall(r'<th scope="col">(.*?)</th>', html)
     assert headers == COLUMNS
     [row] = inbox_rows(html)
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
     local = timezone.localtime(guidance.created_at)
-    assert cells == [
+    assert cells(row) == [
         "1", "未読", local.strftime("%Y/%m/%d"), agency.name, seeker.username, local.strftime("%Y/%m/%d %H:%M"),
         "介護職の求人のご案内", "求人をご紹介できます。", "No.1 の詳細",
     ]
@@ -52,7 +51,7 @@ def test_the_inbox_lists_the_newest_first(seeker_client, account):
     rows = inbox_rows(page(seeker_client.get("/seekers/messages/")))
 
     assert [re.search(r"(.通目)", row).group(1) for row in rows] == ["三通目", "二通目", "一通目"]
-    assert [re.search(r"<td>(\d+)</td>", row).group(1) for row in rows] == ["3", "2", "1"]
+    assert [cells(row)[0] for row in rows] == ["3", "2", "1"]
 
 
 def test_the_inbox_shows_only_messages_from_organisations_to_this_seeker(seeker_client, account, other_seeker):
@@ -82,7 +81,7 @@ def test_the_inbox_pages_by_twenty(seeker_client, account):
     assert "1 / 2 ページ" in first and 'href="?page=2"' in first
     assert len(inbox_rows(second)) == 5
     assert "案内04" in second and "案内00" in second and "案内05" not in second
-    assert [re.search(r"<td>(\d+)</td>", row).group(1) for row in inbox_rows(second)] == ["5", "4", "3", "2", "1"]
+    assert [cells(row)[0] for row in inbox_rows(second)] == ["5", "4", "3", "2", "1"]
 
 
 def test_the_header_shows_the_unread_count_on_every_seeker_page(seeker_client, account, agency_member):

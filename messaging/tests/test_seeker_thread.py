@@ -2,6 +2,8 @@
 it 読了, replies with the PII guard, 辞退 and ブロック, refusals that say why, size limits, and the
 owner-only rule."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -10,16 +12,15 @@ from messaging import services
 from messaging.models import Conversation, Message
 from messaging.tests.factories import disclosures_of
 from messaging.tests.helpers import (
-    CLOSED,
     ESCAPED,
     MAX_LENGTH_ERROR,
     SCRIPT,
     TEN_MB,
     guide,
     inbox_rows,
-    public_id,
     reply,
     seeker_replies,
+    textarea,
 )
 from organizations.models import Organization
 from seekers import services as seeker_services
@@ -31,14 +32,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
 
 
 def test_opening_a_message_marks_it_read(seeker_client, guidance):
-    assert '<span class="status--unread">未読</span>' in inbox_rows(page(seeker_client.get("/seekers/messages/")))[0]
+    assert '<span class="status status--unread">未読</span>' in inbox_rows(page(seeker_client.get("/seekers/messages/")))[0]
 
     response = seeker_client.get(f"/seekers/messages/{guidance.pk}/")
 
     assert response.status_code == 200
     assert "介護職の求人のご案内" in page(response)
     [row] = inbox_rows(page(seeker_client.get("/seekers/messages/")))
-    assert '<span class="status--read">読了</span>' in row
+    assert '<span class="status status--read">読了</span>' in row
     assert "未読" not in row
 
 
@@ -189,44 +190,47 @@ def test_a_reply_refused_after_the_thread_closed_says_why(seeker_client, account
     assert not seeker_replies().filter(kind="question").exists()
 
 
-# --- 辞退 and ブロック from the thread (SPEC rule 8) ----------------------------------------------------------
+def test_a_long_message_folds_and_the_form_is_a_jump_away(seeker_client, agency_member, account):
+    first = guide(agency_member, account, body="ご案内の要点です。\n" + "詳しい説明が続きます。" * 400)
+
+    html = page(seeker_client.get(f"/seekers/messages/{first.pk}/"))
+
+    assert '<details class="message-more">' in html
+    assert "続きを表示(残り" in html
+    assert html.index("ご案内の要点です。") < html.index("<details")
+    assert '<a href="#reply">返信フォームへ</a>' in html
+    # One message: no need to jump to the newest.
+    assert "最新のメッセージへ" not in html
 
 
-def test_declining_closes_the_conversation_on_both_sides(seeker_client, member_client, guidance):
-    response = seeker_client.post(f"/seekers/messages/{guidance.pk}/", {"action": "decline"})
+def test_no_jump_to_a_form_that_is_not_there(seeker_client, account, guidance):
+    seeker_services.seeker_stop(actor=account.user, account=account)
+
+    html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
+
+    assert "返信フォームへ" not in html
+
+
+# --- 辞退 and ブロック: only through their confirmation pages (test_seeker_decline.py, test_seeker_block.py) ----
+
+
+def test_the_thread_links_to_the_confirmations_instead_of_acting(seeker_client, guidance):
+    html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
+
+    assert f'href="/seekers/messages/{guidance.pk}/decline/">辞退する(このやりとりを終了)</a>' in html
+    assert f'href="/seekers/messages/{guidance.pk}/block/">この利用団体をブロックする</a>' in html
+    assert 'value="decline"' not in html and 'value="block"' not in html
+
+
+@pytest.mark.parametrize("action", ["decline", "block"])
+def test_a_hand_made_post_on_the_thread_only_leads_to_the_confirmation(seeker_client, account, guidance, action):
+    response = seeker_client.post(f"/seekers/messages/{guidance.pk}/", {"action": action})
 
     assert response.status_code == 302
-    seeker_page = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
-    assert "このやりとりは辞退により終了しています。" in seeker_page
-    assert "返信を送信する" not in seeker_page
-    org_url = f"/orgs/messages/{guidance.conversation_id}/"
-    org_page = page(member_client.get(org_url))
-    assert CLOSED in org_page
-    assert 'name="body"' not in org_page
-    member_client.post(org_url, {"kind": "answer", "subject": "再度のご案内", "body": "ご検討ください。"})
-    assert list(Message.objects.values_list("kind", flat=True)) == ["guidance", "decline"]
-
-
-def test_blocking_from_the_thread_shuts_the_organisation_out(seeker_client, member_client, account, guidance):
-    response = seeker_client.post(f"/seekers/messages/{guidance.pk}/", {"action": "block"})
-
-    assert response.status_code == 302
-    assert Block.objects.filter(account=account, organization=guidance.organization).exists()
-    assert "この利用団体はブロック中です" in page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
-    pid = public_id(account)
-    # The organisation can no longer see the profile nor write to the seeker.
-    assert member_client.get(f"/orgs/seekers/{pid}/").status_code == 404
-    assert member_client.get(f"/orgs/seekers/{pid}/guide/").status_code == 404
-    response = member_client.post(f"/orgs/seekers/{pid}/guide/", {"subject": "再送", "body": "ご案内です。"})
-    assert response.status_code == 404
-    # Its conversation says it is closed, not why.
-    org_url = f"/orgs/messages/{guidance.conversation_id}/"
-    org_page = page(member_client.get(org_url))
-    assert CLOSED in org_page
-    assert "ブロック" not in org_page
-    assert "ブロック" not in page(member_client.get("/orgs/messages/"))
-    member_client.post(org_url, {"kind": "answer", "subject": "回答", "body": "ご連絡ください。"})
-    assert Message.objects.count() == 1
+    assert response["Location"] == f"/seekers/messages/{guidance.pk}/{action}/"
+    assert Conversation.objects.get().declined_at is None
+    assert list(Message.objects.values_list("kind", flat=True)) == ["guidance"]
+    assert not Block.objects.filter(account=account).exists()
 
 
 # --- size limits --------------------------------------------------------------------------------------------
@@ -241,6 +245,25 @@ def test_a_ten_megabyte_reply_is_refused_with_413(seeker_client, guidance):
     assert not seeker_replies().exists()
 
 
+def test_the_reply_body_has_no_maxlength_and_a_counter_for_the_script(seeker_client, guidance):
+    html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
+
+    field = re.search(r"<textarea[^>]*>", html).group(0)
+    assert "maxlength" not in field
+    assert 'data-char-limit="10000"' in field
+    assert '<script src="/static/js/char-count.js" defer></script>' in html
+
+
+def test_line_breaks_count_as_one_character(seeker_client, guidance):
+    body = ("あ" * 9 + "\r\n") * 999 + "あ" * 10  # 10,999 as a browser sends it; 10,000 as typed
+
+    response = seeker_client.post(f"/seekers/messages/{guidance.pk}/",
+                                  {"action": "reply", "kind": "question", "subject": "改行", "body": body})
+
+    assert response.status_code == 302
+    assert seeker_replies().get().body == ("あ" * 9 + "\n") * 999 + "あ" * 10
+
+
 def test_the_request_size_limit_is_below_ten_megabytes():
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < TEN_MB
     assert settings.MESSAGE_BODY_MAX == 10_000
@@ -253,7 +276,10 @@ def test_a_reply_over_ten_thousand_characters_gets_the_error_at_the_field(seeker
     assert response.status_code == 200
     assert field_error(page(response), "body") == MAX_LENGTH_ERROR
     assert "10,000文字まで。" in page(response)
+    assert "返信を送信しました。" not in page(response)
     assert not seeker_replies().exists()
+    # The whole text comes back for editing: nothing in the page cuts it (no maxlength).
+    assert textarea(page(response), "body") == "あ" * 10_001
 
     response = seeker_client.post(url, {"action": "reply", "kind": "question", "subject": "長文", "body": "あ" * 10_000})
     assert response.status_code == 302

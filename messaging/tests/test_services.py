@@ -15,7 +15,7 @@ from messaging import services
 from messaging.access import OrgAccess, org_access
 from messaging.models import Conversation, DailyGuidanceCount, Message
 from messaging.services import SendRefused
-from messaging.tests.factories import DISCLOSURES, disclosures_of
+from messaging.tests.factories import DISCLOSURES, ConversationFactory, disclosures_of
 from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers import services as seeker_services
@@ -551,6 +551,38 @@ def test_declining_closes_the_conversation_for_the_organisation(agency, agency_m
     # Declining is not blocking: the organisation still sees the profile.
     assert profile_visible_to(agency, account.application.profile.public_id) is not None
     assert not account.blocks.exists()
+
+
+def test_a_decline_sends_the_fixed_text_unless_the_seeker_wrote_another(account, conversation, other_seeker):
+    default = services.seeker_decline(actor=account.user, account=account, conversation=conversation)
+
+    assert (default.subject, default.body) == ("辞退します", "ご案内ありがとうございました。今回は辞退させていただきます。")
+
+    other = other_seeker.seeker_account
+    own = services.seeker_decline(
+        actor=other_seeker, account=other, conversation=ConversationFactory(account=other),
+        subject="今回は\r\n見送ります", body="別の職種を探すことにしました。",
+    )
+    assert (own.subject, own.body) == ("今回は 見送ります", "別の職種を探すことにしました。")
+
+
+def test_a_decline_text_is_checked_as_a_reply_is(account, conversation):
+    with pytest.raises(services.PiiUnconfirmed) as flagged:
+        services.seeker_decline(actor=account.user, account=account, conversation=conversation,
+                                body="今後は 090-1234-5678 にご連絡ください。")
+    with pytest.raises(SendRefused) as too_long:
+        services.seeker_decline(actor=account.user, account=account, conversation=conversation,
+                                body="あ" * (settings.MESSAGE_BODY_MAX + 1))
+
+    assert "電話番号" in [finding.label for finding in flagged.value.findings]
+    assert too_long.value.code == "too_long"
+    conversation.refresh_from_db()
+    assert conversation.declined_at is None
+    assert not Message.objects.filter(kind="decline").exists()
+
+    services.seeker_decline(actor=account.user, account=account, conversation=conversation,
+                            body="今後は 090-1234-5678 にご連絡ください。", confirm_pii=True)
+    assert Message.objects.get(kind="decline").body == "今後は 090-1234-5678 にご連絡ください。"
 
 
 def test_a_seeker_cannot_decline_another_seekers_conversation(other_seeker, conversation):

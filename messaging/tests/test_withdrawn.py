@@ -10,7 +10,7 @@ from compliance.services import complaint_file
 from messaging import services
 from messaging.models import Message
 from messaging.tests.factories import disclosures_of
-from messaging.tests.helpers import inbox_rows
+from messaging.tests.helpers import cells, inbox_rows
 from organizations.models import Organization
 from seekers import services as seeker_services
 from tests.pages import login, page, with_totp
@@ -69,7 +69,7 @@ def assert_withdrawn(member_client, conversation, public_id) -> None:
     assert "求職情報の提供が終了した求職者" in row
     assert f'href="{url}"' in row
     assert shows_no_content(row, public_id)
-    assert "求職申込み希望" not in row and "未読の返信" not in row
+    assert "求職申込み希望" not in cells(row) and "未読の返信" not in cells(row)
     assert inbox_rows(page(member_client.get("/orgs/messages/?filter=apply"))) == []
 
     response = member_client.get(url)
