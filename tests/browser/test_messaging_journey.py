@@ -1,7 +1,7 @@
 """The leaflet's STEP 2–6 walked by an agency member and a seeker, each in their own browser: the
 first guidance with its mandatory disclosures and the one email notice (SPEC rules 12–14), an
 anonymous question and its answer (STEP 3), 求職申込み希望 (STEP 5) answered with the agency's
-procedure (STEP 6). Then the seeker's ways out: 辞退, ブロック (rule 8), and the PII warning on a
+procedure (STEP 6). Then the seeker's ways out, each after its confirmation page: 辞退, ブロック (rule 8), and the PII warning on a
 reply (rule 15)."""
 
 import re
@@ -271,7 +271,14 @@ def test_decline_closes_the_conversation_for_the_organisation(page, member_page,
 
     log_in(page, live_server, account.user.username, "/seekers/")
     page.goto(f"{live_server.url}/seekers/messages/{first.pk}/")
-    submit(page, page.get_by_role("button", name="辞退する(このやりとりを終了)"))
+    page.get_by_role("link", name="辞退する(このやりとりを終了)").click()
+    page.wait_for_url(f"{live_server.url}/seekers/messages/{first.pk}/decline/")
+    # The confirmation shows the text that will be sent; nothing has happened yet.
+    assert "この操作は取り消せません。" in page.locator("main").inner_text()
+    assert page.get_by_label(re.compile(r"^本文")).input_value() == "ご案内ありがとうございました。今回は辞退させていただきます。"
+    assert Conversation.objects.get(pk=first.conversation_id).declined_at is None
+    axe_check(page)
+    submit(page, page.get_by_role("button", name="辞退を送信する(取り消せません)"))
     page.wait_for_url(f"{live_server.url}/seekers/messages/{first.pk}/")
     assert status_text(page) == "辞退を送信しました。このやりとりは終了しました。"
     assert "このやりとりは辞退により終了しています。" in page.locator("main").inner_text()
@@ -297,7 +304,11 @@ def test_block_hides_the_seeker_without_telling_the_organisation(page, member_pa
     log_in(page, live_server, account.user.username, "/seekers/")
     page.goto(f"{live_server.url}/seekers/messages/{first.pk}/")
     axe_check(page)
-    submit(page, page.get_by_role("button", name="この利用団体をブロックする"))
+    page.get_by_role("link", name="この利用団体をブロックする").click()
+    page.wait_for_url(f"{live_server.url}/seekers/messages/{first.pk}/block/")
+    assert "あなたの求職情報を閲覧できなくなります" in page.locator("main").inner_text()
+    axe_check(page)
+    submit(page, page.get_by_role("button", name="ブロックする", exact=True))
     page.wait_for_url(f"{live_server.url}/seekers/messages/{first.pk}/")
     assert status_text(page).startswith("この利用団体をブロックしました。")
     assert "この利用団体はブロック中です" in page.locator("main").inner_text()
