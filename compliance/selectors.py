@@ -77,10 +77,7 @@ def evidence_rows(conversations) -> list[list]:
 
 
 EVIDENCE_HEADER = [_("やりとりID"), _("日時"), _("送信元"), _("種類"), _("件名"), _("本文"), _("必須記載事項")]
-DISCLOSURE_LABELS = {
-    "track_record": _("職業紹介の実績"), "job_openings": _("取り扱っている求人"), "fees": _("職業紹介に関する手数料"),
-    "privacy_officer": _("個人情報管理責任者"), "complaints_officer": _("苦情処理責任者"),
-}
+DISCLOSURE_LABELS = {name: Organization._meta.get_field(name).verbose_name for name in Organization.GUIDANCE_DISCLOSURES}
 
 
 def usage_report(month: date) -> list[dict]:

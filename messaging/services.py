@@ -11,7 +11,6 @@ from accounts.audit import audit
 from accounts.mail import email_queue
 from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import Organization
-from organizations.services import DISCLOSURE_FIELDS
 from seekers import pii
 from seekers.models import SeekerAccount
 from seekers.search.visibility import profile_visible_to
@@ -20,7 +19,7 @@ from .access import OrgAccess, SeekerWrite, org_access, seeker_may_write
 from .models import Conversation, DailyGuidanceCount, Message
 
 # The SPEC rule 12 disclosures carried by a first guidance (the STEP 6 procedure is not one of them).
-GUIDANCE_DISCLOSURES = tuple(name for name in DISCLOSURE_FIELDS if name != "contact_procedure")
+GUIDANCE_DISCLOSURES = Organization.GUIDANCE_DISCLOSURES
 
 # The audit verb of each reply kind.
 REPLY_VERBS = {
