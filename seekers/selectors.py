@@ -63,6 +63,12 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
     return queryset
 
 
+def profiles_awaiting_pii_review(queryset: QuerySet[Profile] | None = None) -> QuerySet[Profile]:
+    """Profiles with free text the PII guard withholds from organisations until staff review it
+    (SPEC rule 15): staff's review list and the admin index's count."""
+    return (Profile.objects.all() if queryset is None else queryset).exclude(withheld={})
+
+
 def profile_visible_to(organization: Organization, public_id: str) -> Profile | None:
     """The single-profile form of the same rule."""
     return (
