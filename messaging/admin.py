@@ -45,6 +45,7 @@ class ConversationAdmin(StaffInputMixin, admin.ModelAdmin):
     list_filter = (("declined_at", admin.EmptyFieldListFilter), ("org_access_ended_at", admin.EmptyFieldListFilter))
     search_fields = ("=id", "organization__name", "=account__application__kyushoku_number")
     date_hierarchy = "created_at"
+    ordering = ("-last_message_at", "-id")
     fields = ("organization", "kyushoku_number", "created_at", "last_message_at", "apply_requested_at",
               "declined_at", "org_access_ended_at", "thread")
     readonly_fields = fields
