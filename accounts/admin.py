@@ -33,11 +33,25 @@ class GroupAdmin(StaffInputMixin, BaseGroupAdmin):
     pass
 
 
+def _titled(filter_class, title):
+    """A field's list filter under a Japanese title (the model's field has only an English name)."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
 @admin.register(Authenticator)
 class AuthenticatorAdmin(StaffInputMixin, BaseAuthenticatorAdmin):
     """allauth's, with Japanese names for its fields."""
 
     list_display = ("owner", "kind", "created", "last_used")
+    list_filter = (("type", _titled(admin.ChoicesFieldListFilter, _("種類"))),
+                   ("created_at", _titled(admin.DateFieldListFilter, _("登録日時"))),
+                   ("last_used_at", _titled(admin.DateFieldListFilter, _("最終使用日時"))))
     field_labels = {"user": _("ユーザー"), "type": _("種類"), "data": _("データ"), "created_at": _("登録日時"),
                     "last_used_at": _("最終使用日時")}
     owner = shown_as("user", _("ユーザー"), ordering="user__username")

@@ -46,6 +46,8 @@ def test_the_authenticators_have_a_japanese_name(staff_client):
     assert "Authenticator" not in html
     list_page = page(staff_client.get("/admin/mfa/authenticator/"))
     assert column_headers(list_page) == ["ユーザー", "種類", "登録日時", "最終使用日時"]
+    filters = re.findall(r"<summary>\s*(.*?)\s*</summary>", list_page, re.S)
+    assert [re.sub(r"\s+", " ", f) for f in filters] == ["種類 で絞り込む", "登録日時 で絞り込む", "最終使用日時 で絞り込む"]
 
 
 @pytest.mark.parametrize("path", [
