@@ -115,6 +115,10 @@ USE_I18N = True
 # Stored in UTC, shown in Japan time.
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
+# Dates typed in forms: the languages' input formats are config/formats/<lang>/formats.py (a
+# locale's own formats take precedence over these settings); these are for any other language.
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
