@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
+from accounts.dates import format_moment
 from accounts.models import AuditEvent
 from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
 from messaging.models import Message
@@ -31,7 +32,7 @@ def _thread_html(conversation):
         '<ol class="evidence-thread">{}</ol>',
         format_html_join(
             "", "<li><strong>{}</strong> {} [{}] <em>{}</em><br>{}</li>",
-            ((m.created_at.astimezone(timezone.get_current_timezone()).strftime("%Y/%m/%d %H:%M"),
+            ((format_moment(m.created_at),
               m.get_sender_display(), m.get_kind_display(), m.subject, m.body) for m in rows),
         ),
     )
