@@ -5,12 +5,12 @@ from datetime import datetime
 
 from django.contrib import admin
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
+from accounts.dates import format_moment
 from accounts.models import AuditEvent
 from accounts.service_admin import StaffInputMixin, normalize_search
 
@@ -24,7 +24,7 @@ def thread_html(conversation):
         '<ol class="evidence-thread">{}</ol>',
         format_html_join(
             "", "<li><strong>{}</strong> {} [{}] <em>{}</em><br>{}</li>",
-            ((m.created_at.astimezone(timezone.get_current_timezone()).strftime("%Y/%m/%d %H:%M"),
+            ((format_moment(m.created_at),
               m.get_sender_display(), m.get_kind_display(), m.subject, m.body) for m in rows),
         ),
     )

@@ -90,7 +90,7 @@ def test_the_complaint_page_shows_the_conversation_read_only(staff_client):
     thread = re.search(r'<ol class="evidence-thread">(.*?)</ol>', html, re.S).group(1)
     assert "広告送信株式会社からの案内本文" in thread
     assert "この広告は何ですか。" in thread
-    assert "2026/11/26 10:00" in thread  # Japan time
+    assert "2026年11月26日 10:00" in thread  # Japan time
     assert 'name="conversation"' not in html
     assert 'name="body"' not in html
     assert 'name="status"' in html

@@ -29,7 +29,8 @@ def test_the_inbox_has_the_leaflets_columns(seeker_client, seeker, agency, guida
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
     local = timezone.localtime(guidance.created_at)
     assert cells == [
-        "1", "未読", local.strftime("%Y/%m/%d"), agency.name, seeker.username, local.strftime("%Y/%m/%d %H:%M"),
+        "1", "未読", f"{local.year}年{local.month}月{local.day}日", agency.name, seeker.username,
+        f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
         "介護職の求人のご案内", "求人をご紹介できます。", "No.1 の詳細",
     ]
     assert f'href="/seekers/messages/{guidance.pk}/"' in row
