@@ -107,7 +107,9 @@ class AccountAdapter(DefaultAccountAdapter):
             "account/email/email_confirmation_signup": OutgoingEmail.Kind.EMAIL_CONFIRMATION,
         }
         request = current_request
-        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        # requested_at: when the reissue was asked for, which the mail states (in Japan time).
+        context = {"request": request, "email": email, "current_site": get_current_site(request),
+                   "requested_at": timezone.now(), **context}
         mail = mail_render(to=email, kind=kinds.get(template_prefix, OutgoingEmail.Kind.ACCOUNT_NOTICE),
                            template=f"{template_prefix}_message", context=context,
                            subject_template=f"{template_prefix}_subject.txt")

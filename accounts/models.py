@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .dates import format_moment
+
 
 class User(AbstractUser):
     """One table for the three kinds of people. Seekers sign in with their issued ユーザID (username),
@@ -118,7 +120,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_label}"
+        return f"{format_moment(self.created_at)} {self.actor_label} {self.verb} {self.target_label}"
 
 
 class OutgoingEmail(models.Model):

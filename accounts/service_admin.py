@@ -1,9 +1,20 @@
-"""Staff writes in the admin go through services (STYLE.md). A service refuses with a ValidationError
-keyed by field; these helpers show its messages next to those fields, on the page staff filled in
-with everything they typed, instead of a 403 or a 500."""
+"""What every staff screen in the admin shares.
+
+Staff writes go through services (STYLE.md). A service refuses with a ValidationError keyed by
+field; these helpers show its messages next to those fields, on the page staff filled in with
+everything they typed, instead of a 403 or a 500.
+
+Staff type at a counter with a Japanese IME: dates and search terms are read whatever width and
+separators they were typed with (StaffInputMixin)."""
+
+import re
+import unicodedata
 
 from django import forms
+from django.contrib.admin import display as admin_display
+from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -55,3 +66,79 @@ class ServiceAdminMixin:
         if refusal is None:
             return form_class
         return type(form_class.__name__, (_ShowsRefusal, form_class), {"refusal": refusal})
+
+
+# --- What staff type: dates and search terms as they come from a Japanese keyboard ----------------
+
+# Between digits these are all typed for the 求職番号's dash (IME long vowel mark, dashes, minus signs).
+_DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s*[‐‑‒–—―−ーｰ-]\s*(?=\d)")
+# A 求職番号 typed without its dash (13 digits) is searched as stored, NNNNN-NNNNNNNN.
+_BARE_KYUSHOKU_NUMBER = re.compile(r"(?<![\d-])(\d{5})(\d{8})(?![\d-])")
+
+
+def normalize_typed(value):
+    """Full-width digits, letters and signs (NFKC) as half-width, without surrounding spaces."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+def normalize_search(term: str) -> str:
+    """An admin search term as the rows store it: NFKC, and the 求職番号's dash variants (or none)
+    as the one dash it is stored with."""
+    text = _DASH_BETWEEN_DIGITS.sub("-", normalize_typed(term or ""))
+    return _BARE_KYUSHOKU_NUMBER.sub(r"\1-\2", text)
+
+
+class AdminDateInput(admin_widgets.AdminDateWidget):
+    """A date typed in full width (２０２６／１２／１) is read as half width; the accepted forms
+    (2026-12-01, 2026/12/1, 2026年12月1日) are DATE_INPUT_FORMATS (config/formats)."""
+
+    def value_from_datadict(self, data, files, name):
+        return normalize_typed(super().value_from_datadict(data, files, name))
+
+
+class AdminSplitDateTimeInput(admin_widgets.AdminSplitDateTime):
+    def value_from_datadict(self, data, files, name):
+        return [normalize_typed(value) for value in super().value_from_datadict(data, files, name)]
+
+
+# --- Names for fields whose model gives none in Japanese -------------------------------------------
+
+
+class LabelledFieldsMixin:
+    """`field_labels` names form fields whose model field has no Japanese verbose name (allauth's,
+    and a few foreign keys); `shown_as` does the same for list columns and read-only rows."""
+
+    field_labels: dict = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.field_labels:
+            formfield.label = self.field_labels[db_field.name]
+        return formfield
+
+
+def shown_as(field_name: str, label, *, ordering: str | None = None):
+    """A ModelAdmin attribute showing the model field `field_name` under `label`, for list_display and
+    readonly_fields; the admin formats the value as it would the field's (dates in Japan time, empty
+    as "-")."""
+
+    @admin_display(description=label, ordering=ordering or field_name)
+    def show(model_admin, obj):
+        return getattr(obj, field_name)
+
+    show.__name__ = field_name
+    return show
+
+
+class StaffInputMixin(LabelledFieldsMixin):
+    """For every ModelAdmin and inline of the staff screens: date fields that take what staff type,
+    (ModelAdmin) a search that finds rows whatever width the terms were typed in, and Japanese names
+    for the fields that have none (LabelledFieldsMixin)."""
+
+    formfield_overrides = {
+        models.DateField: {"widget": AdminDateInput},
+        models.DateTimeField: {"widget": AdminSplitDateTimeInput},
+    }
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, normalize_search(search_term))

@@ -1,7 +1,8 @@
-"""Staff screens for compliance: the complaint queue with the conversation beside it, violations
-with their evidence (CSV and printable), sanctions through services, the organisation's history,
-and the monthly usage report."""
+"""Staff screens for compliance: the admin index's counts of work waiting, the complaint queue with
+the conversation beside it, violations with their evidence (CSV and printable), sanctions through
+services, the organisation's history, and the monthly usage report."""
 
+import functools
 from datetime import date
 
 from django.contrib import admin
@@ -11,40 +12,85 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
 from accounts.models import AuditEvent
-from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
-from messaging.models import Message
+from accounts.service_admin import ServiceAdminMixin, ServiceModelForm, StaffInputMixin, shown_as
+from messaging.admin import thread_html
 from organizations.admin import OrganizationAdmin as OrganizationBaseAdmin
 from organizations.models import Organization
+from seekers.models import Profile
 
 from . import selectors, services
 from .models import Complaint, CorrectionRequest, DeletionRequest, Revocation, Suspension, Violation
 
+# --- The admin index: what staff have to do ------------------------------------------------------
 
-def _thread_html(conversation):
-    rows = Message.objects.filter(conversation=conversation).order_by("created_at", "id")
-    return format_html(
-        '<ol class="evidence-thread">{}</ol>',
-        format_html_join(
-            "", "<li><strong>{}</strong> {} [{}] <em>{}</em><br>{}</li>",
-            ((m.created_at.astimezone(timezone.get_current_timezone()).strftime("%Y/%m/%d %H:%M"),
-              m.get_sender_display(), m.get_kind_display(), m.subject, m.body) for m in rows),
-        ),
-    )
+
+def staff_work(request) -> list[dict]:
+    """The index's counts, each linked to the changelist filtered to exactly its rows; only those of
+    lists the user may open."""
+    today = timezone.localdate()
+    counts = selectors.staff_work_counts(today)
+    items = [
+        (Complaint, "complaints_open", _("未対応の苦情"), _("受付・調査中の苦情申出"), "work=open"),
+        (DeletionRequest, "deletion_requests_overdue", _("期限を過ぎた削除・廃棄の回答"),
+         _("回答期限を過ぎても利用団体が回答していない依頼"), "state=overdue"),
+        (Profile, "profiles_pii_review", _("PII確認待ち"), _("個人情報の疑いで利用団体に非公開にしている項目がある求職情報"),
+         "withheld=yes"),
+        (Organization, "organizations_pending", _("承諾待ちの利用団体"), _("労働局の承諾がまだの利用団体"),
+         f"state={Organization.Status.PENDING}"),
+        (CorrectionRequest, "corrections_due_soon", _("回答期限の近い是正要請"),
+         _("回答がなく、回答期限まで%(days)d日以内か期限を過ぎた是正要請") % {"days": selectors.CORRECTION_DUE_SOON_DAYS},
+         "state=due_soon"),
+    ]
+    work = []
+    for model, key, label, hint, query in items:
+        model_admin = admin.site.get_model_admin(model)
+        if model_admin.has_view_permission(request):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            work.append({"label": label, "hint": hint, "count": counts[key], "url": f"{url}?{query}"})
+    return work
+
+
+def _index_with_work(index):
+    @functools.wraps(index)
+    def view(request, extra_context=None):
+        context = {"staff_work": staff_work(request)}
+        if admin.site.get_model_admin(Violation).has_view_permission(request):
+            context["usage_report_url"] = reverse("admin:compliance_usage_report")
+        return index(request, extra_context={**context, **(extra_context or {})})
+    return view
+
+
+# templates/admin/index.html shows them above the list of models.
+admin.site.index = _index_with_work(admin.site.index)
+
+
+# --- Complaints (SPEC rule 21) ---------------------------------------------------------------------
+
+
+class ComplaintWorkFilter(admin.SimpleListFilter):
+    title = _("対応")
+    parameter_name = "work"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("未対応(受付・調査中)"))]
+
+    def queryset(self, request, queryset):
+        return selectors.complaints_open(queryset) if self.value() == "open" else queryset
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "organization", "status")
-    list_select_related = ("organization",)
-    list_filter = ("status",)
-    search_fields = ("organization__name", "body")
-    fields = ("organization", "conversation_thread", "body", "status", "staff_note", "created_at")
-    readonly_fields = ("organization", "conversation_thread", "body", "created_at")
+class ComplaintAdmin(StaffInputMixin, admin.ModelAdmin):
+    list_display = ("created_at", "organization", "complainant", "status")
+    list_select_related = ("organization", "account__application")
+    list_filter = (ComplaintWorkFilter, "status")
+    search_fields = ("organization__name", "body", "=account__application__kyushoku_number")
+    fields = ("organization", "complainant", "conversation_thread", "body", "status", "staff_note", "created_at")
+    readonly_fields = ("organization", "complainant", "conversation_thread", "body", "created_at")
     actions = ["mark_investigating", "mark_done"]
 
     def has_add_permission(self, request):
@@ -53,9 +99,29 @@ class ComplaintAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a complaint is evidence
 
+    @admin.display(description=_("申出をした求職者(求職番号)"), ordering="account__application__kyushoku_number")
+    def complainant(self, obj):
+        return obj.account.application.kyushoku_number
+
     @admin.display(description=_("やりとり(閲覧のみ)"))
     def conversation_thread(self, obj):
-        return _thread_html(obj.conversation)
+        return thread_html(obj.conversation)
+
+    def changelist_view(self, request, extra_context=None):
+        # The list shows each complainant's 求職番号: a read of identity, recorded as the application
+        # list's is (seekers.admin).
+        if self.has_view_or_change_permission(request):
+            audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_LIST, query=request.GET.urlencode()[:500])
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The page shows who complained (求職番号): recorded like the application's own page.
+        if request.method == "GET":
+            complaint = self.get_object(request, object_id)
+            if complaint is not None and self.has_view_or_change_permission(request, complaint):
+                audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_VIEW, target=complaint.account.application,
+                      complaint=complaint.pk)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         services.complaint_set_status(actor=request.user, complaint=obj, status=obj.status, note=obj.staff_note)
@@ -80,7 +146,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
-            return queryset.filter(answered_at__isnull=True, overdue_flagged_at__isnull=False)
+            return selectors.deletion_requests_overdue(timezone.localdate(), queryset)
         if self.value() == "open":
             return queryset.filter(answered_at__isnull=True)
         if self.value() == "answered":
@@ -89,11 +155,15 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(DeletionRequest)
-class DeletionRequestAdmin(admin.ModelAdmin):
+class DeletionRequestAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ("requested_at", "organization", "due_on", "answered_at", "overdue_flagged_at")
     list_select_related = ("organization",)
     list_filter = (OverdueFilter,)
-    readonly_fields = [f.name for f in DeletionRequest._meta.fields]
+    search_fields = ("=id", "organization__name")
+    answered_by_staff = shown_as("answered_by", _("回答を記録した人"))
+    fields = tuple("answered_by_staff" if f.name == "answered_by" else f.name
+                   for f in DeletionRequest._meta.fields if f.name != "id")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
@@ -109,11 +179,13 @@ class SanctionForm(ServiceModelForm):
     service_decides = ("ends_on",)
 
 
-class SanctionAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class SanctionAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Sanctions are created through services, which check the 労働局 監督 permission."""
 
     form = SanctionForm
     list_select_related = ("organization",)
+    autocomplete_fields = ("violation",)
+    organization_name = shown_as("organization", _("利用団体"), ordering="organization__name")
 
     def has_add_permission(self, request):
         return request.user.has_perm(services.SANCTION_PERMISSION)
@@ -134,11 +206,28 @@ def _copy_into(obj, saved) -> None:
         setattr(obj, field.attname, getattr(saved, field.attname))
 
 
+class CorrectionStateFilter(admin.SimpleListFilter):
+    title = _("回答状況")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("due_soon", _("回答期限が近い・過ぎた(未回答)")), ("open", _("未回答")), ("answered", _("回答済み"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due_soon":
+            return selectors.correction_requests_due_soon(timezone.localdate(), queryset)
+        if self.value() == "open":
+            return queryset.filter(answered_on__isnull=True)
+        if self.value() == "answered":
+            return queryset.filter(answered_on__isnull=False)
+        return queryset
+
+
 @admin.register(CorrectionRequest)
 class CorrectionRequestAdmin(SanctionAdmin):
-    list_display = ("organization", "issued_on", "due_on", "answered_on")
+    list_display = ("organization_name", "issued_on", "due_on", "answered_on")
+    list_filter = (CorrectionStateFilter,)
     fields = ("violation", "due_on", "content")
-    raw_id_fields = ("violation",)
 
     def has_change_permission(self, request, obj=None):
         return obj is not None and request.user.has_perm(services.SANCTION_PERMISSION)
@@ -164,9 +253,8 @@ class CorrectionRequestAdmin(SanctionAdmin):
 
 @admin.register(Suspension)
 class SuspensionAdmin(SanctionAdmin):
-    list_display = ("organization", "starts_on", "ends_on", "ended_processed_at")
+    list_display = ("organization_name", "starts_on", "ends_on", "ended_processed_at")
     fields = ("violation", "starts_on", "ends_on", "reason")
-    raw_id_fields = ("violation",)
 
     def create_through_service(self, request, data):
         return services.organization_suspend(actor=request.user, violation=data["violation"],
@@ -176,21 +264,22 @@ class SuspensionAdmin(SanctionAdmin):
 
 @admin.register(Revocation)
 class RevocationAdmin(SanctionAdmin):
-    list_display = ("organization", "created_at")
+    list_display = ("organization_name", "created_at")
     fields = ("violation", "reason")
-    raw_id_fields = ("violation",)
 
     def create_through_service(self, request, data):
         return services.organization_revoke(actor=request.user, violation=data["violation"], reason=data["reason"])
 
 
 @admin.register(Violation)
-class ViolationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("occurred_on", "organization", "category", "confirmed", "repeat_hint", "evidence_links")
     list_select_related = ("organization",)
     list_filter = ("category", "confirmed")
-    search_fields = ("organization__name", "description")
-    raw_id_fields = ("organization", "complaints", "conversations", "deletion_request")
+    search_fields = ("=id", "organization__name", "description")
+    # Looked up by name (the organisation's, the conversation's ends, the complaint's date) instead of
+    # typed as numeric IDs; each list's own admin has the search the lookup uses.
+    autocomplete_fields = ("organization", "complaints", "conversations", "deletion_request")
     readonly_fields = ("recorded_by", "repeat_hint")
 
     def save_model(self, request, obj, form, change):

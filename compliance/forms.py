@@ -1,6 +1,7 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.dates import format_day
 
 
 class ComplaintForm(forms.Form):
@@ -13,7 +14,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["conversation"].queryset = conversations
         self.fields["conversation"].label_from_instance = lambda c: str(_("%(org)s とのやりとり(%(date)s〜)") % {
-            "org": c.organization.name, "date": timezone.localtime(c.created_at).strftime("%Y/%m/%d")})
+            "org": c.organization.name, "date": format_day(c.created_at)})
 
 
 class DeletionRequestForm(forms.Form):

@@ -4,9 +4,9 @@ correction requests, suspensions and revocations."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import format_day
 from messaging.models import Conversation
 from organizations.models import Organization
 from seekers.models import SeekerAccount
@@ -43,7 +43,7 @@ class DeletionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} / {timezone.localtime(self.requested_at):%Y-%m-%d}"
+        return f"{self.organization} / {format_day(self.requested_at)}"
 
 
 class Complaint(models.Model):
@@ -71,7 +71,7 @@ class Complaint(models.Model):
         ordering = ["status", "-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.organization} {timezone.localtime(self.created_at):%Y-%m-%d}"
+        return f"{self.organization} {format_day(self.created_at)}"
 
 
 class Violation(models.Model):
@@ -175,4 +175,4 @@ class Revocation(models.Model):
         verbose_name_plural = _("利用解除")
 
     def __str__(self) -> str:
-        return f"{self.organization} {timezone.localtime(self.created_at):%Y-%m-%d}"
+        return f"{self.organization} {format_day(self.created_at)}"

@@ -1,7 +1,7 @@
 import csv
 import io
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from messaging.models import Conversation, Message
 from organizations.models import Organization
 from seekers.models import Block, SeekerAccount
+from seekers.selectors import profiles_awaiting_pii_review
 
-from .models import Complaint, DeletionRequest
+from .models import Complaint, CorrectionRequest, DeletionRequest
 
 # What makes a spreadsheet read a cell as a formula (or DDE, `|`) or hide what follows (tab, CR).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "|", "\t", "\r")
@@ -77,10 +78,7 @@ def evidence_rows(conversations) -> list[list]:
 
 
 EVIDENCE_HEADER = [_("やりとりID"), _("日時"), _("送信元"), _("種類"), _("件名"), _("本文"), _("必須記載事項")]
-DISCLOSURE_LABELS = {
-    "track_record": _("職業紹介の実績"), "job_openings": _("取り扱っている求人"), "fees": _("職業紹介に関する手数料"),
-    "privacy_officer": _("個人情報管理責任者"), "complaints_officer": _("苦情処理責任者"),
-}
+DISCLOSURE_LABELS = {name: Organization._meta.get_field(name).verbose_name for name in Organization.GUIDANCE_DISCLOSURES}
 
 
 def usage_report(month: date) -> list[dict]:
@@ -118,3 +116,38 @@ REPORT_COLUMNS = [
     ("blocks", _("ブロック")), ("deletion_requests", _("削除・廃棄の依頼")), ("deletion_answers", _("依頼への回答")),
     ("complaints", _("苦情申出")),
 ]
+
+
+# --- What staff have to do (the admin index's counts, and the changelist filters they link to) ------
+
+# A 是正要請 whose answer is due within this many days (or already late) is shown as due soon.
+CORRECTION_DUE_SOON_DAYS = 7
+
+
+def complaints_open(queryset=None):
+    """苦情申出 not yet closed (受付 or 調査中)."""
+    return (Complaint.objects.all() if queryset is None else queryset).exclude(status=Complaint.Status.DONE)
+
+
+def deletion_requests_overdue(today: date, queryset=None):
+    """削除・廃棄の依頼 still unanswered after their 回答期限 (the rule the nightly
+    services.deletion_overdue_flag marks them by, read live)."""
+    queryset = DeletionRequest.objects.all() if queryset is None else queryset
+    return queryset.filter(answered_at__isnull=True, due_on__lt=today)
+
+
+def correction_requests_due_soon(today: date, queryset=None):
+    """是正要請 not answered whose 回答期限 is within CORRECTION_DUE_SOON_DAYS, or has passed."""
+    queryset = CorrectionRequest.objects.all() if queryset is None else queryset
+    return queryset.filter(answered_on__isnull=True, due_on__lte=today + timedelta(days=CORRECTION_DUE_SOON_DAYS))
+
+
+def staff_work_counts(today: date) -> dict[str, int]:
+    """The admin index's counts of work waiting for staff, one COUNT query each."""
+    return {
+        "complaints_open": complaints_open().count(),
+        "deletion_requests_overdue": deletion_requests_overdue(today).count(),
+        "profiles_pii_review": profiles_awaiting_pii_review().count(),
+        "organizations_pending": Organization.objects.in_status(Organization.Status.PENDING, today).count(),
+        "corrections_due_soon": correction_requests_due_soon(today).count(),
+    }

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Organization
+
 from .models import Message
 
 SUBJECT = {"label": _("件名"), "max_length": 100}
@@ -53,7 +55,7 @@ class GuidanceForm(forms.Form):
     privacy_officer = forms.CharField(label=_("個人情報管理責任者"), max_length=200)
     complaints_officer = forms.CharField(label=_("苦情処理責任者"), max_length=200)
 
-    DISCLOSURES = ("track_record", "job_openings", "fees", "privacy_officer", "complaints_officer")
+    DISCLOSURES = Organization.GUIDANCE_DISCLOSURES
 
     def __init__(self, *args, first: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,6 @@ from accounts.audit import audit
 from accounts.mail import email_queue
 from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import Organization
-from organizations.services import DISCLOSURE_FIELDS
 from seekers import pii
 from seekers.models import SeekerAccount
 from seekers.search.visibility import profile_visible_to
@@ -21,7 +20,7 @@ from .access import OrgAccess, SeekerWrite, org_access, seeker_may_write
 from .models import Conversation, DailyGuidanceCount, Message
 
 # The SPEC rule 12 disclosures carried by a first guidance (the STEP 6 procedure is not one of them).
-GUIDANCE_DISCLOSURES = tuple(name for name in DISCLOSURE_FIELDS if name != "contact_procedure")
+GUIDANCE_DISCLOSURES = Organization.GUIDANCE_DISCLOSURES
 
 # 辞退's text as the seeker first sees it on the confirmation page, and as sent when left unchanged.
 DECLINE_SUBJECT = gettext_lazy("辞退します")

@@ -3,13 +3,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.service_admin import ServiceAdminMixin, ServiceModelForm
+from accounts.service_admin import ServiceAdminMixin, ServiceModelForm, StaffInputMixin
 
 from . import services
 from .models import IndustryGroup, Member, OccupationGroup, Organization, Prefecture, Qualification
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(StaffInputMixin, admin.StackedInline):
+    """Stacked: each field with its own label (a tabular row's inputs have only the column headers)."""
+
     model = Member
     extra = 0
     fields = ("user", "display_name", "role")
@@ -51,7 +53,7 @@ class OrganizationAdminForm(ServiceModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = OrganizationAdminForm
     list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "approved_on", "suspended_until",
                     "revoked_at")
@@ -128,13 +130,14 @@ class MemberInviteForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(StaffInputMixin, admin.ModelAdmin):
     """Adding a member sends them a link to set their password (no self-registration)."""
 
     list_display = ("display_name", "user", "organization", "role")
     list_filter = ("role", "organization__kind")
     search_fields = ("display_name", "user__email", "organization__name")
-    raw_id_fields = ("user", "organization")
+    raw_id_fields = ("user",)
+    autocomplete_fields = ("organization",)
     list_select_related = ("user", "organization")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -160,13 +163,13 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Prefecture)
-class PrefectureAdmin(admin.ModelAdmin):
+class PrefectureAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(OccupationGroup, IndustryGroup)
-class GroupedCodeAdmin(admin.ModelAdmin):
+class GroupedCodeAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ("code", "name", "major")
     list_select_related = ("major",)
     list_filter = (("major", admin.EmptyFieldListFilter),)
@@ -174,7 +177,7 @@ class GroupedCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ("code", "name", "category")
     list_filter = ("category",)
     search_fields = ("code", "name")

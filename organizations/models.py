@@ -229,7 +229,7 @@ class Organization(models.Model):
     industry_bits = models.BigIntegerField(default=0, editable=False)
     occupation_bits = models.BigIntegerField(default=0, editable=False)
 
-    # SPEC rule 12: the mandatory disclosures of the first guidance message.
+    # SPEC rule 12: the mandatory disclosures of the first guidance message (GUIDANCE_DISCLOSURES).
     track_record = models.TextField(_("職業紹介の実績"), blank=True)
     job_openings = models.TextField(_("取り扱っている求人"), blank=True)
     fees = models.TextField(_("職業紹介に関する手数料"), blank=True)
@@ -247,6 +247,11 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
+
+    # The one list of SPEC rule 12's disclosures, and what approval requires besides (the STEP 6
+    # procedure). The approval constraint in Meta spells the same fields for the database.
+    GUIDANCE_DISCLOSURES = ("track_record", "job_openings", "fees", "privacy_officer", "complaints_officer")
+    APPROVAL_FIELDS = (*GUIDANCE_DISCLOSURES, "contact_procedure")
 
     class Meta:
         verbose_name = _("利用団体")

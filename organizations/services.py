@@ -17,14 +17,7 @@ from accounts.models import AuditEvent, OutgoingEmail
 
 from .models import Member, Organization, bits_of
 
-DISCLOSURE_FIELDS = (
-    "track_record",
-    "job_openings",
-    "fees",
-    "privacy_officer",
-    "complaints_officer",
-    "contact_procedure",
-)
+DISCLOSURE_FIELDS = Organization.APPROVAL_FIELDS
 
 
 def missing_disclosures(organization: Organization) -> list[str]:

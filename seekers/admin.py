@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
 from accounts.models import AuditEvent
-from accounts.service_admin import ServiceAdminMixin
+from accounts.service_admin import ServiceAdminMixin, StaffInputMixin, shown_as
 
-from . import services
+from . import selectors, services
 from .forms_admin import ApplicantIdentityAdminForm, JobApplicationAdminForm
 from .models import (
     ApplicantIdentity,
@@ -23,7 +25,7 @@ LIST1 = _("求職申込書の情報(公開対象)")
 LIST2 = _("求職公開申込書の情報(公開対象)")
 
 
-class IdentityInline(admin.StackedInline):
+class IdentityInline(StaffInputMixin, admin.StackedInline):
     model = ApplicantIdentity
     form = ApplicantIdentityAdminForm
     can_delete = False
@@ -34,7 +36,7 @@ class IdentityInline(admin.StackedInline):
     fields = (("name", "name_kana"), ("birth_date", "gender"), ("postal_code", "address"), ("phone", "email"))
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(StaffInputMixin, admin.StackedInline):
     model = Profile
     can_delete = False
     min_num = 1
@@ -93,7 +95,7 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(JobApplication)
-class JobApplicationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class JobApplicationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = JobApplicationAdminForm
     inlines = [IdentityInline, ProfileInline]
     list_display = ("kyushoku_number", "identity_name", "applied_on", "valid_until", "opt_in", "provision",
@@ -143,12 +145,36 @@ class JobApplicationAdmin(ServiceAdminMixin, admin.ModelAdmin):
             profile=profile_form.instance,
             profile_relations={name: profile_form.cleaned_data.get(name, ()) for name in services.PROFILE_RELATIONS},
         )
+        # What the PII guard withheld from this save's text, for the message after the save.
+        request.withheld_on_save = profile_form.instance
         for formset in formsets:  # what the admin's own history (LogEntry) reads
             inline = formset.forms[0]
             formset.new_objects = [] if change else [inline.instance]
             changed = change and inline.has_changed()
             formset.changed_objects = [(inline.instance, inline.changed_data)] if changed else []
             formset.deleted_objects = []
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._tell_withheld(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._tell_withheld(request)
+        return super().response_change(request, obj)
+
+    def _tell_withheld(self, request):
+        """After the save: which fields the PII guard withholds from organisations and why (SPEC rule
+        15), and where staff review them. The admin's own "追加しました" says nothing of it."""
+        profile = getattr(request, "withheld_on_save", None)
+        if profile is None or not profile.withheld:
+            return
+        self.message_user(request, format_html(
+            '{} {} <a href="{}">{}</a>',
+            _("個人情報と思われる記載があるため、次の項目は利用団体に公開していません: %(fields)s。")
+            % {"fields": withheld_summary(profile)},
+            _("記載を直して保存し直すか、確認の上で公開してください。"),
+            reverse("admin:seekers_profile_change", args=[profile.pk]), _("非公開の項目を確認する"),
+        ), messages.WARNING)
 
     @admin.action(description=_("選択した求職申込の有効期限を1か月延長する"))
     def extend_one_month(self, request, queryset):
@@ -161,6 +187,11 @@ def _inline_form(formsets, model):
     return formset.forms[0]
 
 
+def withheld_summary(profile: Profile) -> str:
+    """Each withheld field by its name, with why: 経験した主な仕事(電話番号)、アピールポイント(氏名・住所(番地))."""
+    return "、".join(f"{item['field']}({'・'.join(item['reasons'])})" for item in services.withheld_explained(profile))
+
+
 class WithheldFilter(admin.SimpleListFilter):
     title = _("非公開項目(個人情報の疑い)")
     parameter_name = "withheld"
@@ -170,20 +201,20 @@ class WithheldFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.exclude(withheld={})
+            return selectors.profiles_awaiting_pii_review(queryset)
         return queryset
 
 
 @admin.register(Profile)
-class ProfileReviewAdmin(admin.ModelAdmin):
+class ProfileReviewAdmin(StaffInputMixin, admin.ModelAdmin):
     """Staff review of fields the PII guard withheld: redact the text in the application form, or
     release it as it is with the action here."""
 
-    list_display = ("public_id", "application", "withheld", "published_at")
+    list_display = ("public_id", "application_link", "withheld_fields", "published_at")
     list_select_related = ("application",)
     list_filter = (WithheldFilter,)
     search_fields = ("public_id", "application__kyushoku_number")
-    fields = ("public_id", "application", "withheld") + Profile.FREE_TEXT_FIELDS
+    fields = ("public_id", "application_link", "withheld_fields") + Profile.FREE_TEXT_FIELDS
     readonly_fields = fields
     actions = ["release_withheld"]
 
@@ -192,6 +223,16 @@ class ProfileReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("求職申込(求職番号)"), ordering="application__kyushoku_number")
+    def application_link(self, obj):
+        # Redacting the text is done in the application's form, where the text was entered.
+        return format_html('<a href="{}">{}</a>', reverse("admin:seekers_jobapplication_change", args=[obj.pk]),
+                           obj.application.kyushoku_number)
+
+    @admin.display(description=_("非公開の項目(理由)"))
+    def withheld_fields(self, obj):
+        return withheld_summary(obj) or "—"
 
     @admin.action(description=_("確認済みとして、非公開の項目をそのまま公開する"))
     def release_withheld(self, request, queryset):
@@ -204,9 +245,11 @@ class ProfileReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(SeekerAccount)
-class SeekerAccountAdmin(admin.ModelAdmin):
-    list_display = ("user", "application", "registered_at", "first_login_at", "stopped_at")
+class SeekerAccountAdmin(StaffInputMixin, admin.ModelAdmin):
+    list_display = ("login_id", "application", "registered_at", "first_login_at", "stopped_at")
     list_select_related = ("user", "application")
+    login_id = shown_as("user", _("ユーザID"), ordering="user__username")
+    field_labels = {"user": _("ユーザID")}
     list_filter = (("stopped_at", admin.EmptyFieldListFilter), ("first_login_at", admin.EmptyFieldListFilter))
     search_fields = ("user__username", "application__kyushoku_number")
     raw_id_fields = ("user", "application")
@@ -221,19 +264,24 @@ class SeekerAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
-    list_display = ("account", "organization", "created_at")
+class BlockAdmin(StaffInputMixin, admin.ModelAdmin):
+    list_display = ("seeker", "organization", "created_at")
     list_select_related = ("account__user", "organization")
     raw_id_fields = ("account", "organization")
+    seeker = shown_as("account", _("求職者(ユーザID)"), ordering="account__user__username")
+    field_labels = {"account": _("求職者(ユーザID)")}
 
 
 @admin.register(ProfileView)
-class ProfileViewAdmin(admin.ModelAdmin):
-    list_display = ("viewed_at", "organization", "member", "profile")
-    list_select_related = ("organization", "member")
+class ProfileViewAdmin(StaffInputMixin, admin.ModelAdmin):
+    list_display = ("viewed_at", "organization", "member", "profile_shown")
+    list_select_related = ("organization", "member", "profile")
     list_filter = ("organization",)
     raw_id_fields = ("profile", "organization", "member")
     date_hierarchy = "viewed_at"
+    profile_shown = shown_as("profile", _("公開求職情報"))
+    fields = ("viewed_at", "organization", "member", "profile_shown")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
@@ -243,10 +291,18 @@ class ProfileViewAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthKey)
-class AuthKeyAdmin(admin.ModelAdmin):
-    list_display = ("account", "issued_at", "expires_at", "used_at", "revoked_at", "failed_tries")
+class AuthKeyAdmin(StaffInputMixin, admin.ModelAdmin):
+    list_display = ("seeker", "issued", "expires", "used", "revoked", "tries")
     list_select_related = ("account__user",)
-    readonly_fields = [f.name for f in AuthKey._meta.fields]
+    seeker = shown_as("account", _("求職者(ユーザID)"), ordering="account__user__username")
+    issued = shown_as("issued_at", _("発行日時"))
+    expires = shown_as("expires_at", _("有効期限"))
+    used = shown_as("used_at", _("使用日時"))
+    revoked = shown_as("revoked_at", _("無効にした日時"))
+    tries = shown_as("failed_tries", _("失敗回数"))
+    # The key's hash is not shown: it is of no use to staff.
+    fields = ("seeker", "issued", "expires", "used", "revoked", "tries")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
@@ -272,7 +328,7 @@ class RegistrationLockFilter(admin.SimpleListFilter):
 
 
 @admin.register(RegistrationGuard)
-class RegistrationGuardAdmin(admin.ModelAdmin):
+class RegistrationGuardAdmin(StaffInputMixin, admin.ModelAdmin):
     """The 求職番号 whose self-service 利用登録 was refused, and the locks repeated refusals set. When the
     seeker asks at the office, staff check who they are and lift the lock with the action; each
     refusal, lock and lift is also in the audit log (seeker.register_refused / _locked / _unlock)."""

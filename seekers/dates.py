@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from japanera import ERA_DATA_GENERAL
 
+from accounts.dates import format_day, format_ymd
+
 # The registration's lower bound (ApplicantIdentity's identity_birth_date_sane constraint).
 EARLIEST = date(1900, 1, 1)
 
@@ -38,12 +40,6 @@ _WAREKI = re.compile(
 )
 
 
-def _written(year: int, month: int, day: int) -> str:
-    return _("%(year)d年%(month)d月%(day)d日") % {"year": year, "month": month, "day": day}
-
-
-def _long(day: date) -> str:
-    return _written(day.year, day.month, day.day)
 
 
 def parse_birth_date(text: str, *, today: date | None = None) -> date:
@@ -58,7 +54,7 @@ def parse_birth_date(text: str, *, today: date | None = None) -> date:
     era = None
     if match := _SEIREKI.fullmatch(value) or _SEIREKI_DIGITS.fullmatch(value):
         year, month, day = (int(part) for part in match.groups())
-        written = _written(year, month, day)
+        written = format_ymd(year, month, day)
     elif match := _WAREKI.fullmatch(value):
         spelling, era_year, month, day = match.groups()
         era = _ERA_BY_SPELLING[spelling]
@@ -83,15 +79,16 @@ def parse_birth_date(text: str, *, today: date | None = None) -> date:
         # japanera's ranges: from `since` (inclusive) to `until`, the next era's first day (exclusive).
         if parsed < era.since:
             message = _("%(era)sは%(first)sからです。生年月日を確認してください。") % {
-                "era": era.kanji, "first": _long(era.since)}
+                "era": era.kanji, "first": format_day(era.since)}
         else:
             following = next(later for later in MODERN_ERAS if later.since == era.until)
             message = _("%(era)sは%(last)sまでです(%(next_first)sからは%(next)s)。生年月日を確認してください。") % {
-                "era": era.kanji, "last": _long(era.until - timedelta(days=1)), "next_first": _long(era.until),
+                "era": era.kanji, "last": format_day(era.until - timedelta(days=1)), "next_first": format_day(era.until),
                 "next": following.kanji}
         raise ValidationError(message, code="outside_era")
     if parsed >= today:
         raise ValidationError(_("生年月日には今日より前の日付を入力してください。"), code="future")
     if parsed < EARLIEST:
-        raise ValidationError(_("生年月日には1900年1月1日以降の日付を入力してください。"), code="too_early")
+        raise ValidationError(_("生年月日には%(date)s以降の日付を入力してください。") % {"date": format_day(EARLIEST)},
+                              code="too_early")
     return parsed

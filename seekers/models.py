@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import format_moment
 from organizations.models import IndustryGroup, OccupationGroup, Prefecture, Qualification
 
 from .validity import KYUSHOKU_NUMBER_REGEX, validate_kyushoku_number
@@ -344,7 +345,7 @@ class AuthKey(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account} {self.issued_at:%Y-%m-%d %H:%M}"
+        return f"{self.account} {format_moment(self.issued_at)}"
 
 
 class Block(models.Model):
@@ -385,7 +386,7 @@ class ProfileView(models.Model):
         indexes = [models.Index(fields=["profile", "-viewed_at"], name="profileview_profile_idx")]
 
     def __str__(self) -> str:
-        return f"{self.organization} {self.viewed_at:%Y-%m-%d %H:%M}"
+        return f"{self.organization} {format_moment(self.viewed_at)}"
 
 
 class RegistrationRefusal(models.TextChoices):

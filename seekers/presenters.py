@@ -3,6 +3,7 @@ Organisations and the seeker see the same rows; a withheld field shows a placeho
 organisations and its real text (with the reason) to the seeker."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import pii
 from .models import Profile
@@ -21,7 +22,9 @@ ROWS = [
     ("(2) ⑫", "appeal_experience"), ("(2) ⑬", "special_notes"),
 ]
 YES_NO = {"dispatch_ok", "contract_ok", "relocation_ok", "overseas_ok"}
-HAS = {"car_commute": (_("希望する"), _("希望しない")), "has_driving_license": (_("あり"), _("なし"))}
+# Lazy: read at import, shown in the language of each request.
+HAS = {"car_commute": (gettext_lazy("希望する"), gettext_lazy("希望しない")),
+       "has_driving_license": (gettext_lazy("あり"), gettext_lazy("なし"))}
 YEN = {"desired_monthly_income", "desired_hourly_wage", "last_monthly_income"}
 MANY = {"planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications"}
 

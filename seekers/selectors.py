@@ -6,6 +6,12 @@ from django.db.models import QuerySet
 from .models import Block, Profile, ProfileView, SeekerAccount
 
 
+def profiles_awaiting_pii_review(queryset: QuerySet[Profile] | None = None) -> QuerySet[Profile]:
+    """Profiles with free text the PII guard withholds from organisations until staff review it
+    (SPEC rule 15): staff's review list and the admin index's count."""
+    return (Profile.objects.all() if queryset is None else queryset).exclude(withheld={})
+
+
 def blocks_of(account: SeekerAccount) -> QuerySet[Block]:
     return Block.objects.filter(account=account).select_related("organization").order_by("-created_at")
 

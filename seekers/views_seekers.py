@@ -9,11 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.dates import format_clock, format_moment
 from config.converters import parse_id
 
 from . import selectors, services, throttles
@@ -123,8 +123,7 @@ def _reissue_limited_message(retry_at) -> str:
     at = timezone.localtime(retry_at)
     if at.second or at.microsecond:
         at = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    # Translators: Django date formats (n month, j day, H:i time).
-    when = date_format(at, "H:i" if at.date() == timezone.localdate() else _("n月j日 H:i"))
+    when = format_clock(at) if at.date() == timezone.localdate() else format_moment(at)
     return _(
         "認証キーの再発行は1時間に%(n)d回までです。次に再発行できるのは%(when)s以降です。"
         "届いている最新のメールの認証キーをお使いいただくか、時間をおいてからもう一度お試しください。"

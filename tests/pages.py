@@ -128,3 +128,13 @@ def login(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def changelist_rows(html) -> list[str]:
+    """The rows of an admin changelist's result table, each as its text with spaces collapsed."""
+    if not isinstance(html, str):
+        html = page(html)
+    table = re.search(r'<table id="result_list">(.*?)</table>', html, re.S)
+    body = re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.S) if table else None
+    rows = re.findall(r"<tr.*?>(.*?)</tr>", body.group(1), re.S) if body else []
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]

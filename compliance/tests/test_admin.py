@@ -90,7 +90,7 @@ def test_the_complaint_page_shows_the_conversation_read_only(staff_client):
     thread = re.search(r'<ol class="evidence-thread">(.*?)</ol>', html, re.S).group(1)
     assert "広告送信株式会社からの案内本文" in thread
     assert "この広告は何ですか。" in thread
-    assert "2026/11/26 10:00" in thread  # Japan time
+    assert "2026年11月26日 10:00" in thread  # Japan time
     assert 'name="conversation"' not in html
     assert 'name="body"' not in html
     assert 'name="status"' in html
@@ -161,8 +161,8 @@ def test_confirming_a_violation_in_the_admin_is_audited(staff_client, staff):
 
     response = staff_client.post(f"/admin/compliance/violation/{violation.pk}/change/", {
         "organization": violation.organization_id, "category": violation.category, "occurred_on": "2026-11-26",
-        "description": violation.description, "confirmed": "on", "complaints": "", "conversations": "",
-        "deletion_request": "",
+        # No complaint or conversation chosen: a select sends nothing.
+        "description": violation.description, "confirmed": "on", "deletion_request": "",
     })
 
     assert response.status_code == 302
@@ -463,8 +463,9 @@ def test_a_suspension_for_an_unconfirmed_violation_is_refused_at_the_field(staff
     assert response.status_code == 200
     html = page(response)
     assert field_error(html, "violation") == NEEDS_CONFIRMED
-    assert re.search(r'<input[^>]*name="violation"[^>]*aria-describedby="[^"]*id_violation_error', html) or \
-        re.search(r'<input[^>]*aria-describedby="[^"]*id_violation_error[^"]*"[^>]*name="violation"', html)
+    # The violation is chosen in a lookup (a select), whose error is tied to it.
+    assert re.search(r'<select[^>]*name="violation"[^>]*aria-describedby="[^"]*id_violation_error', html) or \
+        re.search(r'<select[^>]*aria-describedby="[^"]*id_violation_error[^"]*"[^>]*name="violation"', html)
     assert not Suspension.objects.exists()
     assert Organization.objects.get(pk=agency.pk).status() == Organization.Status.ACTIVE
 

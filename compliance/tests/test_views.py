@@ -65,7 +65,7 @@ def test_a_seeker_files_a_complaint_and_sees_its_status(seeker_client, account, 
                                                          others_conversation, municipality):
     form = seeker_client.get("/seekers/complaints/new/")
     assert form.status_code == 200
-    assert f"{agency.name} とのやりとり(2026/11/26〜)" in page(form)
+    assert f"{agency.name} とのやりとり(2026年11月26日〜)" in page(form)
     assert municipality.name not in page(form)  # another seeker's conversation is not offered
 
     response = seeker_client.post("/seekers/complaints/new/", {
@@ -210,7 +210,7 @@ def test_the_organisation_sees_the_request_by_public_id_only(member_client, acco
 
     assert response.status_code == 200
     html = page(response)
-    assert f"求職者 {public_id(account)}(2026/11/26 依頼)" in html
+    assert f"求職者 {public_id(account)}(2026年11月26日 依頼)" in html
     assert "回答期限: 2026年12月10日" in html
     for secret in ("鰐淵", "ワニブチ", "090-1234-5678", "wanibuchi@example.jp", account.user.username,
                    account.user.email, account.application.kyushoku_number):

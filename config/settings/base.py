@@ -66,6 +66,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The site's date filters (day, moment, datetime_attr) in every template and mail.
+            "builtins": ["accounts.templatetags.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -115,6 +117,10 @@ USE_I18N = True
 # Stored in UTC, shown in Japan time.
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
+# Dates typed in forms: the languages' input formats are config/formats/<lang>/formats.py (a
+# locale's own formats take precedence over these settings); these are for any other language.
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"

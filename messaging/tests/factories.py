@@ -9,10 +9,11 @@ import factory
 from django.utils import timezone
 
 from messaging.models import Conversation, Message
+from organizations.models import Organization
 from organizations.tests.factories import OrganizationFactory
 from seekers.tests.factories import SeekerAccountFactory
 
-DISCLOSURES = ("track_record", "job_openings", "fees", "privacy_officer", "complaints_officer")
+DISCLOSURES = Organization.GUIDANCE_DISCLOSURES
 
 
 def disclosures_of(organization) -> dict:

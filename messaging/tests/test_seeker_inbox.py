@@ -28,7 +28,8 @@ def test_the_inbox_has_the_leaflets_columns(seeker_client, seeker, agency, guida
     [row] = inbox_rows(html)
     local = timezone.localtime(guidance.created_at)
     assert cells(row) == [
-        "1", "未読", local.strftime("%Y/%m/%d"), agency.name, seeker.username, local.strftime("%Y/%m/%d %H:%M"),
+        "1", "未読", f"{local.year}年{local.month}月{local.day}日", agency.name, seeker.username,
+        f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
         "介護職の求人のご案内", "求人をご紹介できます。", "No.1 の詳細",
     ]
     assert f'href="/seekers/messages/{guidance.pk}/"' in row

@@ -142,7 +142,7 @@ def test_a_refused_reissue_across_midnight_names_the_day(client, account, passwo
         shown = client.get(KEY_URL)
 
     tomorrow = TODAY + timedelta(days=1)
-    assert f"次に再発行できるのは{tomorrow.month}月{tomorrow.day}日 00:30以降です。" in messages_on(shown)
+    assert f"次に再発行できるのは{tomorrow.year}年{tomorrow.month}月{tomorrow.day}日 00:30以降です。" in messages_on(shown)
 
 
 @pytest.mark.postgresql
