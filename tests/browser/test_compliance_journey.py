@@ -34,6 +34,13 @@ AD_SUBJECT = "健康食品のご案内"
 AD_BODY = "当社の健康食品「すこやか青汁」を特別価格でご案内します。今なら初回半額です。"
 
 
+def choose(page, field_id: str, text: str) -> None:
+    """Pick a row in one of the admin's lookups by name, as staff do: open it, type, click the match."""
+    page.locator(f"#{field_id} ~ .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text[:20])
+    page.locator(".select2-results__option", has_text=text[:20]).first.click()
+
+
 def log_in(page, live_server, login: str, landing: str, *, check: bool = True) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     if check:
@@ -139,12 +146,12 @@ def test_complaint_violation_and_suspension_that_ends_by_itself(page, new_page, 
     # A confirmed violation: 利用規約違反 (unrelated advertising), with the complaint as evidence.
     staff_page.goto(f"{live_server.url}/admin/compliance/violation/add/")
     axe_check(staff_page, context=ADMIN_CONTENT)
-    staff_page.locator("#id_organization").fill(str(agency.pk))
+    choose(staff_page, "id_organization", agency.name)
     staff_page.get_by_label("違反の区分").select_option(label="利用規約違反: 職業紹介と無関係な広告")
     staff_page.get_by_label("発生日").fill(today.isoformat())
     staff_page.get_by_label(re.compile(r"^内容")).fill("案内メッセージで自社の健康食品の販売広告を送信した。")
     staff_page.get_by_label("違反と確認").check()
-    staff_page.locator("#id_complaints").fill(str(complaint.pk))
+    choose(staff_page, "id_complaints", agency.name)
     screenshot(staff_page, "compliance_admin_violation.png")
     assert "追加しました" in admin_save(staff_page)
     violation = Violation.objects.get(organization=agency)
@@ -156,7 +163,7 @@ def test_complaint_violation_and_suspension_that_ends_by_itself(page, new_page, 
     # 利用停止 for a week from today.
     staff_page.goto(f"{live_server.url}/admin/compliance/suspension/add/")
     axe_check(staff_page, context=ADMIN_CONTENT)
-    staff_page.locator("#id_violation").fill(str(violation.pk))
+    choose(staff_page, "id_violation", agency.name)
     staff_page.get_by_label("開始日").fill(today.isoformat())
     staff_page.get_by_label("終了日").fill(last_day.isoformat())
     staff_page.get_by_label("理由").fill("職業紹介と無関係な広告の送信")
@@ -219,4 +226,4 @@ def test_complaint_form_dates_the_conversation_in_japan_time(page, live_server, 
     log_in(page, live_server, account.user.username, "/seekers/", check=False)
     page.goto(f"{live_server.url}/seekers/complaints/new/")
     options = page.get_by_label(re.compile(r"^苦情の対象となるやりとり")).locator("option")
-    assert options.nth(1).inner_text() == f"{agency.name} とのやりとり({today:%Y/%m/%d}〜)"
+    assert options.nth(1).inner_text() == f"{agency.name} とのやりとり({today.year}年{today.month}月{today.day}日〜)"
