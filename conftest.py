@@ -46,6 +46,17 @@ def frozen_clock(time_machine):
 
 
 @pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the site's language (Japanese): a request with another language leaves its
+    choice active in the thread, and a test after it would read English messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttle counters live in the cache (Redis in CI): each test starts with none."""
     from django.core.cache import cache

@@ -1,9 +1,10 @@
 """The seekers' side of compliance: /seekers/complaints/ (苦情申出) and /seekers/deletion-requests/
 (削除・廃棄の依頼)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -37,15 +38,37 @@ def complaint_new(request):
 @seeker_required
 @require_http_methods(["GET", "POST"])
 def deletion_requests(request):
-    """削除・廃棄の依頼: per conversation, ask the organisation to delete what it obtained."""
+    """削除・廃棄の依頼: per conversation, ask the organisation to delete what it obtained. The list's
+    buttons lead to the confirmation page (deletion_confirm); only its POST makes the request."""
     account = request.seeker_account
     if request.method == "POST":
         form = DeletionRequestForm(request.POST, conversations=selectors.seeker_conversations(account))
-        if not form.is_valid():  # nothing was typed: the ids come from the page's buttons
+        if not form.is_valid():  # nothing was typed: the ids come from the confirmation page
             raise Http404
-        services.deletion_request_create(actor=request.user, account=account,
-                                         conversation=form.cleaned_data["conversation"])
+        conversation = form.cleaned_data["conversation"]
+        if not form.cleaned_data["confirm"]:
+            messages.error(request, _("削除・廃棄の依頼はまだ送っていません。依頼する前に、次の内容をご確認ください。"))
+            return redirect("compliance_seekers:deletion_confirm", conversation_id=conversation.pk)
+        services.deletion_request_create(actor=request.user, account=account, conversation=conversation)
         messages.success(request, _("削除・廃棄を依頼しました。利用団体は期限までに対処状況を回答します。"))
         return redirect("compliance_seekers:deletion_requests")
     return render(request, "compliance/seeker_deletions.html",
                   {"rows": selectors.seeker_deletion_rows(account)})
+
+
+@seeker_required
+@require_http_methods(["GET"])
+def deletion_confirm(request, conversation_id):
+    """What a 削除・廃棄の依頼 to this organisation does, before it is made (its form posts to
+    deletion_requests). Another seeker's conversation is a 404; one already asked about goes back
+    to the list."""
+    conversation = get_object_or_404(
+        selectors.seeker_conversations(request.seeker_account).select_related("deletion_request"),
+        pk=conversation_id,
+    )
+    if hasattr(conversation, "deletion_request"):
+        messages.info(request, _("%(name)s にはすでに削除・廃棄を依頼しています。") % {"name": conversation.organization.name})
+        return redirect("compliance_seekers:deletion_requests")
+    return render(request, "compliance/seeker_deletion_confirm.html", {
+        "conversation": conversation, "answer_days": settings.DELETION_ANSWER_DAYS,
+    })

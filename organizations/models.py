@@ -195,7 +195,8 @@ class Organization(models.Model):
         NURSE_CENTER = "nurse_center", _("都道府県ナースセンター")
         WELFARE_CENTER = "welfare_center", _("福祉人材センター")
         CHILDCARE_CENTER = "childcare_center", _("保育士・保育所支援センター")
-        OTHER = "other", _("その他")
+        # Not the prefecture or municipality itself (no 細分) nor one of the three centres above.
+        OTHER = "other", _("その他の地方自治体等の機関")
 
     name = models.CharField(_("団体名"), max_length=200)
     kind = models.CharField(_("種別"), max_length=12, choices=Kind.choices)

@@ -3,6 +3,7 @@ import unicodedata
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -155,12 +156,18 @@ class AuthKeyForm(forms.Form):
 
 
 class StopForm(forms.Form):
+    """The stop's second step. `confirm` is sent only by that step's checkbox, so a POST made
+    without seeing what the stop does (a link, a stale form, a hand-made request) stops nothing."""
+
     confirm = forms.BooleanField(
-        label=_("求職情報の提供を停止することを確認しました"),
+        label=_("求職情報がすべての利用団体から見えなくなり、メッセージの送受信もできなくなること、"
+                "再開にはハローワークでの手続きが必要なことを確認しました"),
         error_messages={"required": _("停止する場合は確認のチェックを入れてください。")},
     )
     password = forms.CharField(
-        label=_("パスワード"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("パスワード"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("本人による操作であることを確かめるため、ログインに使うパスワードを入力してください。"),
+        error_messages={"required": _("パスワードを入力してください。")},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -174,6 +181,77 @@ class StopForm(forms.Form):
         return value
 
 
+# --- Long code lists, grouped -----------------------------------------------------------------------
+
+# The eight 地方 of the usual regional division, each a run of JIS X 0401 codes (so the prefectures
+# stay in code order inside their 地方, and the 地方 in the order of their first code).
+REGIONS = [
+    ("hokkaido", _("北海道"), range(1, 2)),
+    ("tohoku", _("東北"), range(2, 8)),
+    ("kanto", _("関東"), range(8, 15)),
+    ("chubu", _("中部"), range(15, 24)),
+    ("kinki", _("近畿"), range(24, 31)),
+    ("chugoku", _("中国"), range(31, 36)),
+    ("shikoku", _("四国"), range(36, 40)),
+    ("kyushu", _("九州・沖縄"), range(40, 48)),
+]
+REGION_OF = {f"{number:02d}": label for _key, label, numbers in REGIONS for number in numbers}
+
+
+def occupation_groups(occupations):
+    """職業分類 as <optgroup>s: each 大分類 in code order, first the 大分類 itself (it matches all its
+    中分類, seekers.search.facets), then its 中分類 in code order. Sorting the codes as text would put
+    "01 管理的職業" between "009" and "010"."""
+    majors = sorted((o for o in occupations if o.major_id is None), key=lambda o: o.code)
+    children: dict[str, list] = {}
+    for occupation in sorted(occupations, key=lambda o: o.code):
+        if occupation.major_id is not None:
+            children.setdefault(occupation.major_id, []).append(occupation)
+    return [
+        (str(major), [(major, _("%(major)s(大分類すべて)") % {"major": major}),
+                      *((child, str(child)) for child in children.get(major.code, []))])
+        for major in majors
+    ]
+
+
+def _grouped_in_code_order(items, group_of):
+    """(group, [(item, label)]) in the order each group's first code comes."""
+    groups: dict[str, list] = {}
+    for item in sorted(items, key=lambda item: item.code):
+        groups.setdefault(str(group_of(item)), []).append((item, str(item)))
+    return list(groups.items())
+
+
+def qualification_groups(qualifications):
+    """免許・資格 by their 区分, in code order (the code's first two digits are the 区分)."""
+    return _grouped_in_code_order(qualifications, lambda q: q.category or _("その他"))
+
+
+def prefecture_groups(prefectures):
+    """都道府県 by 地方, in JIS X 0401 order."""
+    return _grouped_in_code_order(prefectures, lambda p: REGION_OF[p.code])
+
+
+class GroupedModelChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for group, members in self.field.grouped(list(self.queryset)):
+            yield (group, [(ModelChoiceIteratorValue(self.field.prepare_value(item), item), label)
+                           for item, label in members])
+
+
+class GroupedModelChoiceField(forms.ModelChoiceField):
+    """A select whose options sit in <optgroup>s. `grouped(items)` returns [(group label, [(item,
+    option label)])]; the value is still the item's primary key, checked against the queryset."""
+
+    iterator = GroupedModelChoiceIterator
+
+    def __init__(self, *, grouped, **kwargs):
+        self.grouped = grouped
+        super().__init__(**kwargs)
+
+
 def _bit_choices(queryset):
     return [(str(item.bit), str(item)) for item in queryset]
 
@@ -183,15 +261,26 @@ def _bits_to_list(value: int) -> list[str]:
 
 
 class ConditionsForm(forms.Form):
-    """メッセージ受信条件設定 (Q1). Nothing chosen in a group means no restriction by it."""
+    """メッセージ受信条件設定 (Q1). Nothing chosen in a group means no restriction by it.
+
+    `region_groups` is the 「地方ごとまとめて選ぶ」 shortcut: each 地方 ticked adds all its prefectures
+    to `regions` when the form is cleaned, so it works without JavaScript (static/js/region-shortcut.js
+    only ticks the boxes on the page as the seeker goes). It is never shown ticked on a fresh page,
+    so unticking one prefecture of a 地方 chosen earlier is not undone by the shortcut."""
 
     kinds = forms.MultipleChoiceField(
         label=_("受信する利用団体の種別"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("選ばない場合は、提供先区分で認めたすべての種別から受信します。"),
+        help_text=_("選ばない場合は、提供先区分で認めたすべての種別から受信します。"
+                    "「地方自治体」は都道府県・市区町村そのもの、「その他の地方自治体等の機関」は"
+                    "3つのセンター以外の、地方自治体等に含まれる機関です。"),
+    )
+    region_groups = forms.MultipleChoiceField(
+        label=_("地方ごとまとめて選ぶ"), required=False, widget=forms.CheckboxSelectMultiple,
     )
     regions = forms.MultipleChoiceField(
         label=_("求人を取り扱う地域"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("選んだ地域のいずれかの求人を取り扱う団体に限ります。"),
+        help_text=_("選んだ地域のいずれかの求人を取り扱う団体に限ります。"
+                    "「〇〇をまとめて選ぶ」にチェックを入れると、その地方の都道府県をすべて選びます。"),
     )
     industries = forms.MultipleChoiceField(
         label=_("取り扱う業種(産業大分類)"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -200,6 +289,10 @@ class ConditionsForm(forms.Form):
         label=_("取り扱う職種(職業大分類)"), required=False, widget=forms.CheckboxSelectMultiple,
     )
     privacy_mark = forms.BooleanField(label=_("プライバシーマークを取得している団体に限る"), required=False)
+
+    # The kinds a seeker chooses among, each named so it can be told from the others: a 地方自治体 with
+    # no 細分 is the prefecture or municipality itself.
+    KIND_LABELS = {("local_gov", ""): _("地方自治体(都道府県・市区町村)")}
 
     def __init__(self, *args, profile=None, **kwargs):
         data = args[0] if args else kwargs.get("data")
@@ -215,13 +308,38 @@ class ConditionsForm(forms.Form):
         kind_labels = dict(Organization.Kind.choices)
         sub_labels = dict(Organization.SubKind.choices)
         self.fields["kinds"].choices = [
-            (str(i), str(sub_labels[sub]) if sub else str(kind_labels[kind]) + (
-                str(_("(下記センター以外)")) if kind == "local_gov" else ""))
+            (str(i), self.KIND_LABELS.get((kind, sub)) or (sub_labels[sub] if sub else kind_labels[kind]))
             for i, (kind, sub) in enumerate(KIND_CHOICES_FOR_CONDITIONS)
         ]
-        self.fields["regions"].choices = [(str(p.bit), p.name) for p in Prefecture.objects.all()]
+        self.fields["region_groups"].choices = [
+            (key, _("%(region)sをまとめて選ぶ") % {"region": label}) for key, label, _numbers in REGIONS
+        ]
+        self.fields["regions"].choices = [
+            (group, [(str(p.bit), label) for p, label in members])
+            for group, members in prefecture_groups(Prefecture.objects.all())
+        ]
         self.fields["industries"].choices = _bit_choices(IndustryGroup.objects.filter(major=None))
         self.fields["occupations"].choices = _bit_choices(OccupationGroup.objects.filter(major=None))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("region_groups") and "regions" in data:
+            chosen = set(data["regions"])
+            for key, _label, numbers in REGIONS:
+                if key in data["region_groups"]:
+                    chosen.update(str(number - 1) for number in numbers)
+            data["regions"] = sorted(chosen, key=int)
+        return data
+
+    def region_sections(self) -> list[dict]:
+        """The regions field as the page shows it: per 地方, its shortcut box and its prefectures'."""
+        prefectures = {widget.data["value"]: widget for widget in self["regions"]}
+        shortcuts = {widget.data["value"]: widget for widget in self["region_groups"]}
+        return [
+            {"key": key, "label": label, "shortcut": shortcuts[key],
+             "prefectures": [prefectures[str(number - 1)] for number in numbers if str(number - 1) in prefectures]}
+            for key, label, numbers in REGIONS
+        ]
 
     def bits(self, name: str) -> list[int]:
         return [int(value) for value in self.cleaned_data.get(name, [])]
@@ -230,17 +348,20 @@ class ConditionsForm(forms.Form):
 class SearchForm(forms.Form):
     """The members' search over published fields only (GET, bookmarkable)."""
 
-    occupation = forms.ModelChoiceField(
-        label=_("希望する仕事(職業分類)"), required=False, queryset=None, empty_label=_("指定なし")
+    occupation = GroupedModelChoiceField(
+        label=_("あっせん予定職業分類"), required=False, queryset=None, empty_label=_("指定なし"),
+        grouped=occupation_groups,
+        help_text=_("求職情報の「あっせんを予定する職業の職業分類」で探します。"
+                    "大分類を選ぶと、その中分類のいずれかに当てはまる求職者をすべて探します。"),
     )
-    prefecture = forms.ModelChoiceField(label=_("希望勤務地(都道府県)"), required=False, queryset=None,
-                                        empty_label=_("指定なし"))
+    prefecture = GroupedModelChoiceField(label=_("希望勤務地(都道府県)"), required=False, queryset=None,
+                                         empty_label=_("指定なし"), grouped=prefecture_groups)
     employment_type = forms.ChoiceField(label=_("希望就業形態"), required=False)
     wants_regular = forms.ChoiceField(label=_("正社員希望"), required=False)
     income_min = forms.IntegerField(label=_("希望月収(下限・円)"), required=False, min_value=0, max_value=10_000_000)
     income_max = forms.IntegerField(label=_("希望月収(上限・円)"), required=False, min_value=0, max_value=10_000_000)
-    qualification = forms.ModelChoiceField(label=_("免許・資格"), required=False, queryset=None,
-                                           empty_label=_("指定なし"))
+    qualification = GroupedModelChoiceField(label=_("免許・資格"), required=False, queryset=None,
+                                            empty_label=_("指定なし"), grouped=qualification_groups)
     dispatch_ok = forms.BooleanField(label=_("派遣可"), required=False)
     contract_ok = forms.BooleanField(label=_("請負可"), required=False)
     relocation_ok = forms.BooleanField(label=_("転居可"), required=False)
@@ -251,7 +372,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].queryset = OccupationGroup.objects.select_related("major")
+        self.fields["occupation"].queryset = OccupationGroup.objects.all()
         self.fields["prefecture"].queryset = Prefecture.objects.all()
         self.fields["qualification"].queryset = Qualification.objects.all()
         any_choice = [("", _("指定なし"))]

@@ -16,4 +16,5 @@ urlpatterns = [
     path("settings/conditions/", views.conditions, name="conditions"),
     path("settings/blocks/", views.blocks, name="blocks"),
     path("settings/stop/", views.stop, name="stop"),
+    path("settings/stop/confirm/", views.stop_confirm, name="stop_confirm"),
 ]

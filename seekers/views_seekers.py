@@ -170,16 +170,26 @@ def home(request):
 
 
 @seeker_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def stop(request):
-    """アカウント利用停止 (Q4)."""
+    """アカウント利用停止 (Q4), the first step: what a stop does and how it is undone (at Hello Work),
+    said before anything can be confirmed (SPEC rule 9); once stopped, since when."""
+    return render(request, "seekers/stop.html", {"account": request.seeker_account})
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def stop_confirm(request):
+    """The stop's second step: the consequences again, the confirmation box and the password."""
     account = request.seeker_account
+    if account.stopped_at is not None:
+        return redirect("seekers_seekers:stop")
     form = StopForm(request.POST or None, user=request.user)
-    if request.method == "POST" and account.stopped_at is None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         services.seeker_stop(actor=request.user, account=account)
         messages.success(request, _("求職情報の提供を停止しました。利用団体からは求職情報が見えなくなりました。"))
         return redirect("seekers_seekers:stop")
-    return render(request, "seekers/stop.html", {"form": form, "account": account})
+    return render(request, "seekers/stop_confirm.html", {"form": form, "account": account})
 
 
 def terms(request):

@@ -120,9 +120,12 @@ def test_the_complaint_list_shows_only_the_seekers_own(seeker_client, seeker, ot
 
 def test_a_seeker_asks_for_deletion_and_sees_the_answer(seeker_client, member_client, agency, conversation):
     before = seeker_client.get("/seekers/deletion-requests/")
-    assert f"{agency.name} に削除・廃棄を依頼する" in page(before)
+    confirm_url = f"/seekers/deletion-requests/{conversation.pk}/confirm/"
+    assert f'href="{confirm_url}">{agency.name} に削除・廃棄を依頼する</a>' in page(before)
+    assert seeker_client.get(confirm_url).status_code == 200
 
-    response = seeker_client.post("/seekers/deletion-requests/", {"conversation": conversation.pk}, follow=True)
+    response = seeker_client.post("/seekers/deletion-requests/", {"conversation": conversation.pk, "confirm": "on"},
+                                  follow=True)
 
     assert response.redirect_chain == [("/seekers/deletion-requests/", 302)]
     assert "依頼済み(回答期限 2026年12月10日)" in page(response)
@@ -141,7 +144,8 @@ def test_a_seeker_asks_for_deletion_and_sees_the_answer(seeker_client, member_cl
 
 
 def test_a_seeker_cannot_ask_about_another_seekers_conversation(seeker_client, conversation, others_conversation):
-    response = seeker_client.post("/seekers/deletion-requests/", {"conversation": others_conversation.pk})
+    response = seeker_client.post("/seekers/deletion-requests/",
+                                  {"conversation": others_conversation.pk, "confirm": "on"})
 
     assert response.status_code == 404
     assert not DeletionRequest.objects.exists()
@@ -155,7 +159,8 @@ def test_anonymous_visitors_are_sent_to_login(client, conversation):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == f"/accounts/login/?next={url}", url
-    assert client.post("/seekers/deletion-requests/", {"conversation": conversation.pk}).status_code == 302
+    assert client.post("/seekers/deletion-requests/", {"conversation": conversation.pk, "confirm": "on"}
+                       ).status_code == 302
     assert not DeletionRequest.objects.exists()
 
 

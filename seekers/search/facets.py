@@ -16,8 +16,7 @@ def profile_facets(profile) -> str:
     tokens = [f"pf{profile.desired_prefecture_id}", f"et{profile.employment_type.split('_')[0]}",
               f"rg{profile.wants_regular}"]
     for occupation in profile.planned_occupations.all():
-        tokens.append(f"oc{occupation.pk}")
-        tokens.append(f"om{occupation.major_id or occupation.pk}")
+        tokens += occupation_tokens(occupation)
     tokens += [f"q{qualification.pk}" for qualification in profile.qualifications.all()]
     for flag in ("dispatch_ok", "contract_ok", "relocation_ok", "overseas_ok"):
         if getattr(profile, flag):
@@ -27,7 +26,17 @@ def profile_facets(profile) -> str:
     return " ".join(sorted(set(tokens)))
 
 
+def occupation_tokens(occupation) -> list[str]:
+    """The writer's half of the occupation pair: a planned occupation carries its own code (oc) and
+    its 大分類's (om; a 大分類 planned as such is its own)."""
+    return [f"oc{occupation.pk}", f"om{occupation.major_id or occupation.pk}"]
+
+
 def occupation_facet(occupation) -> str:
+    """The reader's half: a 大分類 asks for its om token, which every profile planned for one of its
+    中分類 carries, so it finds exactly those (seekers/tests/test_facets.py walks every code); a 中分類
+    asks for its own oc token. The codes differ in length (01 大分類, 001 中分類), so no token of one
+    level can equal one of the other."""
     return f"om{occupation.pk}" if occupation.major_id is None else f"oc{occupation.pk}"
 
 

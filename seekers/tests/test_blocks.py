@@ -1,10 +1,13 @@
 """ブロック設定 at /seekers/settings/blocks/ (SPEC rule 8): the blocked organisations listed and unblocked,
-audited; another seeker's block untouched; and who may use the page (its query budget is in
-tests/test_list_query_budgets.py)."""
+audited; another seeker's block untouched; the page says where blocking is offered, as the site
+offers it; and who may use the page (its query budget is in tests/test_list_query_budgets.py)."""
+
+import re
 
 import pytest
 
 from accounts.models import AuditEvent
+from messaging.tests.factories import ConversationFactory, MessageFactory
 from seekers import services
 from seekers.models import Block
 from seekers.tests.helpers import listed, profile_of
@@ -38,6 +41,21 @@ def test_blocks_page_lists_and_unblocks(member_client, seeker_client, seeker, ot
     assert "ブロックしている利用団体はありません。" in html
 
     assert profile.public_id in listed(member_client.get("/orgs/seekers/"))
+
+
+def test_the_page_says_where_blocking_is_offered_as_the_site_offers_it(seeker_client, account, agency):
+    """The thread offers the button the page names; the message list offers none, and the page no
+    longer says it does."""
+    message = MessageFactory(conversation=ConversationFactory(account=account, organization=agency))
+
+    html = page(seeker_client.get("/seekers/settings/blocks/"))
+
+    assert "メッセージ一覧からその利用団体のメッセージを開き、メッセージの画面で「この利用団体をブロックする」を選んでください。" in html
+    assert "ブロックはメッセージ一覧・メッセージ画面から設定できます" not in html
+    thread = page(seeker_client.get(f"/seekers/messages/{message.pk}/"))
+    assert re.search(r"<(button|a)\b[^>]*>この利用団体をブロックする</(button|a)>", thread)  # a button or a link to a confirmation
+    inbox = page(seeker_client.get("/seekers/messages/"))
+    assert "ブロック" not in inbox[inbox.index("<main"):inbox.index("</main>")]
 
 
 # --- access -------------------------------------------------------------------------------------------------

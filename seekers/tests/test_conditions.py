@@ -1,5 +1,6 @@
 """メッセージ受信条件設定 at /seekers/settings/conditions/ (SPEC rule 7): saving the conditions as bit sets,
 audited, and the organisations they exclude; the saved choices shown again; unknown choices refused;
+the prefectures by 地方 with the 「地方ごとまとめて選ぶ」 shortcut, which works without JavaScript;
 and who may use the page."""
 
 import re
@@ -11,7 +12,7 @@ from organizations.models import OccupationGroup, Organization, Prefecture
 from organizations.services import organization_set_handled
 from organizations.tests.factories import OrganizationFactory
 from seekers.tests.helpers import listed, profile_of
-from tests.pages import page
+from tests.pages import field_error, page
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,74 @@ def test_conditions_refuse_an_unknown_choice(seeker_client, seeker):
     assert response.status_code == 200
     assert "正しく選択してください。" in page(response)
     assert profile_of(seeker.seeker_account).cond_region_bits == 0
+
+
+# --- 地方ごとまとめて選ぶ -----------------------------------------------------------------------------
+
+KANTO_BITS = {str(code - 1) for code in range(8, 15)}  # 茨城県 (08) … 神奈川県 (14)
+
+
+def test_the_page_groups_the_prefectures_by_region_with_a_shortcut_each(seeker_client):
+    html = page(seeker_client.get("/seekers/settings/conditions/"))
+
+    legends = re.findall(r'<legend class="region-group__name">([^<]+)</legend>', html)
+    assert legends == ["北海道", "東北", "関東", "中部", "近畿", "中国", "四国", "九州・沖縄"]
+    kanto = re.search(r'<legend class="region-group__name">関東</legend>(.*?)</fieldset>', html, re.S).group(1)
+    assert re.search(r'<input type="checkbox" name="region_groups" value="kanto"[^>]*>\s*関東をまとめて選ぶ', kanto)
+    assert set(re.findall(r'name="regions" value="(\d+)"', kanto)) == KANTO_BITS
+    assert "茨城県" in kanto and "神奈川県" in kanto and "新潟県" not in kanto
+    assert re.search(r'<script src="/static/js/region-shortcut\.js[^"]*" defer></script>', html)
+    assert checked(html, "region_groups") == set()  # never ticked on a fresh page
+
+
+def test_a_ticked_region_chooses_all_its_prefectures_without_javascript(seeker_client, seeker):
+    """What a browser without JavaScript sends: the 地方's box and whatever prefectures were ticked."""
+    response = seeker_client.post("/seekers/settings/conditions/", {"region_groups": ["kanto"], "regions": ["0"]})
+
+    assert response.status_code == 302
+    profile = profile_of(seeker.seeker_account)
+    expected = {0} | {int(bit) for bit in KANTO_BITS}  # 北海道 and the seven of 関東
+    assert profile.cond_region_bits == sum(1 << bit for bit in expected)
+    html = page(seeker_client.get("/seekers/settings/conditions/"))
+    assert checked(html, "regions") == {"0"} | KANTO_BITS
+    assert checked(html, "region_groups") == set()
+
+
+def test_two_regions_at_once(seeker_client, seeker):
+    seeker_client.post("/seekers/settings/conditions/", {"region_groups": ["hokkaido", "shikoku"]})
+
+    bits = profile_of(seeker.seeker_account).cond_region_bits
+    assert {bit for bit in range(47) if bits >> bit & 1} == {0, 35, 36, 37, 38}  # 北海道, 徳島・香川・愛媛・高知
+
+
+def test_unticking_one_prefecture_of_a_region_chosen_before_is_kept(seeker_client, seeker):
+    """The shortcut is not shown ticked again, so a later save without one of its prefectures drops it."""
+    seeker_client.post("/seekers/settings/conditions/", {"region_groups": ["kanto"]})
+    html = page(seeker_client.get("/seekers/settings/conditions/"))
+    assert checked(html, "regions") == KANTO_BITS
+
+    seeker_client.post("/seekers/settings/conditions/", {"regions": sorted(KANTO_BITS - {"12"})})  # 東京都 out
+
+    bits = profile_of(seeker.seeker_account).cond_region_bits
+    assert {str(bit) for bit in range(47) if bits >> bit & 1} == KANTO_BITS - {"12"}
+
+
+def test_an_unknown_region_is_refused_at_the_field(seeker_client, seeker):
+    response = seeker_client.post("/seekers/settings/conditions/", {"region_groups": ["atlantis"]})
+
+    assert response.status_code == 200
+    assert "正しく選択してください。" in field_error(response, "region_groups")
+    regions = re.search(r'<fieldset class="field__fieldset" aria-describedby="id_regions_helptext[^"]*"', page(response))
+    assert "id_region_groups_error" in regions.group(0)
+    assert profile_of(seeker.seeker_account).cond_region_bits == 0
+
+
+def test_the_kinds_are_named_so_each_can_be_told_apart(seeker_client):
+    html = page(seeker_client.get("/seekers/settings/conditions/"))
+
+    kinds = re.findall(r'<input type="checkbox" name="kinds" value="\d+"[^>]*>\s*([^<]+?)\s*</label>', html)
+    assert kinds == ["民間職業紹介事業者等", "地方自治体(都道府県・市区町村)", "都道府県ナースセンター", "福祉人材センター",
+                     "保育士・保育所支援センター", "その他の地方自治体等の機関"]
 
 
 # --- access -------------------------------------------------------------------------------------------------
