@@ -239,6 +239,8 @@ SCREENS = [
     Screen("home", "seekers_seekers:home", who="seeker"),
     Screen("messages", "messaging_seekers:inbox", who="seeker"),
     Screen("thread", _thread, who="seeker"),
+    Screen("decline", lambda world: reverse("messaging_seekers:decline", args=[world.thread_message_id]), who="seeker"),
+    Screen("block", lambda world: reverse("messaging_seekers:block", args=[world.thread_message_id]), who="seeker"),
     Screen("profile", "seekers_seekers:profile", who="seeker"),
     Screen("conditions", "seekers_seekers:conditions", who="seeker"),
     Screen("blocks", "seekers_seekers:blocks", who="seeker"),
@@ -256,6 +258,7 @@ SCREENS = [
     Screen("error_500", status=500, steps=server_error),
     # The organisation's side of the same lists (issue 13: its results squeeze like メッセージ一覧)
     Screen("org_search", "seekers_orgs:search", who="member"),
+    Screen("org_inbox", "messaging_orgs:inbox", who="member"),
 ]
 
 
