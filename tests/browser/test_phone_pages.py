@@ -259,6 +259,7 @@ SCREENS = [
     # The organisation's side of the same lists (issue 13: its results squeeze like メッセージ一覧)
     Screen("org_search", "seekers_orgs:search", who="member"),
     Screen("org_inbox", "messaging_orgs:inbox", who="member"),
+    Screen("org_deletion_requests", "compliance_orgs:deletion_requests", who="member"),
 ]
 
 
