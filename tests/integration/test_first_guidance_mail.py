@@ -15,7 +15,7 @@ from messaging.tests.factories import disclosures_of
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
-from tests.conftest import text_body, wait_for_mail
+from tests.conftest import text_body, wait_for_mail, wait_until_sent
 
 pytestmark = [
     pytest.mark.integration,
@@ -30,15 +30,6 @@ FIRST_BODY = "首都圏の介護施設の求人を多数取り扱っています
 # well under a second with the solo worker.
 QUIET_SECONDS = 4
 
-
-def wait_until_sent(mail_id: int, timeout: float = 20) -> OutgoingEmail:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        mail = OutgoingEmail.objects.get(pk=mail_id)
-        if mail.sent_at is not None:
-            return mail
-        time.sleep(0.05)
-    pytest.fail(f"outbox mail {mail_id} was not marked sent within {timeout}s")
 
 
 def test_first_guidance_mails_one_notice_and_the_next_none(celery_worker_on_redis, smtp_sink):

@@ -6,7 +6,6 @@ runs every minute sends the waiting mail once the broker is back."""
 import datetime
 import logging
 import re
-import time
 
 import pytest
 import time_machine
@@ -19,7 +18,7 @@ from seekers.keys import auth_key_matches
 from seekers.models import AuthKey, SeekerAccount
 from seekers.services import seeker_register
 from seekers.tests.factories import JobApplicationFactory
-from tests.conftest import text_body, use_broker, wait_for_mail
+from tests.conftest import text_body, use_broker, wait_for_mail, wait_until_sent
 
 pytestmark = [
     pytest.mark.integration,
@@ -46,16 +45,6 @@ def mailed_key(body: str) -> str:
     assert match, f"no 認証キー line in the mail:\n{body}"
     return match.group(1)
 
-
-def wait_until_sent(mail_id: int, timeout: float = 20) -> OutgoingEmail:
-    """The worker records sent_at just after the SMTP server has the message."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        mail = OutgoingEmail.objects.get(pk=mail_id)
-        if mail.sent_at is not None:
-            return mail
-        time.sleep(0.05)
-    pytest.fail(f"outbox mail {mail_id} was not marked sent within {timeout}s")
 
 
 def assert_registration_mail(message, *, to: str, user_id: str, account: SeekerAccount) -> None:
