@@ -47,16 +47,10 @@ def detail(request, message_id):
             return redirect(CONFIRMED_ACTIONS[action], message_id=message.pk)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.seeker_reply(actor=request.user, account=account, conversation=conversation,
-                                      kind=data["kind"], subject=data["subject"], body=data["body"],
-                                      confirm_pii=data["confirm_pii"])
-            except services.PiiUnconfirmed as refused:
-                pii_findings = refused.findings
-                form.add_error("confirm_pii", refused.message)
-            except services.SendRefused as refused:
-                form.add_error(None, refused.message)
-            else:
+            sent, pii_findings = _send_or_show_refusal(form, lambda: services.seeker_reply(
+                actor=request.user, account=account, conversation=conversation, kind=data["kind"],
+                subject=data["subject"], body=data["body"], confirm_pii=data["confirm_pii"]))
+            if sent:
                 messages.success(request, _("返信を送信しました。"))
                 return redirect("messaging_seekers:detail", message_id=message.pk)
     services.seeker_mark_read(account=account, conversation=conversation)
@@ -72,6 +66,20 @@ def detail(request, message_id):
         "can_reply": write == SeekerWrite.ALLOWED,
         "can_block": _may_block(account, blocked, today),
     })
+
+
+def _send_or_show_refusal(form, send) -> tuple[bool, list]:
+    """Run one of the seeker's sends; a refusal goes onto the form (the PII one beside its checkbox,
+    with the findings shown above the text). Returns (sent, findings)."""
+    try:
+        send()
+    except services.PiiUnconfirmed as refused:
+        form.add_error("confirm_pii", refused.message)
+        return False, refused.findings
+    except services.SendRefused as refused:
+        form.add_error(None, refused.message)
+        return False, []
+    return True, []
 
 
 CONFIRMED_ACTIONS = {"decline": "messaging_seekers:decline", "block": "messaging_seekers:block"}
@@ -94,15 +102,10 @@ def decline(request, message_id):
     pii_findings = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.seeker_decline(actor=request.user, account=account, conversation=conversation,
-                                    subject=data["subject"], body=data["body"], confirm_pii=data["confirm_pii"])
-        except services.PiiUnconfirmed as refused:
-            pii_findings = refused.findings
-            form.add_error("confirm_pii", refused.message)
-        except services.SendRefused as refused:
-            form.add_error(None, refused.message)
-        else:
+        sent, pii_findings = _send_or_show_refusal(form, lambda: services.seeker_decline(
+            actor=request.user, account=account, conversation=conversation, subject=data["subject"],
+            body=data["body"], confirm_pii=data["confirm_pii"]))
+        if sent:
             messages.success(request, _("辞退を送信しました。このやりとりは終了しました。"))
             return redirect("messaging_seekers:detail", message_id=message.pk)
     return render(request, "messaging/seeker_decline.html", {
