@@ -16,6 +16,9 @@ from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from .audit import audit
+from .models import AuditEvent
+
 
 class ServiceModelForm(forms.ModelForm):
     """An admin form that checks each field's shape and leaves the rules to the service. The model
@@ -142,3 +145,30 @@ class StaffInputMixin(LabelledFieldsMixin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, normalize_search(search_term))
+
+
+class IdentityReadsAudited:
+    """Admin pages that show a seeker's identity (氏名, 求職番号): every staff read is an audit event,
+    the list's (with its query) when `identity_list_audited`, and each opened page's, against the
+    application whose identity it shows (`identity_target`)."""
+
+    identity_list_audited = False
+
+    def identity_target(self, obj):
+        raise NotImplementedError
+
+    def identity_read_data(self, obj) -> dict:
+        return {}
+
+    def changelist_view(self, request, extra_context=None):
+        if self.identity_list_audited and self.has_view_permission(request):
+            audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_LIST, query=request.GET.urlencode()[:500])
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and self.has_view_permission(request, obj):
+                audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_VIEW, target=self.identity_target(obj),
+                      **self.identity_read_data(obj))
+        return super().change_view(request, object_id, form_url, extra_context)

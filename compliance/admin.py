@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit
 from accounts.models import AuditEvent
-from accounts.service_admin import ServiceAdminMixin, ServiceModelForm, StaffInputMixin, shown_as
+from accounts.service_admin import (
+    IdentityReadsAudited,
+    ServiceAdminMixin,
+    ServiceModelForm,
+    StaffInputMixin,
+    shown_as,
+)
 from messaging.admin import thread_html
 from organizations.admin import OrganizationAdmin as OrganizationBaseAdmin
 from organizations.models import Organization
@@ -84,7 +90,7 @@ class ComplaintWorkFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(StaffInputMixin, admin.ModelAdmin):
+class ComplaintAdmin(IdentityReadsAudited, StaffInputMixin, admin.ModelAdmin):
     list_display = ("created_at", "organization", "complainant", "status")
     list_select_related = ("organization", "account__application")
     list_filter = (ComplaintWorkFilter, "status")
@@ -107,21 +113,14 @@ class ComplaintAdmin(StaffInputMixin, admin.ModelAdmin):
     def conversation_thread(self, obj):
         return thread_html(obj.conversation)
 
-    def changelist_view(self, request, extra_context=None):
-        # The list shows each complainant's 求職番号: a read of identity, recorded as the application
-        # list's is (seekers.admin).
-        if self.has_view_or_change_permission(request):
-            audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_LIST, query=request.GET.urlencode()[:500])
-        return super().changelist_view(request, extra_context)
+    # The list and the page show who complained (求職番号): reads of identity, recorded.
+    identity_list_audited = True
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The page shows who complained (求職番号): recorded like the application's own page.
-        if request.method == "GET":
-            complaint = self.get_object(request, object_id)
-            if complaint is not None and self.has_view_or_change_permission(request, complaint):
-                audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_VIEW, target=complaint.account.application,
-                      complaint=complaint.pk)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def identity_target(self, obj):
+        return obj.account.application
+
+    def identity_read_data(self, obj) -> dict:
+        return {"complaint": obj.pk}
 
     def save_model(self, request, obj, form, change):
         services.complaint_set_status(actor=request.user, complaint=obj, status=obj.status, note=obj.staff_note)

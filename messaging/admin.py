@@ -9,10 +9,8 @@ from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit
 from accounts.dates import format_moment
-from accounts.models import AuditEvent
-from accounts.service_admin import StaffInputMixin, normalize_search
+from accounts.service_admin import IdentityReadsAudited, StaffInputMixin, normalize_search
 
 from .models import Conversation, Message
 
@@ -40,7 +38,7 @@ def _as_date(term: str):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(StaffInputMixin, admin.ModelAdmin):
+class ConversationAdmin(IdentityReadsAudited, StaffInputMixin, admin.ModelAdmin):
     list_display = ("id", "organization", "created_at", "last_message_at", "declined_at", "org_access_ended_at")
     list_select_related = ("organization",)
     list_filter = (("declined_at", admin.EmptyFieldListFilter), ("org_access_ended_at", admin.EmptyFieldListFilter))
@@ -79,11 +77,9 @@ class ConversationAdmin(StaffInputMixin, admin.ModelAdmin):
             queryset = queryset.filter(Q(created_at__date=day) | Q(last_message_at__date=day))
         return super().get_search_results(request, queryset, " ".join(words))
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The page shows the seeker's 求職番号: a staff read of identity, recorded like the application's.
-        if request.method == "GET":
-            conversation = self.get_object(request, object_id)
-            if conversation is not None and self.has_view_permission(request, conversation):
-                audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_VIEW, target=conversation.account.application,
-                      conversation=conversation.pk)
-        return super().change_view(request, object_id, form_url, extra_context)
+    # The page shows the seeker's 求職番号: a staff read of identity, recorded like the application's.
+    def identity_target(self, obj):
+        return obj.account.application
+
+    def identity_read_data(self, obj) -> dict:
+        return {"conversation": obj.pk}

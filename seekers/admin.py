@@ -4,9 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import audit
-from accounts.models import AuditEvent
-from accounts.service_admin import ServiceAdminMixin, StaffInputMixin, shown_as
+from accounts.service_admin import IdentityReadsAudited, ServiceAdminMixin, StaffInputMixin, shown_as
 
 from . import selectors, services
 from .forms_admin import ApplicantIdentityAdminForm, JobApplicationAdminForm
@@ -95,7 +93,7 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(JobApplication)
-class JobApplicationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+class JobApplicationAdmin(IdentityReadsAudited, StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = JobApplicationAdminForm
     inlines = [IdentityInline, ProfileInline]
     list_display = ("kyushoku_number", "identity_name", "applied_on", "valid_until", "opt_in", "provision",
@@ -119,19 +117,12 @@ class JobApplicationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     def has_account(self, obj):
         return hasattr(obj, "account")
 
-    def changelist_view(self, request, extra_context=None):
-        # The list shows 氏名 and can be searched by it: a read of identity fields, recorded.
-        if self.has_view_or_change_permission(request):
-            audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_LIST, query=request.GET.urlencode()[:500])
-        return super().changelist_view(request, extra_context)
+    # The list shows 氏名 and is searched by it, the page the whole identity: every staff read of a
+    # seeker's identity is recorded (staff are accountable too).
+    identity_list_audited = True
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Every staff read of a seeker's identity is recorded (SPEC: staff are accountable too).
-        if request.method == "GET":
-            application = self.get_object(request, object_id)
-            if application is not None and self.has_view_or_change_permission(request, application):
-                audit(actor=request.user, verb=AuditEvent.Verb.IDENTITY_VIEW, target=application)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def identity_target(self, obj):
+        return obj
 
     def save_model(self, request, obj, form, change):
         """Nothing is written here: save_related hands the application with its identity and profile
