@@ -6,11 +6,9 @@ Each thread has its own connection (Django's are per thread), so the data must b
 tests are transactional, on PostgreSQL's real row locks. The `reference_data` fixture reloads the
 reference codes the flush after a transactional test wipes (see tests/conftest.py)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from accounts.models import AuditEvent
 from accounts.tests.factories import StaffFactory
@@ -19,34 +17,12 @@ from compliance.models import Suspension
 from compliance.tests.factories import ViolationFactory
 from organizations.models import Organization
 from organizations.tests.factories import OrganizationFactory
+from tests.concurrency import at_the_same_moment
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("reference_data")]
 
 
-def at_the_same_moment(jobs) -> list:
-    """Run each job in its own thread, released together by a barrier; returns what each returned."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as exc:  # reported by the assertion below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a suspension hung (deadlock?)"
-    failed = [r for r in results if isinstance(r, Exception)]
-    assert not failed, failed
-    return results
 
 
 def suspension(actor, violation, starts_on, ends_on):
