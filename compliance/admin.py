@@ -30,7 +30,16 @@ from organizations.models import Organization
 from seekers.models import Profile
 
 from . import selectors, services
-from .models import Complaint, CorrectionRequest, DeletionRequest, Revocation, Suspension, Violation
+from .models import (
+    Complaint,
+    CorrectionRequest,
+    DataCorrectionRequest,
+    DeletionRequest,
+    Revocation,
+    Suspension,
+    Violation,
+)
+from .my_data import correctable_field_label
 
 # --- The admin index: what staff have to do ------------------------------------------------------
 
@@ -169,6 +178,59 @@ class DeletionRequestAdmin(StaffInputMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class DataCorrectionForm(ServiceModelForm):
+    service_decides = ("answer_reason",)
+
+
+@admin.register(DataCorrectionRequest)
+class DataCorrectionRequestAdmin(IdentityReadsAudited, StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """訂正等の請求: staff correct the field in the application's own admin (its link is on the page;
+    that save is seekers.services.application_save, audited), then set 訂正済み here; or 訂正せず
+    with the reason the seeker reads. compliance.services.data_correction_answer decides."""
+
+    form = DataCorrectionForm
+    list_display = ("created_at", "applicant", "field_label", "status")
+    list_select_related = ("account__application",)
+    list_filter = ("status",)
+    search_fields = ("=account__application__kyushoku_number",)
+    fields = ("applicant", "application_link", "field_label", "requested_value", "reason", "created_at",
+              "status", "answer_reason", "answered_at")
+    readonly_fields = ("applicant", "application_link", "field_label", "requested_value", "reason", "created_at",
+                       "answered_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the seeker's request and its answer are a record
+
+    @admin.display(description=_("請求した求職者(求職番号)"), ordering="account__application__kyushoku_number")
+    def applicant(self, obj):
+        return obj.account.application.kyushoku_number
+
+    @admin.display(description=_("訂正を求める項目"))
+    def field_label(self, obj):
+        return correctable_field_label(obj.field)
+
+    @admin.display(description=_("求職申込(ここで訂正して保存)"))
+    def application_link(self, obj):
+        url = reverse("admin:seekers_jobapplication_change", args=[obj.account.application_id])
+        return format_html('<a href="{}">{}</a>', url, _("求職申込を開いて訂正する"))
+
+    # The list and the page show the 求職番号 and what the seeker asked (may be identity): reads, recorded.
+    identity_list_audited = True
+
+    def identity_target(self, obj):
+        return obj.account.application
+
+    def identity_read_data(self, obj) -> dict:
+        return {"data_correction": obj.pk}
+
+    def save_model(self, request, obj, form, change):
+        _copy_into(obj, services.data_correction_answer(
+            actor=request.user, correction=obj, status=obj.status, answer_reason=obj.answer_reason))
 
 
 class SanctionForm(ServiceModelForm):

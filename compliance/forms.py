@@ -36,3 +36,21 @@ class DeletionAnswerForm(forms.Form):
                                   help_text=_("例: 2026-11-26"))
     note = forms.CharField(label=_("対処状況"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("削除・廃棄した情報と方法を記載してください。"))
+
+
+class DataCorrectionForm(forms.Form):
+    """訂正等の請求: which field, the correct value, and why. A field not in the list (a hand-made
+    POST) fails the choice check with its message at the field."""
+
+    field = forms.ChoiceField(
+        label=_("訂正を求める項目"), choices=(),
+        error_messages={"invalid_choice": _("訂正を求める項目を一覧から選んでください。")},
+    )
+    requested_value = forms.CharField(label=_("正しい内容"), max_length=2000,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("訂正を求める理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("例: 転居したため、住所が変わりました。"))
+
+    def __init__(self, *args, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", _("選んでください")), *fields]

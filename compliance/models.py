@@ -176,3 +176,43 @@ class Revocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {format_day(self.created_at)}"
+
+
+class DataCorrectionRequest(models.Model):
+    """訂正等の請求 (個人情報保護法 第34条): the seeker asks Hello Work to correct one field of what it
+    holds about them (the application, the identity or the published profile). Staff correct the
+    field through the application's own admin (seekers.services.application_save, audited), then
+    mark the request 訂正済み; 訂正せず needs the reason shown to the seeker. Not to be confused with
+    CorrectionRequest (是正要請 to an organisation)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("受付")
+        IN_PROGRESS = "in_progress", _("対応中")
+        CORRECTED = "corrected", _("訂正済み")
+        NOT_CORRECTED = "not_corrected", _("訂正せず")
+
+    account = models.ForeignKey(SeekerAccount, verbose_name=_("求職者"), on_delete=models.CASCADE,
+                                related_name="+")
+    # "<part>.<field>", e.g. "identity.address" (compliance.my_data.correctable_fields).
+    field = models.CharField(_("訂正を求める項目"), max_length=80)
+    requested_value = models.TextField(_("正しい内容"), max_length=2000)
+    reason = models.TextField(_("訂正を求める理由"), max_length=2000)
+    status = models.CharField(_("状況"), max_length=14, choices=Status.choices, default=Status.RECEIVED)
+    answer_reason = models.TextField(_("訂正しない理由"), blank=True,
+                                     help_text=_("「訂正せず」のとき必須。求職者にそのまま表示されます。"))
+    created_at = models.DateTimeField(_("請求日時"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("対応日時"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("訂正等の請求")
+        verbose_name_plural = _("訂正等の請求")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="not_corrected") | ~Q(answer_reason=""),
+                                   name="data_correction_refusal_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} {format_day(self.created_at)}"

@@ -15,9 +15,18 @@ from accounts.models import AuditEvent
 from messaging.models import Conversation, Message
 from organizations.models import Organization
 from organizations.services import organization_set_sanction_state
-from seekers.models import SeekerAccount
+from seekers.models import JobApplication, SeekerAccount
 
-from .models import Complaint, CorrectionRequest, DeletionRequest, Revocation, Suspension, Violation
+from .models import (
+    Complaint,
+    CorrectionRequest,
+    DataCorrectionRequest,
+    DeletionRequest,
+    Revocation,
+    Suspension,
+    Violation,
+)
+from .my_data import changed_names_in, correctable_fields
 
 SANCTION_PERMISSION = "compliance.sanction"
 
@@ -104,6 +113,64 @@ def complaint_set_status(*, actor, complaint: Complaint, status: str, note: str 
         complaint.save(update_fields=["status", "staff_note", "updated_at"])
         audit(actor=actor, verb=AuditEvent.Verb.COMPLAINT_STATUS, target=complaint, before=before, after=status)
     return complaint
+
+
+# --- 開示 and 訂正等の請求 (個人情報保護法 第33条・第34条) ---------------------------------------------
+
+
+def my_data_download(*, actor, account: SeekerAccount) -> None:
+    """Record that the seeker downloaded their data (the JSON export): who, whose, when."""
+    if getattr(actor, "pk", None) != account.user_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        audit(actor=actor, verb=AuditEvent.Verb.MY_DATA_DOWNLOAD, target=account)
+
+
+def data_correction_request(*, actor, account: SeekerAccount, field: str, requested_value: str,
+                            reason: str) -> DataCorrectionRequest:
+    """The seeker asks Hello Work to correct one field it holds about them (訂正等の請求). The field
+    must be one of compliance.my_data.correctable_fields; the audit event names the field, not the
+    values (they may be identity)."""
+    if field not in dict(correctable_fields()):
+        raise ValidationError({"field": _("訂正を求める項目を一覧から選んでください。")})
+    with transaction.atomic():
+        correction = DataCorrectionRequest.objects.create(
+            account=account, field=field, requested_value=requested_value, reason=reason)
+        audit(actor=actor, verb=AuditEvent.Verb.DATA_CORRECTION_REQUEST, target=correction, field=field)
+    return correction
+
+
+def data_correction_answer(*, actor, correction: DataCorrectionRequest, status: str,
+                           answer_reason: str = "") -> DataCorrectionRequest:
+    """Staff move a 訂正等の請求 on: 受付 → 対応中 → 訂正済み or 訂正せず.
+    - 訂正せず needs the reason, which the seeker reads on their 開示 page;
+    - 訂正済み needs the correction itself made first, through the application's admin
+      (seekers.services.application_save): an application.update audit event after the request
+      that names the field. So "訂正済み" always means the stored value was changed, with its trail.
+    The row is locked (select_for_update) while it is checked and written."""
+    Status = DataCorrectionRequest.Status
+    status = Status(status)
+    answer_reason = answer_reason.strip()
+    with transaction.atomic():
+        correction = DataCorrectionRequest.objects.select_for_update().select_related("account").get(pk=correction.pk)
+        if status == Status.NOT_CORRECTED and not answer_reason:
+            raise ValidationError({"answer_reason": _("「訂正せず」とする場合は、訂正しない理由を入力してください。")})
+        if status == Status.CORRECTED:
+            updates = AuditEvent.objects.filter(
+                verb=AuditEvent.Verb.APPLICATION_UPDATE, target_type=JobApplication._meta.label,
+                target_id=str(correction.account.application_id), created_at__gte=correction.created_at)
+            if not any(correction.field in changed_names_in(event) for event in updates):
+                raise ValidationError({"status": _(
+                    "この項目はまだ訂正されていません。求職申込の画面で訂正して保存してから「訂正済み」にしてください。")})
+        before = correction.status
+        correction.status = status
+        correction.answer_reason = answer_reason if status == Status.NOT_CORRECTED else ""
+        done = status in (Status.CORRECTED, Status.NOT_CORRECTED)
+        correction.answered_at = timezone.now() if done else None
+        correction.answered_by = actor if done else None
+        correction.save(update_fields=["status", "answer_reason", "answered_at", "answered_by"])
+        audit(actor=actor, verb=AuditEvent.Verb.DATA_CORRECTION_ANSWER, target=correction, before=before, after=status)
+    return correction
 
 
 # --- Violations and sanctions (SPEC rules 19–20) -----------------------------------------------------

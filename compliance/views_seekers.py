@@ -1,17 +1,19 @@
-"""The seekers' side of compliance: /seekers/complaints/ (苦情申出) and /seekers/deletion-requests/
-(削除・廃棄の依頼)."""
+"""The seekers' side of compliance: /seekers/complaints/ (苦情申出), /seekers/deletion-requests/
+(削除・廃棄の依頼) and /seekers/my-data/ (開示, with its JSON download and 訂正等の請求)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from seekers.access import seeker_required
 
+from . import my_data as my_data_selectors
 from . import selectors, services
-from .forms import ComplaintForm, DeletionRequestForm
+from .forms import ComplaintForm, DataCorrectionForm, DeletionRequestForm
 
 
 @seeker_required
@@ -72,3 +74,31 @@ def deletion_confirm(request, conversation_id):
     return render(request, "compliance/seeker_deletion_confirm.html", {
         "conversation": conversation, "answer_days": settings.DELETION_ANSWER_DAYS,
     })
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def my_data(request):
+    """開示: everything the site holds about the signed-in seeker (a stopped seeker too), and the
+    訂正等の請求 form (POST). Messages are paged (?page=); the JSON download has everything."""
+    account = request.seeker_account
+    form = DataCorrectionForm(request.POST or None, fields=my_data_selectors.correctable_fields())
+    if request.method == "POST" and form.is_valid():
+        services.data_correction_request(actor=request.user, account=account, **form.cleaned_data)
+        messages.success(request, _("訂正等の請求を受け付けました。ハローワーク職員が確認し、結果をこの画面でお知らせします。"))
+        return redirect("compliance_seekers:my_data")
+    context = my_data_selectors.my_data_page(account, page=request.GET.get("page"))
+    return render(request, "compliance/my_data.html", context | {"form": form})
+
+
+@seeker_required
+@require_http_methods(["GET"])
+def my_data_download(request):
+    """The complete export as JSON (schema kyushoku-my-data/1, docs/my-data.md), streamed; audited."""
+    account = request.seeker_account
+    services.my_data_download(actor=request.user, account=account)
+    now = timezone.localtime()
+    response = StreamingHttpResponse(my_data_selectors.my_data_json_chunks(account, generated_at=now),
+                                     content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{now:%Y%m%d}.json"'
+    return response
