@@ -248,6 +248,7 @@ SCREENS = [
     Screen("deletion_requests", "compliance_seekers:deletion_requests", who="seeker"),
     Screen("complaints", "compliance_seekers:complaints", who="seeker"),
     Screen("complaint_new", "compliance_seekers:complaint_new", who="seeker"),
+    Screen("my_data", "compliance_seekers:my_data", who="seeker"),
     # The error pages, as a seeker meets them
     Screen("error_400", who="seeker", status=400, steps=too_many_fields),
     Screen("error_403", "seekers_orgs:search", who="seeker", status=403),
