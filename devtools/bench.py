@@ -153,6 +153,7 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                 SELECT %(ba)s + g, ({qual_codes})[1 + (g * k) %% {len(qualifications)}]
                 FROM generate_series(%(lo)s, %(hi)s) g, (VALUES (3), (11)) AS q(k) WHERE g %% 2 = 0 OR k = 3
                 ON CONFLICT DO NOTHING""", params)
+        fill_reidentification_keys(base_app + lo, base_app + hi)
         done += n
         log(f"  profiles {done:,}/{total:,} ({time.perf_counter() - started:.1f}s for this batch)")
     with connection.cursor() as cursor:
@@ -162,6 +163,54 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
         for table in ("seekers_jobapplication", "seekers_applicantidentity", "seekers_profile", "seekers_seekeraccount",
                       "accounts_user", "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
             cursor.execute(f"ANALYZE {table}")
+
+
+def _sql_key(parts: dict[str, str], left_out: str = "") -> str:
+    """seekers.search.reidentification._key in SQL: the same canonical text, the same 64 bits."""
+    text = " || '|' || ".join([f"'without={left_out}'", *(f"'{name}=' || {parts[name]}" for name in sorted(parts))])
+    return f"('x' || encode(substr(sha256(convert_to({text}, 'UTF8')), 1, 8), 'hex'))::bit(64)::bigint"
+
+
+def fill_reidentification_keys(lo: int, hi: int) -> None:
+    """The re-identification keys of profiles lo..hi (application ids) that have none yet (a fill
+    from before the keys existed gets them on the next run), set-based, computed in SQL
+    exactly as seekers.search.reidentification.reidentification_keys does (devtools' PostgreSQL
+    test compares them)."""
+    from seekers.search import reidentification as reid
+
+    levels = " ".join(
+        f"WHEN {' OR '.join(f'e.t LIKE {chr(39)}%%{pattern}%%{chr(39)}' for pattern in patterns)} THEN '{level}'"
+        for level, patterns in reid.EDUCATION_LEVELS
+    )
+    # One SQL column per quasi-identifier below, named as it: a new one fails here until added.
+    parts = {q.name: f"parts.{q.name}" for q in reid.QUASI_IDENTIFIERS}
+    sets = [f"reid_key = {_sql_key(parts)}"] + [
+        f"reid_key_no_{name} = {_sql_key({n: v for n, v in parts.items() if n != name}, left_out=name)}"
+        for name in parts
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH parts AS (
+                SELECT p.application_id AS id,
+                    coalesce(p.desired_prefecture_id::text, '') AS prefecture,
+                    coalesce((SELECT string_agg(o.occupationgroup_id::text, ',' ORDER BY o.occupationgroup_id::text
+                                                COLLATE "C")
+                              FROM seekers_profile_planned_occupations o WHERE o.profile_id = p.application_id), '')
+                        AS occupations,
+                    coalesce((SELECT string_agg(q.qualification_id::text, ',' ORDER BY q.qualification_id::text
+                                                COLLATE "C")
+                              FROM seekers_profile_qualifications q WHERE q.profile_id = p.application_id), '')
+                        AS qualifications,
+                    CASE WHEN p.withheld::jsonb ? 'education' THEN 'none'
+                         WHEN e.t = '' THEN 'none' {levels} ELSE 'other' END AS education,
+                    CASE WHEN p.last_monthly_income IS NULL THEN 'none'
+                         ELSE (least(p.last_monthly_income, {reid.INCOME_TOP_BAND_YEN})
+                               / {reid.INCOME_BAND_YEN})::text END AS income
+                FROM seekers_profile p, LATERAL (SELECT btrim(normalize(p.education, NFKC)) AS t) e
+                WHERE p.application_id BETWEEN %s AND %s AND p.reid_key IS NULL
+            )
+            UPDATE seekers_profile SET {", ".join(sets)}
+            FROM parts WHERE seekers_profile.application_id = parts.id""", [lo, hi])
 
 
 def fill_organizations(count: int, rng: random.Random) -> list[Organization]:
