@@ -13,7 +13,11 @@ from django.db import connection
 
 from devtools import bench
 from seekers.models import Profile
-from seekers.search.reidentification import reidentification_check, reidentification_sql
+from seekers.search.reidentification import (
+    reidentification_check,
+    reidentification_keys,
+    reidentification_sql,
+)
 
 
 class Command(BaseCommand):
@@ -40,6 +44,10 @@ class Command(BaseCommand):
         # The profile page has the profile with its relations already (prefetched): only the check is timed.
         profiles = list(Profile.objects.filter(pk__in=ids).prefetch_related("planned_occupations", "qualifications"))
         rng.shuffle(profiles)
+        # The keys the fill wrote in SQL are the ones the application computes.
+        stale = sum(any(getattr(p, c) != v for c, v in reidentification_keys(p).items()) for p in profiles)
+        if stale:
+            raise SystemExit(f"{stale} of {len(profiles)} sampled profiles have keys the application would not compute")
         for profile in profiles[:50]:  # warm the caches, as a running server would be
             reidentification_check(profile)
             Profile.objects.get(pk=profile.pk)
