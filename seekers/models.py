@@ -236,6 +236,7 @@ class Profile(models.Model):
                          condition=Q(listed_until__isnull=False, contract_ok=True)),
             models.Index(F("published_at").desc(), name="profile_ui_turn_idx",
                          condition=Q(listed_until__isnull=False) & ~Q(u_i_turn="")),
+            # The re-identification counts: profile_reid<i>_idx for the i-th of reidentification.KEY_COLUMNS.
             *(models.Index(fields=[column, "listed_until"], name=f"profile_reid{i}_idx", condition=REID_LISTED)
               for i, column in enumerate(REID_KEY_COLUMNS)),
         ]
