@@ -17,6 +17,7 @@ from organizations.models import (
     bits_of,
 )
 
+BENCH_EDUCATION = "高等学校卒業"
 BENCH_PREFIX = "9"  # bench 求職番号 start with 9 (office codes 9xxxx are not used by real offices)
 JOBS = ["介護職員", "一般事務", "営業", "プログラマー", "保育士", "看護師", "倉庫作業", "調理補助", "販売員", "経理事務",
         "フォークリフト運転", "清掃", "警備員", "ドライバー", "医療事務", "製造オペレーター", "施工管理", "受付"]
@@ -61,6 +62,8 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
     occ_majors = "ARRAY[" + ",".join(f"'{m}'" for _, m in occupations) + "]"
     qual_codes = "ARRAY[" + ",".join(f"'{c}'" for c in qualifications) + "]"
     ind_count = len(majors_ind)
+    income = "200000 + (g %% 15) * 10000"
+    reid_keys = _bench_reidentification_keys("lpad((1 + (g * 31) %% 47)::text, 2, '0')", income)
     done = bench_profile_count()
     with connection.cursor() as cursor:
         # Row g of the bench gets id base + g in each table; a resumed fill continues the same ids.
@@ -112,19 +115,20 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                     licenses_skills, main_experience, last_monthly_income, u_i_turn, overseas_ok, expertise,
                     appeal_points, appeal_experience, special_notes, published_at, cond_kind_bits, cond_region_bits,
                     cond_industry_bits, cond_occupation_bits, cond_privacy_mark, withheld, pii_reviewed, search_text,
-                    listed_until, listed_provision, facets)
+                    listed_until, listed_provision, facets, {", ".join(reid_keys)})
                 SELECT %(ba)s + g, substr(md5(g::text || 'pub'), 1, 16), job, '9:00〜18:00',
                     CASE WHEN g %% 3 = 0 THEN 'part_time' ELSE 'full_time' END,
                     (ARRAY['yes','no','any'])[1 + g %% 3], g %% 4 = 0, g %% 9 = 0, '土日祝', 'yes',
                     lpad((1 + (g * 31) %% 47)::text, 2, '0'), '駅から徒歩圏内', '電車', 60, g %% 5 = 0, g %% 2 = 0,
-                    150000 + (g %% 21) * 10000, NULL, '', '高等学校卒業', g %% 3 <> 0, '', phrase, 200000 + (g %% 15) * 10000,
+                    150000 + (g %% 21) * 10000, NULL, '', '{BENCH_EDUCATION}', g %% 3 <> 0, '', phrase,
+                    {income},
                     (ARRAY['', '', '', '', 'u', 'i'])[1 + g %% 6], g %% 11 = 0, '', phrase2, '', '',
                     now() - ((g::bigint * 7919) %% 5184000)::int * interval '1 second',
                     CASE WHEN g %% 25 = 0 THEN 1 ELSE 0 END,
                     CASE WHEN g %% 5 = 1 THEN (1::bigint << ((g * 31) %% 47)) ELSE 0 END,
                     CASE WHEN g %% 7 = 2 THEN (1::bigint << (g %% {ind_count})) ELSE 0 END,
                     0, g %% 13 = 0, '{{}}', '{{}}',
-                    lower(job || ' 駅から徒歩圏内 電車 高等学校卒業 ' || phrase || ' ' || phrase2),
+                    lower(job || ' 駅から徒歩圏内 電車 {BENCH_EDUCATION} ' || phrase || ' ' || phrase2),
                     CASE WHEN g %% 50 = 0 OR g %% 40 = 0 THEN NULL
                          ELSE (date_trunc('month', current_date - ((g::bigint * 7919) %% 100)::int)
                                + interval '3 month' - interval '1 day')::date END,
@@ -134,7 +138,8 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                         'rg' || (ARRAY['yes','no','any'])[1 + g %% 3], 'oc' || occ, 'om' || occ_major, 'q' || q1,
                         'q' || q2, CASE WHEN g %% 4 = 0 THEN 'dispatch' END, CASE WHEN g %% 9 = 0 THEN 'contract' END,
                         CASE WHEN g %% 5 = 0 THEN 'relocation' END, CASE WHEN g %% 11 = 0 THEN 'overseas' END,
-                        CASE g %% 6 WHEN 4 THEN 'turnu' WHEN 5 THEN 'turni' END)
+                        CASE g %% 6 WHEN 4 THEN 'turnu' WHEN 5 THEN 'turni' END),
+                    {", ".join(reid_keys.values())}
                 FROM (SELECT g, ({jobs})[1 + g %% {len(JOBS)}] AS job,
                              ({phrases})[1 + (g * 7) %% {len(PHRASES)}] AS phrase,
                              ({phrases})[1 + (g * 13) %% {len(PHRASES)}] AS phrase2,
@@ -162,6 +167,77 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
         for table in ("seekers_jobapplication", "seekers_applicantidentity", "seekers_profile", "seekers_seekeraccount",
                       "accounts_user", "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
             cursor.execute(f"ANALYZE {table}")
+
+
+def _sql_key(parts: dict[str, str], left_out: str = "") -> str:
+    """seekers.search.reidentification._key in SQL: the same canonical text, the same 64 bits."""
+    text = " || '|' || ".join([f"'without={left_out}'", *(f"'{name}=' || {parts[name]}" for name in sorted(parts))])
+    return f"('x' || encode(substr(sha256(convert_to({text}, 'UTF8')), 1, 8), 'hex'))::bit(64)::bigint"
+
+
+def _sql_keys(parts: dict[str, str]) -> dict[str, str]:
+    """{column: SQL expression} for Profile's reid_key columns, from one SQL expression per
+    quasi-identifier's normalised value."""
+    from seekers.search import reidentification as reid
+
+    keys = {"reid_key": _sql_key(parts)}
+    for q in reid.QUASI_IDENTIFIERS:
+        keys[f"reid_key_no_{q.name}"] = _sql_key({n: v for n, v in parts.items() if n != q.name}, left_out=q.name)
+    return keys
+
+
+def _bench_reidentification_keys(prefecture: str, income: str) -> dict[str, str]:
+    """The keys of a bench row as its INSERT writes it (one occupation `occ`, qualifications `q1` and
+    the optional `q2`, the one education text), so the fill needs no second pass over the rows."""
+    from seekers.search import reidentification as reid
+
+    return _sql_keys({
+        "prefecture": prefecture,
+        "occupations": "occ",
+        "qualifications": "CASE WHEN q2 IS NULL THEN q1 WHEN q1 < q2 COLLATE \"C\" THEN q1 || ',' || q2 "
+                          "ELSE q2 || ',' || q1 END",
+        "education": f"'{reid.education_level(BENCH_EDUCATION)}'",
+        "income": f"(least({income}, {reid.INCOME_TOP_BAND_YEN}) / {reid.INCOME_BAND_YEN})::text",
+    })
+
+
+def fill_reidentification_keys(lo: int, hi: int) -> None:
+    """The re-identification keys of profiles lo..hi (application ids) that have none yet (a fill
+    from before the keys existed gets them on the next run), set-based, computed in SQL
+    exactly as seekers.search.reidentification.reidentification_keys does (devtools' PostgreSQL
+    test compares them)."""
+    from seekers.search import reidentification as reid
+
+    levels = " ".join(
+        f"WHEN {' OR '.join(f'e.t LIKE {chr(39)}%%{pattern}%%{chr(39)}' for pattern in patterns)} THEN '{level}'"
+        for level, patterns in reid.EDUCATION_LEVELS
+    )
+    # One SQL column per quasi-identifier below, named as it: a new one fails here until added.
+    parts = {q.name: f"parts.{q.name}" for q in reid.QUASI_IDENTIFIERS}
+    sets = [f"{column} = {expression}" for column, expression in _sql_keys(parts).items()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH parts AS (
+                SELECT p.application_id AS id,
+                    coalesce(p.desired_prefecture_id::text, '') AS prefecture,
+                    coalesce((SELECT string_agg(o.occupationgroup_id::text, ',' ORDER BY o.occupationgroup_id::text
+                                                COLLATE "C")
+                              FROM seekers_profile_planned_occupations o WHERE o.profile_id = p.application_id), '')
+                        AS occupations,
+                    coalesce((SELECT string_agg(q.qualification_id::text, ',' ORDER BY q.qualification_id::text
+                                                COLLATE "C")
+                              FROM seekers_profile_qualifications q WHERE q.profile_id = p.application_id), '')
+                        AS qualifications,
+                    CASE WHEN p.withheld::jsonb ? 'education' THEN 'none'
+                         WHEN e.t = '' THEN 'none' {levels} ELSE 'other' END AS education,
+                    CASE WHEN p.last_monthly_income IS NULL THEN 'none'
+                         ELSE (least(p.last_monthly_income, {reid.INCOME_TOP_BAND_YEN})
+                               / {reid.INCOME_BAND_YEN})::text END AS income
+                FROM seekers_profile p, LATERAL (SELECT btrim(normalize(p.education, NFKC)) AS t) e
+                WHERE p.application_id BETWEEN %s AND %s AND p.reid_key IS NULL
+            )
+            UPDATE seekers_profile SET {", ".join(sets)}
+            FROM parts WHERE seekers_profile.application_id = parts.id""", [lo, hi])
 
 
 def fill_organizations(count: int, rng: random.Random) -> list[Organization]:

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,6 +19,7 @@ from .models import (
     RegistrationGuard,
     SeekerAccount,
 )
+from .search.reidentification import reidentification_check
 
 LIST1 = _("求職申込書の情報(公開対象)")
 LIST2 = _("求職公開申込書の情報(公開対象)")
@@ -42,7 +44,7 @@ class ProfileInline(StaffInputMixin, admin.StackedInline):
     verbose_name = _("公開される求職情報")
     verbose_name_plural = verbose_name
     filter_horizontal = ("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
-    readonly_fields = ("public_id", "published_at")
+    readonly_fields = ("public_id", "published_at", "reidentification")
     fieldsets = (
         (
             LIST1,
@@ -73,7 +75,19 @@ class ProfileInline(StaffInputMixin, admin.StackedInline):
         ),
         (LIST2, {"fields": ("overseas_ok", "expertise", "appeal_points", "appeal_experience", "special_notes")}),
         (_("公開ID"), {"fields": ("public_id", "published_at")}),
+        (_("特定されるおそれ"), {"fields": ("reidentification",)}),
     )
+
+    @admin.display(description=_("公開項目の組み合わせ"))
+    def reidentification(self, obj):
+        """The seeker's re-identification warning as they see it (seekers.search.reidentification),
+        or that enough others share the combination."""
+        if obj is None or obj.pk is None:
+            return "—"
+        check = reidentification_check(obj)
+        if not check.at_risk:
+            return _("%(k)d 人以上のほかの求職者と同じ組み合わせです。") % {"k": check.k}
+        return render_to_string("seekers/includes/reidentification_warning.html", {"check": check})
 
 
 class ValidityFilter(admin.SimpleListFilter):

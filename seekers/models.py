@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.dates import format_moment
 from organizations.models import IndustryGroup, OccupationGroup, Prefecture, Qualification
 
+from .search.reidentification import KEY_COLUMNS as REID_KEY_COLUMNS
+from .search.reidentification import LISTED_INDEX_CONDITION as REID_LISTED
 from .validity import KYUSHOKU_NUMBER_REGEX, validate_kyushoku_number
 
 
@@ -206,6 +208,15 @@ class Profile(models.Model):
     # tokens (seekers.search.facets); both rebuilt by seekers.services.profile_screen.
     search_text = models.TextField(blank=True, editable=False)
     facets = models.TextField(blank=True, editable=False)
+    # The re-identification warning (seekers.search.reidentification): 64-bit keys of the profile's
+    # combination of quasi-identifiers, whole and with each one left out, rebuilt with the facets by
+    # seekers.services.profile_screen; counted over the listed profiles through partial indexes.
+    reid_key = models.BigIntegerField(null=True, editable=False)
+    reid_key_no_prefecture = models.BigIntegerField(null=True, editable=False)
+    reid_key_no_occupations = models.BigIntegerField(null=True, editable=False)
+    reid_key_no_qualifications = models.BigIntegerField(null=True, editable=False)
+    reid_key_no_education = models.BigIntegerField(null=True, editable=False)
+    reid_key_no_income = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("公開求職情報")
@@ -225,6 +236,9 @@ class Profile(models.Model):
                          condition=Q(listed_until__isnull=False, contract_ok=True)),
             models.Index(F("published_at").desc(), name="profile_ui_turn_idx",
                          condition=Q(listed_until__isnull=False) & ~Q(u_i_turn="")),
+            # The re-identification counts: profile_reid<i>_idx for the i-th of reidentification.KEY_COLUMNS.
+            *(models.Index(fields=[column, "listed_until"], name=f"profile_reid{i}_idx", condition=REID_LISTED)
+              for i, column in enumerate(REID_KEY_COLUMNS)),
         ]
         constraints = [
             models.CheckConstraint(

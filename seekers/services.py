@@ -36,6 +36,7 @@ from .models import (
 )
 from .search.facets import profile_facets
 from .search.listing import profile_sync_listing
+from .search.reidentification import reidentification_keys
 from .validity import add_one_month_end, end_of_month_after_next
 
 User = get_user_model()
@@ -523,7 +524,8 @@ def seeker_resume(*, actor, account: SeekerAccount) -> SeekerAccount:
 def profile_screen(*, actor, profile: Profile) -> Profile:
     """Run the PII guard over the free-text fields: a flagged field is withheld from organisations
     until staff release it (unless staff already released this very text). Rebuilds the keyword
-    search text from the released fields only, and the search facets."""
+    search text from the released fields only, the search facets, and the re-identification keys
+    (seekers.search.reidentification)."""
     texts = {name: getattr(profile, name) or "" for name in Profile.FREE_TEXT_FIELDS}
     flagged = pii.screen(texts)
     withheld = {
@@ -531,11 +533,15 @@ def profile_screen(*, actor, profile: Profile) -> Profile:
     }
     search_text = " ".join(pii.normalize(t).lower() for n, t in texts.items() if t and n not in withheld)
     facets = profile_facets(profile)
+    reid_keys = reidentification_keys(profile, withheld)
     with transaction.atomic():
-        Profile.objects.filter(pk=profile.pk).update(withheld=withheld, search_text=search_text, facets=facets)
+        Profile.objects.filter(pk=profile.pk).update(withheld=withheld, search_text=search_text, facets=facets,
+                                                     **reid_keys)
         if withheld != profile.withheld:
             audit(actor=actor, verb=AuditEvent.Verb.PROFILE_SCREEN, target=profile, withheld=withheld)
     profile.withheld, profile.search_text, profile.facets = withheld, search_text, facets
+    for column, key in reid_keys.items():
+        setattr(profile, column, key)
     return profile
 
 

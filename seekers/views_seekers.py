@@ -21,6 +21,7 @@ from .access import seeker_required
 from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm, UserIdReminderForm
 from .models import Profile
 from .presenters import profile_rows
+from .search.reidentification import reidentification_check
 from .search.visibility import organizations_seeing
 from .stages import AuthKeyStage
 
@@ -214,6 +215,7 @@ def profile(request):
         "profile": own,
         "rows": profile_rows(own, for_organization=False),
         "withheld": services.withheld_explained(own),
+        "reidentification": reidentification_check(own),
         "organizations_count": organizations_seeing(account).count(),
         "views": selectors.views_of(own),
     })

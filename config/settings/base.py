@@ -282,6 +282,9 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "reset_password": "accounts.forms.ResetPasswordForm",
 }
+# The re-identification warning (seekers.search.reidentification): a seeker is warned when fewer
+# than this many other listed profiles share their combination of published quasi-identifiers.
+REIDENTIFICATION_K = env.int("REIDENTIFICATION_K", default=5)
 # SPEC rule 17 (the real service's FAQ): guidance messages per organisation per JST day.
 GUIDANCE_DAILY_LIMIT = 1000
 MESSAGE_BODY_MAX = 10_000
