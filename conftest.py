@@ -141,6 +141,12 @@ def agency_member(agency):
 
 
 @pytest.fixture
+def agency_admin(agency):
+    """The approved agency's administrator (Member.Role.ADMIN): changes its disclosures."""
+    return MemberFactory(organization=agency, role="admin").user
+
+
+@pytest.fixture
 def municipality_member(municipality):
     return MemberFactory(organization=municipality).user
 
@@ -193,6 +199,13 @@ def member_client(agency_member):
     from tests.pages import with_totp
 
     return _client_for(with_totp(agency_member))
+
+
+@pytest.fixture
+def agency_admin_client(agency_admin):
+    from tests.pages import with_totp
+
+    return _client_for(with_totp(agency_admin))
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ class AuditEvent(models.Model):
         ORGANIZATION_CREATE = "organization.create", _("利用団体の登録")
         ORGANIZATION_UPDATE = "organization.update", _("利用団体の変更")
         ORGANIZATION_APPROVE = "organization.approve", _("利用団体の労働局承諾")
+        ORGANIZATION_DISCLOSURES_UPDATE = "organization.disclosures_update", _("利用団体の必須記載事項の変更")
         ORGANIZATION_SET_HANDLED = "organization.set_handled", _("取り扱う地域・産業・職業の設定")
         ORGANIZATION_SANCTION_STATE = "organization.sanction_state", _("利用団体の利用停止・利用解除の状態の変更")
         MEMBER_INVITE = "member.invite", _("利用団体メンバーの登録")

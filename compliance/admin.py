@@ -27,6 +27,7 @@ from accounts.service_admin import (
 from messaging.admin import thread_html
 from organizations.admin import OrganizationAdmin as OrganizationBaseAdmin
 from organizations.models import Organization
+from organizations.selectors import disclosure_changes
 from seekers.models import Profile
 
 from . import selectors, services
@@ -430,6 +431,7 @@ class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
             "suspensions": Suspension.objects.filter(organization=organization).order_by("-starts_on"),
             "revocations": Revocation.objects.filter(organization=organization),
             "complaints": Complaint.objects.filter(organization=organization).order_by("-created_at"),
+            "disclosure_changes": disclosure_changes(organization),
             "title": _("違反・措置の履歴"),
         })
 

@@ -67,7 +67,7 @@ def evidence_rows(conversations) -> list[list]:
         .order_by("conversation_id", "created_at", "id")
     ):
         disclosures = " / ".join(
-            f"{DISCLOSURE_LABELS.get(k, k)}: {v}" for k, v in message.disclosures.items()
+            f"{DISCLOSURE_LABELS.get(k, k)}: {_disclosure_text(v)}" for k, v in message.disclosures.items()
         ) if message.disclosures else ""
         rows.append([
             message.conversation_id, timezone.localtime(message.created_at).isoformat(),
@@ -78,7 +78,14 @@ def evidence_rows(conversations) -> list[list]:
 
 
 EVIDENCE_HEADER = [_("やりとりID"), _("日時"), _("送信元"), _("種類"), _("件名"), _("本文"), _("必須記載事項")]
-DISCLOSURE_LABELS = {name: Organization._meta.get_field(name).verbose_name for name in Organization.GUIDANCE_DISCLOSURES}
+DISCLOSURE_LABELS = {name: Organization._meta.get_field(name).verbose_name for name in Organization.DISCLOSURE_SNAPSHOT}
+
+
+def _disclosure_text(value) -> str:
+    """A snapshot's value as text (the プライバシーマーク is a yes/no)."""
+    if isinstance(value, bool):
+        return _("あり") if value else _("なし")
+    return str(value)
 
 
 def usage_report(month: date) -> list[dict]:

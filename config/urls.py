@@ -27,4 +27,5 @@ urlpatterns = [
     path("orgs/", include("messaging.urls_orgs")),
     path("orgs/", include("seekers.urls_orgs")),
     path("orgs/", include("compliance.urls_orgs")),
+    path("orgs/", include("organizations.urls_orgs")),
 ]

@@ -44,31 +44,26 @@ class BodyField(forms.CharField):
 
 
 class GuidanceForm(forms.Form):
-    """案内メッセージ. The disclosures are required on the first message (SPEC rule 12); the service
-    checks again, so blanking one by hand-edited POST data is refused too."""
+    """案内メッセージ: subject and body only. A first message's disclosures are the organisation's
+    record, which the service puts on it (SPEC rule 12); a POST that carries them anyway (a
+    hand-edited form) is refused whole, so no one believes a typed value was sent."""
 
     subject = forms.CharField(**SUBJECT)
     body = forms.CharField()
-    track_record = forms.CharField(label=_("職業紹介の実績"), widget=forms.Textarea(attrs={"rows": 3}))
-    job_openings = forms.CharField(label=_("取り扱っている求人"), widget=forms.Textarea(attrs={"rows": 3}))
-    fees = forms.CharField(label=_("職業紹介に関する手数料"), widget=forms.Textarea(attrs={"rows": 3}))
-    privacy_officer = forms.CharField(label=_("個人情報管理責任者"), max_length=200)
-    complaints_officer = forms.CharField(label=_("苦情処理責任者"), max_length=200)
 
-    DISCLOSURES = Organization.GUIDANCE_DISCLOSURES
-
-    def __init__(self, *args, first: bool, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"] = BodyField()
-        self.first = first
-        for name in self.DISCLOSURES:
-            if first:
-                self.fields[name].error_messages["required"] = _("最初の案内メッセージには必須の記載事項です。")
-            else:
-                del self.fields[name]
 
-    def disclosures(self) -> dict:
-        return {name: self.cleaned_data.get(name, "") for name in self.DISCLOSURES if name in self.fields}
+    def clean(self):
+        data = super().clean()
+        if any(name in self.data for name in Organization.DISCLOSURE_SNAPSHOT):
+            raise ValidationError(
+                _("必須記載事項は団体の登録内容から記載されるため、メッセージごとに入力・変更することはできません。"
+                  "変更は団体の管理者が「団体の記載事項」のページで行ってください。"),
+                code="disclosures_typed",
+            )
+        return data
 
 
 class SeekerReplyForm(forms.Form):

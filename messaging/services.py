@@ -12,15 +12,13 @@ from accounts.audit import audit
 from accounts.mail import email_queue
 from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import Organization
+from organizations.services import disclosures_snapshot, guidance_disclosures_refusal
 from seekers import pii
 from seekers.models import SeekerAccount
 from seekers.search.visibility import profile_visible_to
 
 from .access import OrgAccess, SeekerWrite, org_access, seeker_may_write
 from .models import Conversation, DailyGuidanceCount, Message
-
-# The SPEC rule 12 disclosures carried by a first guidance (the STEP 6 procedure is not one of them).
-GUIDANCE_DISCLOSURES = Organization.GUIDANCE_DISCLOSURES
 
 # 辞退's text as the seeker first sees it on the confirmation page, and as sent when left unchanged.
 DECLINE_SUBJECT = gettext_lazy("辞退します")
@@ -67,10 +65,13 @@ def guidance_remaining(organization: Organization) -> int:
     return max(settings.GUIDANCE_DAILY_LIMIT - (row.count if row else 0), 0)
 
 
-def guidance_send(*, actor, organization: Organization, public_id: str, subject: str, body: str,
-                  disclosures: dict | None = None) -> Message:
-    """案内メッセージ. The first one to a seeker opens the conversation, must carry the disclosures
-    (stored with the message as sent) and sends the seeker one email notice.
+def guidance_send(*, actor, organization: Organization, public_id: str, subject: str, body: str) -> Message:
+    """案内メッセージ. The first one to a seeker opens the conversation, carries the disclosures and
+    sends the seeker one email notice. The disclosures are the organisation's record, read in this
+    transaction, never the sender's (SPEC rule 12): the message keeps a snapshot of them with 名称,
+    許可・届出番号 and プライバシーマーク (organizations.services.disclosures_snapshot), so a later edit of
+    the record does not change what the seeker received. A record with a disclosure empty refuses
+    the first message, naming what to fill in (guidance_disclosures_refusal).
 
     Races closed in the database: the daily cap is a conditional increment (`count < limit`) on the
     organisation's row for today; the conversation is a unique (organization, account) pair, so of
@@ -78,7 +79,6 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
     _check_body(body)
     now = timezone.now()
     today = timezone.localdate()  # once: a send that crosses midnight counts on one day only
-    disclosures = {k: (disclosures or {}).get(k, "").strip() for k in GUIDANCE_DISCLOSURES}
     with transaction.atomic():
         profile = profile_visible_to(organization, public_id)
         if profile is None:
@@ -105,12 +105,18 @@ def guidance_send(*, actor, organization: Organization, public_id: str, subject:
         conversation.account = account
         if org_access(organization, conversation, today=today) != OrgAccess.OPEN:
             raise _refused_not_visible()
-        if first and not all(disclosures.values()):
-            raise SendRefused("disclosures", _("最初の案内メッセージには、必須記載事項をすべて記載してください。"))
+        disclosures = {}
+        if first:
+            # Read again here: what is on record when the message is sent, not when the page opened.
+            record = Organization.objects.get(pk=organization.pk)
+            refusal = guidance_disclosures_refusal(record)
+            if refusal:
+                raise SendRefused("disclosures", refusal)
+            disclosures = disclosures_snapshot(record)
         message = Message.objects.create(
             conversation=conversation, account=account, organization=organization, sender=Message.Sender.ORGANIZATION,
             sender_user=actor, kind=Message.Kind.GUIDANCE, subject=clean_subject(subject), body=body,
-            disclosures=disclosures if any(disclosures.values()) else {},
+            disclosures=disclosures,
         )
         if not first:
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.access import member_required
+from organizations.services import disclosures_snapshot, guidance_disclosures_refusal
 from seekers.access import get_profile_for
 
 from . import selectors, services
@@ -26,13 +27,12 @@ def guide(request, public_id):
     profile = get_profile_for(organization, public_id)
     existing = selectors.org_conversation_with(organization, profile.application.account.pk)
     first = existing is None
-    initial = {name: getattr(organization, name) for name in GuidanceForm.DISCLOSURES}
-    form = GuidanceForm(request.POST or None, first=first, initial=initial)
+    form = GuidanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             message = services.guidance_send(
                 actor=request.user, organization=organization, public_id=public_id,
-                subject=form.cleaned_data["subject"], body=form.cleaned_data["body"], disclosures=form.disclosures(),
+                subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
             )
         except services.SendRefused as refused:
             form.add_error(None, refused.message)
@@ -42,6 +42,9 @@ def guide(request, public_id):
     return render(request, "messaging/org_guide.html", {
         "form": form, "profile": profile, "first": first, "existing": existing,
         "remaining": services.guidance_remaining(organization),
+        # The record as the first message will carry it, read-only (SPEC rule 12).
+        "on_record": disclosures_snapshot(organization) if first else None,
+        "refusal": guidance_disclosures_refusal(organization) if first else "",
     })
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from .models import Organization
+from .models import Member, Organization
 
 
 def member_required(view):
@@ -43,3 +43,16 @@ def member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# Who may change the organisation's disclosures (SPEC rule 12) on the organisation's side: its
+# administrators (Member.Role.ADMIN); every member sees them. Staff change them in the admin. The
+# instance form and the queryset form side by side.
+
+
+def may_edit_disclosures(member: Member) -> bool:
+    return member.role == Member.Role.ADMIN
+
+
+def members_editing_disclosures(organization: Organization):
+    return Member.objects.filter(organization=organization, role=Member.Role.ADMIN)

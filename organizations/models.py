@@ -253,6 +253,9 @@ class Organization(models.Model):
     # procedure). The approval constraint in Meta spells the same fields for the database.
     GUIDANCE_DISCLOSURES = ("track_record", "job_openings", "fees", "privacy_officer", "complaints_officer")
     APPROVAL_FIELDS = (*GUIDANCE_DISCLOSURES, "contact_procedure")
+    # What a first guidance message keeps of the record as it was when sent (SPEC rule 12): the
+    # disclosures and who the organisation is (organizations.services.disclosures_snapshot).
+    DISCLOSURE_SNAPSHOT = (*GUIDANCE_DISCLOSURES, "name", "permit_number", "privacy_mark")
 
     class Meta:
         verbose_name = _("利用団体")

@@ -33,6 +33,68 @@ def disclosure_errors(organization: Organization) -> dict[str, str]:
     return errors
 
 
+# --- SPEC rule 12: the disclosures a first guidance carries come from this record ----------------------
+
+
+def guidance_disclosures_missing(organization: Organization) -> list[str]:
+    """The SPEC rule 12 disclosures a first guidance message cannot be sent without, still empty on
+    the record (the STEP 6 procedure is not one of them)."""
+    return [name for name in Organization.GUIDANCE_DISCLOSURES if not (getattr(organization, name) or "").strip()]
+
+
+def guidance_disclosures_refusal(organization: Organization) -> str:
+    """Why a first guidance message cannot be sent from this record, naming what to fill in and
+    where; "" when the record is complete. The guidance page shows it before a send, and
+    messaging.services.guidance_send refuses with it."""
+    missing = guidance_disclosures_missing(organization)
+    if not missing:
+        return ""
+    labels = "、".join(f"「{Organization._meta.get_field(name).verbose_name}」" for name in missing)
+    return _("団体の必須記載事項(%(fields)s)が登録されていないため、最初の案内メッセージを送信できません。"
+             "団体の管理者が「団体の記載事項」のページで入力してください。") % {"fields": labels}
+
+
+def disclosures_snapshot(organization: Organization) -> dict:
+    """What a first guidance message keeps of the record (SPEC rule 12), so that a later edit of the
+    record does not change what the seeker received: the disclosures, 名称, 許可・届出番号 and
+    プライバシーマーク (Organization.DISCLOSURE_SNAPSHOT)."""
+    return {name: getattr(organization, name) for name in Organization.DISCLOSURE_SNAPSHOT}
+
+
+def organization_disclosures_update(*, actor, organization: Organization, values: dict) -> Organization:
+    """Change the disclosures on the organisation's record (the organisation's administrator on its
+    記載事項 page, staff in the admin through organization_save): the only writer of those fields on a
+    stored record. The audit event keeps each changed field's value before and after, which staff
+    read in the organisation's history (the leaflet counts fees differing from the first notice as
+    不正な個人情報取得). An approved organisation cannot empty one (refused at the field). The row is
+    locked (select_for_update) while it is compared and written, so of two edits at once each
+    records the value it replaced. Messages already sent keep their snapshot. Raises
+    ValidationError; then nothing is written."""
+    unknown = set(values) - set(DISCLOSURE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a disclosure: {sorted(unknown)}")
+    with transaction.atomic():
+        stored = Organization.objects.select_for_update().get(pk=organization.pk)
+        after = {name: values.get(name, getattr(stored, name)) for name in DISCLOSURE_FIELDS}
+        if stored.approved_on is not None:
+            message = _("労働局の承諾を受けた団体は、この項目(最初の案内メッセージの必須記載事項)を空にできません。")
+            errors = {name: message for name, value in after.items() if not (value or "").strip()}
+            if errors:
+                raise ValidationError(errors)
+        changed = [name for name in DISCLOSURE_FIELDS if getattr(stored, name) != after[name]]
+        if changed:
+            before = {name: getattr(stored, name) for name in changed}
+            for name in changed:
+                setattr(stored, name, after[name])
+            stored.save(update_fields=[*changed, "updated_at"])
+            audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_DISCLOSURES_UPDATE, target=stored,
+                  before=before, after={name: after[name] for name in changed})
+    for name in DISCLOSURE_FIELDS:
+        setattr(organization, name, after[name])
+    organization.updated_at = stored.updated_at
+    return organization
+
+
 def organization_approve(*, actor, organization: Organization, approved_on: date | None = None) -> Organization:
     """労働局 approval, on approved_on (by default today): the only way an organisation becomes
     approved. Refused while a mandatory disclosure is empty (the database refuses it too). The row
@@ -91,9 +153,16 @@ def organization_save(*, actor, organization: Organization, regions=None, indust
             organization.save()
             changed = []
         else:
-            changed = [name for name in STAFF_FIELDS if name != "updated_at"
+            # The disclosures of a stored record change through organization_disclosures_update
+            # alone, whose audit event keeps them before and after.
+            fields = [name for name in STAFF_FIELDS if name not in DISCLOSURE_FIELDS]
+            changed = [name for name in fields if name != "updated_at"
                        and getattr(stored, name) != getattr(organization, name)]
-            organization.save(update_fields=STAFF_FIELDS)
+            organization.save(update_fields=fields)
+            organization_disclosures_update(
+                actor=actor, organization=organization,
+                values={name: getattr(organization, name) for name in DISCLOSURE_FIELDS},
+            )
         organization_set_handled(actor=actor, organization=organization, regions=regions, industries=industries,
                                  occupations=occupations)
         if stored is None:

@@ -16,7 +16,6 @@ from django.test import RequestFactory
 from accounts.models import OutgoingEmail
 from accounts.services import user_email_change
 from messaging.services import guidance_send
-from messaging.tests.factories import disclosures_of
 from organizations.services import member_invite
 from seekers.services import auth_key_reissue, periods_end, seeker_register, user_id_remind
 from seekers.tests.factories import JobApplicationFactory
@@ -65,7 +64,7 @@ def first_guidance(request, password):
     seeker, agency = request.getfixturevalue("seeker"), request.getfixturevalue("agency")
     guidance_send(actor=request.getfixturevalue("agency_member"), organization=agency,
                   public_id=seeker.seeker_account.application.profile.public_id, subject="求人のご案内",
-                  body="介護職の求人をご紹介できます。", disclosures=disclosures_of(agency))
+                  body="介護職の求人をご紹介できます。")
 
 
 def period_end(request, password):

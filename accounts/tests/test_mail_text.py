@@ -7,7 +7,6 @@ from django.core import mail
 from accounts.mail import mail_render
 from accounts.models import OutgoingEmail
 from messaging.services import guidance_send
-from messaging.tests.factories import disclosures_of
 from organizations.services import member_invite
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 
@@ -33,7 +32,7 @@ def test_the_seeker_reads_the_organisation_name_as_typed(seeker, organization, d
     with django_capture_on_commit_callbacks(execute=True):
         guidance_send(actor=member, organization=organization,
                       public_id=seeker.seeker_account.application.profile.public_id, subject="求人のご案内",
-                      body="介護職の求人をご紹介できます。", disclosures=disclosures_of(organization))
+                      body="介護職の求人をご紹介できます。")
 
     [message] = mail.outbox
     assert f"{NAME} から、求職情報提供サイトに最初の案内メッセージが届きました。" in message.body

@@ -14,7 +14,6 @@ from django.test import RequestFactory
 
 from accounts.models import OutgoingEmail
 from messaging.services import guidance_send
-from messaging.tests.factories import disclosures_of
 from organizations.services import member_invite
 from seekers.services import periods_end, seeker_register
 from seekers.tests.factories import JobApplicationFactory
@@ -114,7 +113,7 @@ def test_the_first_guidance_notice_is_kept(seeker, agency, agency_member, django
     with django_capture_on_commit_callbacks(execute=True):
         guidance_send(actor=agency_member, organization=agency,
                       public_id=seeker.seeker_account.application.profile.public_id, subject="求人のご案内",
-                      body="介護職の求人をご紹介できます。", disclosures=disclosures_of(agency))
+                      body="介護職の求人をご紹介できます。")
 
     row = sent_row(seeker.email)
     assert row.kind == Kind.FIRST_GUIDANCE

@@ -13,7 +13,7 @@ from compliance.models import Complaint, DeletionRequest, Suspension
 from compliance.tests.factories import DeletionRequestFactory, ViolationFactory
 from conftest import jst
 from messaging.models import Message
-from messaging.tests.factories import ConversationFactory, MessageFactory, disclosures_of
+from messaging.tests.factories import ConversationFactory, MessageFactory
 from messaging.tests.helpers import public_id
 from organizations.models import Organization
 from seekers.models import ApplicantIdentity
@@ -319,7 +319,7 @@ def hit(client, method: str, url: str, world: dict):
     if method == "get":
         return client.get(url)
     if url.endswith("/guide/"):
-        data = {"subject": "介護職のご案内", "body": "求人をご紹介できます。", **disclosures_of(world["organization"])}
+        data = {"subject": "介護職のご案内", "body": "求人をご紹介できます。"}
     elif url.endswith("/answer/"):
         data = {"disposed_on": "2026-11-26", "note": "削除しました。"}
     else:

@@ -17,8 +17,9 @@ DISCLOSURES = Organization.GUIDANCE_DISCLOSURES
 
 
 def disclosures_of(organization) -> dict:
-    """The SPEC rule 12 disclosures as a first guidance would carry them."""
-    return {name: getattr(organization, name) for name in DISCLOSURES}
+    """What a first guidance from this record keeps (SPEC rule 12): the disclosures with 名称,
+    許可・届出番号 and プライバシーマーク, as organizations.services.disclosures_snapshot takes them."""
+    return {name: getattr(organization, name) for name in Organization.DISCLOSURE_SNAPSHOT}
 
 
 class ConversationFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,6 @@ from html import unescape
 
 from messaging import services
 from messaging.models import Message
-from messaging.tests.factories import disclosures_of
 from organizations.models import Organization
 
 CLOSED = "このやりとりは終了しました"
@@ -41,7 +40,6 @@ def guide(member, account, **kwargs) -> Message:
     return services.guidance_send(
         actor=member, organization=organization, public_id=public_id(account),
         subject=kwargs.get("subject", "介護職の求人のご案内"), body=kwargs.get("body", "求人をご紹介できます。"),
-        disclosures=kwargs.get("disclosures", disclosures_of(organization)),
     )
 
 
@@ -54,5 +52,6 @@ def seeker_replies():
     return Message.objects.filter(sender="seeker")
 
 
-def guide_data(organization, **overrides) -> dict:
-    return {"subject": "介護職のご案内", "body": "求人をご紹介できます。", **disclosures_of(organization), **overrides}
+def guide_data(organization=None, **overrides) -> dict:
+    """What the guidance form posts: subject and body only (the disclosures come from the record)."""
+    return {"subject": "介護職のご案内", "body": "求人をご紹介できます。", **overrides}

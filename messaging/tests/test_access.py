@@ -21,7 +21,6 @@ from messaging.access import (
     seeker_may_write,
 )
 from messaging.models import Conversation, Message
-from messaging.tests.factories import disclosures_of
 from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers import services as seeker_services
@@ -41,7 +40,7 @@ def open_conversation(organization, account) -> Conversation:
     member = MemberFactory(organization=organization).user
     message = services.guidance_send(
         actor=member, organization=fresh_org(organization), public_id=account.application.profile.public_id,
-        subject="介護職のご案内", body="求人をご紹介できます。", disclosures=disclosures_of(organization),
+        subject="介護職のご案内", body="求人をご紹介できます。",
     )
     return message.conversation
 

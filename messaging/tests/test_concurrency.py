@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.models import OutgoingEmail
 from messaging import services
 from messaging.models import Conversation, DailyGuidanceCount, Message
-from messaging.tests.factories import disclosures_of
 from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.tests.factories import SeekerAccountFactory
@@ -36,7 +35,7 @@ def sender(user, account):
         organization = Organization.objects.get(pk=organization_id)
         return services.guidance_send(
             actor=user, organization=organization, public_id=public_id, subject="介護職のご案内",
-            body="求人をご紹介できます。", disclosures=disclosures_of(organization),
+            body="求人をご紹介できます。",
         ).pk  # the message id it sent
 
     return send

@@ -1,17 +1,19 @@
 """The guidance page at /orgs/seekers/<public_id>/guide/ (SPEC rules 10, 12, 17): the remaining count,
-the disclosures pre-filled and required on a first message only, the daily cap, size limits, and a
-profile the organisation may not see is not found."""
+the disclosures shown read-only from the organisation's record on a first message (a POST carrying
+any is refused), the daily cap, size limits, and a profile the organisation may not see is not found."""
 
 import re
+from html import escape
 
 import pytest
 from django.utils import timezone
 
 from messaging.models import DailyGuidanceCount, Message
-from messaging.tests.factories import disclosures_of
-from messaging.tests.helpers import MAX_LENGTH_ERROR, TEN_MB, guide_data, public_id
+from messaging.tests.factories import DISCLOSURES, disclosures_of
+from messaging.tests.helpers import MAX_LENGTH_ERROR, TEN_MB, guide_data, public_id, textarea
+from organizations.models import Organization
 from seekers.models import Block
-from tests.pages import field_error, login, page
+from tests.pages import error_summary, field_error, login, page
 
 # Member pages open without TOTP here; the MFA requirement has its own tests (accounts).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
@@ -19,7 +21,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
 LIMIT = 1000
 
 
-def test_the_guidance_page_shows_the_remaining_count_and_prefilled_disclosures(member_client, agency, account):
+def test_the_guidance_page_shows_the_remaining_count_and_the_recorded_disclosures_read_only(
+        member_client, agency, account):
     DailyGuidanceCount.objects.create(organization=agency, day=timezone.localdate(), count=12)
 
     response = member_client.get(f"/orgs/seekers/{public_id(account)}/guide/")
@@ -27,15 +30,19 @@ def test_the_guidance_page_shows_the_remaining_count_and_prefilled_disclosures(m
     assert response.status_code == 200
     html = page(response)
     assert "本日あと 988 件送信できます" in html
-    for name in ("track_record", "job_openings", "fees"):
-        assert re.search(rf'<textarea name="{name}"[^>]*>\s*{re.escape(getattr(agency, name))}</textarea>', html)
-    for name in ("privacy_officer", "complaints_officer"):
-        assert re.search(rf'name="{name}" value="{re.escape(getattr(agency, name))}"', html)
+    on_record = re.search(r'<section class="card" aria-labelledby="on-record">(.*?)</section>', html, re.S).group(1)
+    for name in (*DISCLOSURES, "name", "permit_number"):
+        assert escape(getattr(agency, name)) in on_record, name
+    assert "プライバシーマーク</dt><dd>取得している" in on_record
+    form = re.search(r"<form method=\"post\" novalidate>(.*?)</form>", html, re.S).group(1)
+    for name in DISCLOSURES:
+        assert f'name="{name}"' not in form  # shown, not a field: nothing to override
+    assert 'href="/orgs/organization/"' in html
 
 
 def test_sending_guidance_from_the_page(member_client, agency, account, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(f"/orgs/seekers/{public_id(account)}/guide/", guide_data(agency))
+        response = member_client.post(f"/orgs/seekers/{public_id(account)}/guide/", guide_data())
 
     message = Message.objects.get()
     assert response.status_code == 302
@@ -45,36 +52,65 @@ def test_sending_guidance_from_the_page(member_client, agency, account, mailoutb
     assert "本日あと 999 件" in page(member_client.get("/orgs/messages/"))
 
 
-def test_a_later_guidance_page_asks_for_no_disclosures(member_client, agency, account, guidance):
+def test_a_later_guidance_page_shows_no_disclosures(member_client, agency, account, guidance):
     url = f"/orgs/seekers/{public_id(account)}/guide/"
     html = page(member_client.get(url))
 
     assert "この求職者とはすでにやりとりがあります。" in html
-    assert 'name="fees"' not in html
+    assert agency.fees not in html
     response = member_client.post(url, {"subject": "追加のご案内", "body": "新しい求人です。"})
     assert response.status_code == 302
     assert Message.objects.filter(conversation=guidance.conversation).count() == 2
 
 
-@pytest.mark.parametrize("field", ["track_record", "job_openings", "fees", "privacy_officer", "complaints_officer"])
-@pytest.mark.parametrize("blank", ["", "  \r\n "], ids=["empty", "whitespace"])
-def test_a_blanked_disclosure_is_refused_at_the_field(member_client, agency, account, field, blank):
-    response = member_client.post(f"/orgs/seekers/{public_id(account)}/guide/", guide_data(agency, **{field: blank}))
+# --- SPEC rule 12: a member cannot type other disclosures into a message ---------------------------------
+
+
+@pytest.mark.parametrize("field, typed", [
+    ("fees", "手数料は無料です。"),
+    ("track_record", "紹介就職件数 9,999件"),
+    ("job_openings", "全国の求人 10万件"),
+    ("privacy_officer", "担当者 鈴木"),
+    ("complaints_officer", "担当者 鈴木"),
+    ("name", "厚生労働省認定センター"),
+    ("permit_number", "13-ユ-000001"),
+    ("privacy_mark", "on"),
+    ("fees", ""),
+])
+def test_a_hand_edited_post_carrying_a_disclosure_is_refused(member_client, agency, account, field, typed):
+    response = member_client.post(f"/orgs/seekers/{public_id(account)}/guide/", guide_data(**{field: typed}))
 
     assert response.status_code == 200
-    assert field_error(page(response), field) == "最初の案内メッセージには必須の記載事項です。"
+    assert ("必須記載事項は団体の登録内容から記載されるため、メッセージごとに入力・変更することはできません。"
+            in error_summary(page(response)))
     assert not Message.objects.exists()
     assert "本日あと 1,000 件送信できます" in page(response)
+    assert textarea(page(response), "body") == "求人をご紹介できます。"  # what was typed is kept
 
 
-def test_a_removed_disclosure_field_is_refused_at_the_field(member_client, agency, account):
-    data = guide_data(agency)
-    del data["complaints_officer"]
+def test_a_hand_edited_later_guidance_is_refused_too(member_client, agency, account, guidance):
+    response = member_client.post(f"/orgs/seekers/{public_id(account)}/guide/",
+                                  guide_data(fees="手数料は無料です。"))
 
-    response = member_client.post(f"/orgs/seekers/{public_id(account)}/guide/", data)
+    assert response.status_code == 200
+    assert Message.objects.count() == 1
 
-    assert field_error(page(response), "complaints_officer") == "最初の案内メッセージには必須の記載事項です。"
+
+def test_an_incomplete_record_says_what_to_fill_in_and_where(member_client, agency, account):
+    # The approval constraint keeps the fields non-empty; whitespace is what can slip onto the record.
+    Organization.objects.filter(pk=agency.pk).update(fees="  \n ")
+    url = f"/orgs/seekers/{public_id(account)}/guide/"
+    refusal = ("団体の必須記載事項(「職業紹介に関する手数料」)が登録されていないため、最初の案内メッセージを送信できません。"
+               "団体の管理者が「団体の記載事項」のページで入力してください。")
+
+    assert refusal in page(member_client.get(url))
+    response = member_client.post(url, guide_data())
+
+    assert response.status_code == 200
+    assert refusal in error_summary(page(response))
+    assert 'href="/orgs/organization/"' in page(response)
     assert not Message.objects.exists()
+    assert "本日あと 1,000 件送信できます" in page(response)  # the refused send counted nothing
 
 
 def test_the_thousand_and_first_guidance_of_the_day_is_refused(member_client, agency, account, other_seeker):

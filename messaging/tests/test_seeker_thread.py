@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from messaging import services
 from messaging.models import Conversation, Message
-from messaging.tests.factories import disclosures_of
+from messaging.tests.factories import DISCLOSURES, disclosures_of
 from messaging.tests.helpers import (
     ESCAPED,
     MAX_LENGTH_ERROR,
@@ -23,6 +23,7 @@ from messaging.tests.helpers import (
     textarea,
 )
 from organizations.models import Organization
+from organizations.services import organization_disclosures_update
 from seekers import services as seeker_services
 from seekers.models import Block
 from tests.pages import field_error, login, page
@@ -43,16 +44,22 @@ def test_opening_a_message_marks_it_read(seeker_client, guidance):
     assert "未読" not in row
 
 
-def test_the_thread_shows_the_disclosures_as_sent(seeker_client, agency, guidance):
+def test_the_thread_shows_the_disclosures_as_sent(seeker_client, agency, agency_member, guidance):
     as_sent = disclosures_of(agency)
-    Organization.objects.filter(pk=agency.pk).update(fees="求職者から手数料 10万円をいただきます。")
+    organization_disclosures_update(actor=agency_member, organization=agency,
+                                    values={"fees": "求職者から手数料 10万円をいただきます。"})
+    Organization.objects.filter(pk=agency.pk).update(name="改称後の名称", privacy_mark=False)
 
     html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
 
-    assert "利用団体の必須記載事項" in html
-    for value in as_sent.values():
-        assert value in html
-    assert "10万円" not in html
+    disclosures = re.search(r'<section class="notice" aria-label="利用団体の必須記載事項">(.*?)</section>', html, re.S)
+    shown = disclosures.group(1)
+    for name in (*DISCLOSURES, "name", "permit_number"):
+        assert as_sent[name] in shown, name
+    assert "<dt>名称</dt><dd>" + as_sent["name"] in shown
+    assert "<dt>許可・届出番号</dt><dd>" + as_sent["permit_number"] in shown
+    assert "<dt>プライバシーマーク</dt><dd>取得している</dd>" in shown
+    assert "10万円" not in html and "改称後の名称" not in shown
 
 
 def test_markup_in_subjects_and_bodies_is_shown_as_text(seeker_client, member_client, agency_member, account):

@@ -16,6 +16,8 @@ from messaging.access import OrgAccess, org_access
 from messaging.models import Conversation, DailyGuidanceCount, Message
 from messaging.services import SendRefused
 from messaging.tests.factories import DISCLOSURES, ConversationFactory, disclosures_of
+from messaging.tests.helpers import public_id
+from organizations import services as services_orgs
 from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers import services as seeker_services
@@ -28,12 +30,10 @@ LIMIT = 1000
 CAP_MESSAGE = "本日の案内メッセージの送信上限(1,000件)に達しました。明日以降に送信してください。"
 SUBJECT = "介護職の求人のご案内"
 BODY = "首都圏の特別養護老人ホームの介護職員の求人をご紹介できます。"
-_ORG = object()
 
 
-def guide(user, account, *, subject=SUBJECT, body=BODY, disclosures=_ORG) -> Message:
-    """guidance_send as the member's organisation; by default with the organisation's disclosures,
-    as the guidance page pre-fills them."""
+def guide(user, account, *, subject=SUBJECT, body=BODY) -> Message:
+    """guidance_send as the member's organisation (the disclosures come from its record)."""
     organization = Organization.objects.get(pk=user.membership.organization_id)
     return services.guidance_send(
         actor=user,
@@ -41,7 +41,6 @@ def guide(user, account, *, subject=SUBJECT, body=BODY, disclosures=_ORG) -> Mes
         public_id=account.application.profile.public_id,
         subject=subject,
         body=body,
-        disclosures=disclosures_of(organization) if disclosures is _ORG else disclosures,
     )
 
 
@@ -72,32 +71,47 @@ def test_the_limit_is_the_real_services_thousand_a_day():
     assert settings.GUIDANCE_DAILY_LIMIT == LIMIT
 
 
-def test_first_guidance_stores_the_disclosures_as_sent(agency, agency_member, account):
+def test_first_guidance_keeps_the_record_as_it_was_when_sent(agency, agency_member, account):
     as_sent = disclosures_of(agency)
 
     message = guide(agency_member, account)
 
     # A later edit of the organisation's record does not change what the seeker received.
-    Organization.objects.filter(pk=agency.pk).update(
-        track_record="2026年度 紹介就職件数 0件", fees="求職者から手数料 10万円をいただきます。",
-        privacy_officer="新しい責任者", complaints_officer="別の責任者", job_openings="なし",
-    )
+    services_orgs.organization_disclosures_update(actor=agency_member, organization=agency, values={
+        "track_record": "2026年度 紹介就職件数 0件", "fees": "求職者から手数料 10万円をいただきます。",
+        "privacy_officer": "新しい責任者", "complaints_officer": "別の責任者", "job_openings": "なし",
+    })
+    Organization.objects.filter(pk=agency.pk).update(name="改称後の名称", permit_number="13-ユ-999999",
+                                                     privacy_mark=False)
     message = Message.objects.get(pk=message.pk)
     assert message.disclosures == as_sent
-    assert set(message.disclosures) == set(DISCLOSURES)
-    assert all(message.disclosures.values())
+    assert set(message.disclosures) == {*DISCLOSURES, "name", "permit_number", "privacy_mark"}
+    assert (message.disclosures["name"], message.disclosures["privacy_mark"]) == (as_sent["name"], True)
+    assert message.disclosures["fees"] == "求職者からの手数料はいただきません(求人者から徴収)。"
     assert (message.sender, message.kind, message.subject, message.body) == ("org", "guidance", SUBJECT, BODY)
     assert message.account == account
     assert message.organization == agency
     assert message.read_at is None
 
 
-def test_first_guidance_stores_what_the_member_typed_not_the_record(agency, agency_member, account):
-    typed = {**disclosures_of(agency), "fees": "紹介手数料は求人者からのみいただきます(求職者は無料)。"}
+def test_first_guidance_reads_the_record_when_sent_not_the_callers_copy(agency, agency_member, account):
+    """The organisation object the page loaded may be older than the record: the send reads it again."""
+    stale = Organization.objects.get(pk=agency.pk)
+    services_orgs.organization_disclosures_update(actor=agency_member, organization=agency,
+                                                  values={"fees": "紹介手数料は求人者からのみいただきます。"})
 
-    message = guide(agency_member, account, disclosures=typed)
+    message = services.guidance_send(actor=agency_member, organization=stale, public_id=public_id(account),
+                                     subject=SUBJECT, body=BODY)
 
-    assert Message.objects.get(pk=message.pk).disclosures["fees"] == typed["fees"]
+    assert Message.objects.get(pk=message.pk).disclosures["fees"] == "紹介手数料は求人者からのみいただきます。"
+
+
+def test_guidance_send_takes_no_disclosures_from_its_caller(agency, agency_member, account):
+    with pytest.raises(TypeError):
+        services.guidance_send(actor=agency_member, organization=agency, public_id=public_id(account),
+                               subject=SUBJECT, body=BODY, disclosures={"fees": "無料"})
+
+    assert not Message.objects.exists()
 
 
 def test_first_guidance_opens_one_conversation(agency, agency_member, account):
@@ -113,7 +127,7 @@ def test_first_guidance_opens_one_conversation(agency, agency_member, account):
 def test_first_guidance_queues_one_notice_without_the_message_content(
     agency, agency_member, account, django_capture_on_commit_callbacks, mailoutbox
 ):
-    secret = {**disclosures_of(agency)}
+    secret = {name: getattr(agency, name) for name in DISCLOSURES}
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         guide(agency_member, account, subject="極秘の件名 X-17", body="極秘の本文 Y-42")
@@ -147,7 +161,7 @@ def test_second_guidance_sends_no_mail_and_needs_no_disclosures(agency, agency_m
     first = guide(agency_member, account)
     colleague = MemberFactory(organization=agency).user
 
-    second = guide(colleague, account, subject="追加のご案内", body="新着の求人があります。", disclosures={})
+    second = guide(colleague, account, subject="追加のご案内", body="新着の求人があります。")
 
     assert second.conversation == first.conversation
     assert Conversation.objects.count() == 1
@@ -168,16 +182,21 @@ def test_a_second_organisations_first_guidance_sends_its_own_notice(agency_membe
     assert set(first_notices().values_list("to", flat=True)) == {account.user.email}
 
 
-@pytest.mark.parametrize("blank", ["", "   ", "\r\n\t"], ids=["empty", "spaces", "whitespace"])
+@pytest.mark.parametrize("blank", ["   ", "\r\n\t"], ids=["spaces", "whitespace"])
 @pytest.mark.parametrize("field", DISCLOSURES)
-def test_first_guidance_with_a_blank_disclosure_is_refused(agency, agency_member, account, field, blank):
-    disclosures = {**disclosures_of(agency), field: blank}
+def test_first_guidance_from_an_incomplete_record_is_refused(agency, agency_member, account, field, blank):
+    # The approval constraint keeps the fields non-empty; whitespace is what can slip onto the record.
+    Organization.objects.filter(pk=agency.pk).update(**{field: blank})
+    label = Organization._meta.get_field(field).verbose_name
 
     with pytest.raises(SendRefused) as refused:
-        guide(agency_member, account, disclosures=disclosures)
+        guide(agency_member, account)
 
     assert refused.value.code == "disclosures"
-    assert refused.value.message == "最初の案内メッセージには、必須記載事項をすべて記載してください。"
+    assert refused.value.message == (
+        f"団体の必須記載事項(「{label}」)が登録されていないため、最初の案内メッセージを送信できません。"
+        "団体の管理者が「団体の記載事項」のページで入力してください。"
+    )
     # Nothing stored, no notice, and the refused attempt does not use up the day's cap.
     assert not Conversation.objects.exists()
     assert not Message.objects.exists()
@@ -186,13 +205,22 @@ def test_first_guidance_with_a_blank_disclosure_is_refused(agency, agency_member
     assert services.guidance_remaining(agency) == LIMIT
 
 
-@pytest.mark.parametrize("disclosures", [None, {}], ids=["none", "missing"])
-def test_first_guidance_without_any_disclosures_is_refused(agency, agency_member, account, disclosures):
-    with pytest.raises(SendRefused) as refused:
-        guide(agency_member, account, disclosures=disclosures)
+def test_the_refusal_names_every_missing_disclosure(agency, agency_member, account):
+    Organization.objects.filter(pk=agency.pk).update(fees=" ", complaints_officer=" ")
 
-    assert refused.value.code == "disclosures"
-    assert not Message.objects.exists()
+    with pytest.raises(SendRefused) as refused:
+        guide(agency_member, account)
+
+    assert "(「職業紹介に関する手数料」、「苦情処理責任者」)" in refused.value.message
+
+
+def test_a_later_guidance_needs_nothing_from_an_incomplete_record(agency, agency_member, account):
+    first = guide(agency_member, account)
+    Organization.objects.filter(pk=agency.pk).update(fees=" ")
+
+    second = guide(agency_member, account, subject="追加のご案内")
+
+    assert second.conversation == first.conversation and second.disclosures == {}
 
 
 # --- guidance_send goes through the visibility rule (SPEC rules 6–10) -----------------------------------
@@ -273,7 +301,7 @@ def test_later_guidance_after_the_profile_became_invisible_is_refused(
     make_invisible(account, agency)
 
     with pytest.raises(SendRefused) as refused:
-        guide(agency_member, account, disclosures={})
+        guide(agency_member, account)
 
     assert refused.value.code == "not_visible"
     assert Message.objects.filter(conversation=conversation).count() == 1
@@ -283,11 +311,11 @@ def test_later_guidance_after_the_profile_became_invisible_is_refused(
 def test_the_seeker_unblocking_lets_the_organisation_write_again(agency, agency_member, account, conversation):
     _block(account, agency)
     with pytest.raises(SendRefused):
-        guide(agency_member, account, disclosures={})
+        guide(agency_member, account)
 
     seeker_services.block_remove(actor=account.user, account=account, organization_id=agency.pk)
 
-    guide(agency_member, account, disclosures={})
+    guide(agency_member, account)
     assert Message.objects.filter(conversation=conversation).count() == 2
     assert first_notices().count() == 1  # still the one first notice
 
@@ -363,7 +391,7 @@ def test_the_cap_counts_later_guidance_in_an_existing_conversation_too(agency, a
     set_sent_today(agency, LIMIT)
 
     with pytest.raises(SendRefused) as refused:
-        guide(agency_member, account, disclosures={})
+        guide(agency_member, account)
 
     assert refused.value.code == "daily_cap"
     assert Message.objects.filter(conversation=conversation).count() == 1
@@ -414,7 +442,7 @@ def test_guidance_remaining_counts_down_per_send(agency, agency_member, account,
     assert services.guidance_remaining(agency) == LIMIT
 
     guide(agency_member, account)
-    guide(agency_member, account, disclosures={})
+    guide(agency_member, account)
     guide(agency_member, other_seeker.seeker_account)
 
     assert services.guidance_remaining(agency) == LIMIT - 3
@@ -544,7 +572,7 @@ def test_declining_closes_the_conversation_for_the_organisation(agency, agency_m
                            subject="ご検討ください", body="もう一度ご検討いただけませんか。")
     assert refused.value.code == "closed"
     with pytest.raises(SendRefused):
-        guide(agency_member, account, disclosures={})
+        guide(agency_member, account)
     assert list(Message.objects.filter(conversation=conversation).values_list("kind", flat=True)) == [
         "guidance", "decline",
     ]
@@ -679,7 +707,7 @@ def test_a_conversation_is_open_for_the_organisation_while_nothing_closed_it(age
 def test_the_seeker_opening_a_thread_marks_the_organisations_messages_read(
     agency_member, account, conversation, other_seeker
 ):
-    guide(agency_member, account, disclosures={})
+    guide(agency_member, account)
     own = reply(account, conversation)
     elsewhere = guide(agency_member, other_seeker.seeker_account)
 

@@ -9,7 +9,6 @@ import pytest
 from compliance.services import complaint_file
 from messaging import services
 from messaging.models import Message
-from messaging.tests.factories import disclosures_of
 from messaging.tests.helpers import cells, inbox_rows
 from organizations.models import Organization
 from seekers import services as seeker_services
@@ -29,7 +28,7 @@ def conversation(agency_member, account):
     organization = Organization.objects.get(pk=agency_member.membership.organization_id)
     guidance = services.guidance_send(
         actor=agency_member, organization=organization, public_id=account.application.profile.public_id,
-        subject=GUIDANCE_SUBJECT, body=GUIDANCE_BODY, disclosures=disclosures_of(organization),
+        subject=GUIDANCE_SUBJECT, body=GUIDANCE_BODY,
     )
     conversation = guidance.conversation
     services.seeker_reply(actor=account.user, account=account, conversation=conversation, kind="apply",

@@ -107,4 +107,9 @@ def test_a_change_is_audited_with_what_changed_and_keeps_the_sanction_state(acto
     assert org.fees == "紹介手数料は求人者からいただきます。"
     assert (org.suspended_from, org.suspended_until) == (None, None)
     assert org.approved_on == date(2026, 4, 1)
-    assert AuditEvent.objects.get(verb="organization.update").data == {"changed": ["fees"]}
+    # A disclosure's change is its own event, with the value it replaced (organization_disclosures_update).
+    assert AuditEvent.objects.get(verb="organization.disclosures_update").data == {
+        "before": {"fees": "求職者からの手数料はいただきません(求人者から徴収)。"},
+        "after": {"fees": "紹介手数料は求人者からいただきます。"},
+    }
+    assert not AuditEvent.objects.filter(verb="organization.update").exists()

@@ -14,7 +14,6 @@ from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory
 from compliance.models import Complaint, Suspension, Violation
 from conftest import jst
 from messaging.services import guidance_send
-from messaging.tests.factories import disclosures_of
 from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
@@ -79,7 +78,7 @@ def advertising_agency(settings):
     account = SeekerAccountFactory()
     public_id = Profile.objects.get(pk=account.application_id).public_id
     message = guidance_send(actor=member, organization=agency, public_id=public_id, subject=AD_SUBJECT,
-                            body=AD_BODY, disclosures=disclosures_of(agency))
+                            body=AD_BODY)
     return agency, member, account, public_id, message.conversation
 
 
@@ -221,7 +220,7 @@ def test_complaint_form_dates_the_conversation_in_japan_time(page, live_server, 
     # The agency wrote at 2:00 in the morning, Japan time (17:00 the day before in UTC).
     with time_machine.travel(jst(today, 2, 0)):
         guidance_send(actor=member, organization=agency, public_id=public_id, subject="求人のご案内",
-                      body="介護職の求人があります。", disclosures=disclosures_of(agency))
+                      body="介護職の求人があります。")
 
     log_in(page, live_server, account.user.username, "/seekers/", check=False)
     page.goto(f"{live_server.url}/seekers/complaints/new/")

@@ -12,7 +12,6 @@ import pytest
 from accounts.tests.factories import DEFAULT_PASSWORD
 from messaging.models import Conversation, Message
 from messaging.services import guidance_send, org_reply, seeker_reply
-from messaging.tests.factories import disclosures_of
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Block, Profile
 from seekers.tests.factories import SeekerAccountFactory
@@ -56,7 +55,7 @@ def cast(settings):
 
     def guide(sender, organization, seeker, subject, body):
         return guidance_send(actor=sender, organization=organization, public_id=public_id(seeker), subject=subject,
-                             body=body, disclosures=disclosures_of(organization))
+                             body=body)
 
     long_guidance = guide(member, agency, account, "介護職の求人のご案内(詳細)", LONG_BODY)
     Message.objects.filter(pk=long_guidance.pk).update(read_at=long_guidance.created_at)

@@ -11,7 +11,6 @@ from django.conf import settings
 from accounts.models import OutgoingEmail
 from messaging.models import Message
 from messaging.services import guidance_send
-from messaging.tests.factories import disclosures_of
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
@@ -39,7 +38,7 @@ def test_first_guidance_mails_one_notice_and_the_next_none(celery_worker_on_redi
     public_id = Profile.objects.get(pk=account.application_id).public_id
 
     first = guidance_send(actor=member, organization=agency, public_id=public_id, subject=FIRST_SUBJECT,
-                          body=FIRST_BODY, disclosures=disclosures_of(agency))
+                          body=FIRST_BODY)
 
     [message] = wait_for_mail(smtp_sink, 1)
     assert message["To"] == account.user.email

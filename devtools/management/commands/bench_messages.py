@@ -23,6 +23,10 @@ from seekers.models import SeekerAccount
 
 TARGET_P95_MS = 30
 PER_CONVERSATION = 4
+# organizations.services.disclosures_snapshot in SQL, over the organisation row `o`.
+SNAPSHOT_SQL = "jsonb_build_object(" + ", ".join(
+    f"'{name}', o.{name}" for name in Organization.DISCLOSURE_SNAPSHOT
+) + ")"
 
 
 def seeker_page(account):
@@ -119,10 +123,13 @@ class Command(BaseCommand):
                     INSERT INTO messaging_message (conversation_id, account_id, organization_id, sender, sender_user_id,
                         kind, subject, body, disclosures, created_at, read_at)
                     SELECT c.id, c.account_id, c.organization_id, m.sender, NULL, m.kind, m.subject,
-                        'ご希望の条件に合う求人をご紹介できます。ご質問があれば、このメッセージに返信してください。', '{{}}',
+                        'ご希望の条件に合う求人をご紹介できます。ご質問があれば、このメッセージに返信してください。',
+                        -- The first guidance keeps the record's snapshot (SPEC rule 12), as guidance_send does.
+                        CASE WHEN m.k = 0 THEN {SNAPSHOT_SQL} ELSE '{{}}'::jsonb END,
                         c.created_at + m.k * interval '1 hour',
                         CASE WHEN m.sender = 'org' AND (c.id + m.k) % 3 <> 0 THEN now() END
-                    FROM messaging_conversation c,
+                    FROM messaging_conversation c
+                    JOIN organizations_organization o ON o.id = c.organization_id,
                          (VALUES (0, 'org', 'guidance', 'ご案内'), (1, 'seeker', 'question', '質問'),
                                  (2, 'org', 'answer', 'Re: 質問'), (3, 'org', 'guidance', '新着求人のご案内'))
                              AS m(k, sender, kind, subject)

@@ -112,7 +112,7 @@ class Command(BaseCommand):
         self._demo_messages(account)
 
     def _demo_messages(self, account) -> None:
-        from messaging.services import GUIDANCE_DISCLOSURES, guidance_send, org_reply, seeker_reply
+        from messaging.services import guidance_send, org_reply, seeker_reply
 
         public_id = account.application.profile.public_id
         first_conversation = None
@@ -122,7 +122,6 @@ class Command(BaseCommand):
                 actor=member.user, organization=org, public_id=public_id,
                 subject=f"{org.name}からのご案内",
                 body="ご希望の条件に合う求人をご紹介できます。ご質問があれば、このメッセージに返信してください。",
-                disclosures={name: getattr(org, name) for name in GUIDANCE_DISCLOSURES},
             )
             first_conversation = first_conversation or message.conversation
         question = seeker_reply(actor=account.user, account=account, conversation=first_conversation,
