@@ -9,5 +9,5 @@ urlpatterns = [
     path("complaints/", views.complaints, name="complaints"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("deletion-requests/", views.deletion_requests, name="deletion_requests"),
-    path("deletion-requests/<id:conversation_id>/confirm/", views.deletion_confirm, name="deletion_confirm"),
+    path("deletion-requests/<id:organization_id>/confirm/", views.deletion_confirm, name="deletion_confirm"),
 ]
