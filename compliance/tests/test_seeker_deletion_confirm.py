@@ -153,3 +153,35 @@ def test_the_confirmation_page_takes_no_post(seeker_client, conversation):
 
     assert response.status_code == 405
     assert not DeletionRequest.objects.exists()
+
+
+# --- organisations that only viewed the profile (SPEC rule 18) -----------------------------------------------
+
+
+def test_an_organisation_that_only_viewed_is_offered_and_asked(seeker_client, account, municipality):
+    from seekers.models import ProfileView
+
+    ProfileView.objects.create(profile_id=account.application_id, organization=municipality)
+    url = f"/seekers/deletion-requests/{municipality.pk}/confirm/"
+
+    listing = main(page(seeker_client.get(LIST_URL)))
+    assert f'href="{url}">{municipality.name} に削除・廃棄を依頼する</a>' in listing
+    assert "求職情報を閲覧" in listing
+    assert seeker_client.get(url).status_code == 200
+    response = seeker_client.post(LIST_URL, {"organization": municipality.pk, "confirm": "on"})
+
+    assert response.status_code == 302
+    request = DeletionRequest.objects.get()
+    assert (request.organization, request.conversation) == (municipality, None)
+
+
+def test_an_organisation_that_saw_someone_else_is_the_same_404_as_none(seeker_client, others_conversation,
+                                                                     municipality):
+    missing = seeker_client.get(f"/seekers/deletion-requests/{municipality.pk + 1000}/confirm/")
+    stranger = seeker_client.get(f"/seekers/deletion-requests/{municipality.pk}/confirm/")
+
+    assert stranger.status_code == missing.status_code == 404
+    assert main(page(stranger)) == main(page(missing))
+    assert municipality.name not in page(stranger)
+    assert seeker_client.post(LIST_URL, {"organization": municipality.pk, "confirm": "on"}).status_code == 404
+    assert not DeletionRequest.objects.exists()
