@@ -117,16 +117,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def login_refusal(user) -> str:
-    """Why this user may not log in now, or "": a stopped seeker (SeekerAccount.reachability), a
-    revoked organisation's member (Organization.status). Both are read through the user's own rows,
-    since accounts sits below the apps that define them."""
+    """Why this user may not log in now, or "": a revoked organisation's member (Organization.status),
+    read through the user's own rows, since accounts sits below the apps that define them. A stopped
+    seeker signs in: their site is read-only (SPEC rule 9, SeekerAccount.read_only), and the services
+    refuse whatever would send or change something."""
     today = timezone.localdate()
-    if user.role == "seeker":
-        account = getattr(user, "seeker_account", None)
-        if account is not None and account.reachability(today) == account.Reachability.STOPPED:
-            return _(
-                "このアカウントは利用停止されています。再開を希望する場合は、求職申込みをしたハローワークにご相談ください。"
-            )
     if user.role == "member":
         membership = getattr(user, "membership", None)
         organization = membership.organization if membership is not None else None

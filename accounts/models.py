@@ -75,6 +75,7 @@ class AuditEvent(models.Model):
         SEEKER_RESUME = "seeker.resume", _("アカウント利用停止の解除")
         SEEKER_CONDITIONS_SET = "seeker.conditions_set", _("メッセージ受信条件の設定")
         SEEKER_BLOCK = "seeker.block", _("利用団体のブロック")
+        SEEKER_DISPOSAL = "seeker.disposal", _("削除・廃棄済みの利用団体から求職情報を非公開")
         SEEKER_UNBLOCK = "seeker.unblock", _("利用団体のブロックの解除")
         # seekers: the published profile
         PROFILE_SCREEN = "profile.screen", _("個人を特定できる情報の確認(公開の保留)")
@@ -89,6 +90,8 @@ class AuditEvent(models.Model):
         # compliance
         DELETION_REQUEST = "deletion.request", _("削除・廃棄の依頼")
         DELETION_ANSWER = "deletion.answer", _("削除・廃棄の依頼への回答")
+        DELETION_ANSWER_RECORD = "deletion.answer_record", _("削除・廃棄の回答の記録(職員)")
+        DELETION_DISPOSAL_DUTY = "deletion.disposal_duty", _("利用解除による廃棄義務の作成")
         DELETION_OVERDUE_FLAG = "deletion.overdue_flag", _("削除・廃棄の依頼の回答期限超過(夜間処理)")
         COMPLAINT_FILE = "complaint.file", _("苦情の申出")
         COMPLAINT_STATUS = "complaint.status", _("苦情の対応状況の変更")

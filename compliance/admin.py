@@ -163,22 +163,63 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RevokedOrganizationFilter(admin.SimpleListFilter):
+    """Per revoked organisation: the seekers whose data it held and its answers (利用解除's disposal)."""
+
+    title = _("利用解除された利用団体")
+    parameter_name = "organization"
+
+    def lookups(self, request, model_admin):
+        revoked = Organization.objects.filter(revoked_at__isnull=False).order_by("name")
+        return [(str(org.pk), org.name) for org in revoked]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(organization_id=self.value()) if (self.value() or "").isdigit() else queryset
+
+
+class DeletionAnswerAdminForm(ServiceModelForm):
+    service_decides = ("disposed_on", "answer_note")
+
+
 @admin.register(DeletionRequest)
-class DeletionRequestAdmin(StaffInputMixin, admin.ModelAdmin):
-    list_display = ("requested_at", "organization", "due_on", "answered_at", "overdue_flagged_at")
-    list_select_related = ("organization",)
-    list_filter = (OverdueFilter,)
+class DeletionRequestAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """Every 削除・廃棄 request and, after 利用解除, the organisation's disposal duty per seeker it saw
+    (origin): filtered by organisation and 未回答, the outstanding list with its deadlines. A revoked
+    organisation's members cannot sign in, so staff with the 労働局 監督 permission record the
+    answer it sent by other means (services.deletion_answer_record); other answers are the
+    organisation's own, read-only here."""
+
+    form = DeletionAnswerAdminForm
+    list_display = ("organization", "account", "origin", "requested_at", "due_on", "answered_at", "disposed_on",
+                    "overdue_flagged_at")
+    list_select_related = ("organization", "account__user")
+    list_filter = (OverdueFilter, "origin", RevokedOrganizationFilter)
     search_fields = ("=id", "organization__name")
     answered_by_staff = shown_as("answered_by", _("回答を記録した人"))
     fields = tuple("answered_by_staff" if f.name == "answered_by" else f.name
                    for f in DeletionRequest._meta.fields if f.name != "id")
     readonly_fields = fields
+    ANSWER_FIELDS = ("disposed_on", "answer_note")
 
     def has_add_permission(self, request):
         return False
 
+    def _staff_may_record(self, request, obj) -> bool:
+        return (obj is not None and obj.answered_at is None and request.user.has_perm(services.SANCTION_PERMISSION)
+                and obj.organization.status(timezone.localdate()) == Organization.Status.REVOKED)
+
     def has_change_permission(self, request, obj=None):
-        return False
+        return self._staff_may_record(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._staff_may_record(request, obj):
+            return tuple(f for f in self.fields if f not in self.ANSWER_FIELDS)
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        _copy_into(obj, services.deletion_answer_record(
+            actor=request.user, request=obj, disposed_on=data["disposed_on"], note=data["answer_note"] or ""))
 
 
 class DataCorrectionForm(ServiceModelForm):
@@ -326,8 +367,17 @@ class SuspensionAdmin(SanctionAdmin):
 
 @admin.register(Revocation)
 class RevocationAdmin(SanctionAdmin):
-    list_display = ("organization_name", "created_at")
+    list_display = ("organization_name", "created_at", "disposal_outstanding")
     fields = ("violation", "reason")
+
+    @admin.display(description=_("廃棄の未回答"))
+    def disposal_outstanding(self, obj):
+        """The revoked organisation's unanswered deletion requests and disposal duties, linked to the
+        list of them (seeker, deadline, answer)."""
+        count = selectors.deletion_duties_of(obj.organization).count()
+        url = reverse("admin:compliance_deletionrequest_changelist")
+        return format_html('<a href="{}?organization={}&amp;state=open">{}</a>', url,
+                           obj.organization_id, _("%(n)d 件") % {"n": count})
 
     def create_through_service(self, request, data):
         return services.organization_revoke(actor=request.user, violation=data["violation"], reason=data["reason"])

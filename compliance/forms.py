@@ -18,17 +18,18 @@ class ComplaintForm(forms.Form):
 
 
 class DeletionRequestForm(forms.Form):
-    """The conversation a 削除・廃棄の依頼 is about: one of the seeker's own (the confirmation page
-    carries its id; another's id, or one that is not a number, fails the choice check). `confirm` is
-    sent only by the confirmation page's button, so a request made without seeing what it does
-    (a stale list, a hand-made POST) is sent back to that page instead of being made."""
+    """The organisation a 削除・廃棄の依頼 is addressed to: one that saw the seeker (the confirmation
+    page carries its id; any other id, or one that is not a number, fails the choice check, which the
+    view answers with the same 404 whether or not that organisation exists). `confirm` is sent only
+    by the confirmation page's button, so a request made without seeing what it does (a stale list, a
+    hand-made POST) is sent back to that page instead of being made."""
 
-    conversation = forms.ModelChoiceField(queryset=None)
+    organization = forms.ModelChoiceField(queryset=None)
     confirm = forms.BooleanField(required=False)
 
-    def __init__(self, *args, conversations, **kwargs):
+    def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["conversation"].queryset = conversations
+        self.fields["organization"].queryset = organizations
 
 
 class DeletionAnswerForm(forms.Form):

@@ -13,11 +13,19 @@ from seekers.models import SeekerAccount
 
 
 class DeletionRequest(models.Model):
-    """削除・廃棄の求め: the organisation must answer with the status of its handling by due_on."""
+    """削除・廃棄の求め: the organisation must answer with the status of its handling by due_on. One per
+    seeker and organisation that saw them (viewed the profile or messaged them), asked by the seeker
+    or, at 利用解除, made by the revocation as the organisation's disposal duty (origin)."""
 
-    conversation = models.OneToOneField(
-        Conversation, verbose_name=_("やりとり"), on_delete=models.PROTECT, related_name="deletion_request"
+    class Origin(models.TextChoices):
+        SEEKER = "seeker", _("求職者からの依頼")
+        REVOCATION = "revocation", _("利用解除による廃棄義務")
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("やりとり"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="deletion_requests",
     )
+    origin = models.CharField(_("依頼の種類"), max_length=10, choices=Origin.choices, default=Origin.SEEKER)
     account = models.ForeignKey(SeekerAccount, verbose_name=_("求職者"), on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(
         Organization, verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="deletion_requests"
@@ -40,6 +48,7 @@ class DeletionRequest(models.Model):
                 condition=Q(answered_at__isnull=True) | (Q(disposed_on__isnull=False) & ~Q(answer_note="")),
                 name="deletion_answer_complete",
             ),
+            models.UniqueConstraint(fields=["account", "organization"], name="deletion_request_unique"),
         ]
 
     def __str__(self) -> str:

@@ -138,18 +138,18 @@ def _conditions(profile: Profile) -> list[dict]:
 
 
 def _deletion_request(row: DeletionRequest) -> dict:
-    """One 削除・廃棄の依頼 as the export shows it. Read defensively (getattr): the request's shape is
-    about to change (it may no longer belong to one conversation)."""
-    organization = getattr(row, "organization", None)
+    """One 削除・廃棄の依頼 as the export shows it (one per organisation; the conversation is there
+    when the organisation had written, and `origin` says whether the seeker asked or a 利用解除 did)."""
     return {
         "id": row.pk,
-        "organization": getattr(organization, "name", ""),
-        "conversation_id": getattr(row, "conversation_id", None),
-        "requested_at": _plain(getattr(row, "requested_at", None)),
-        "due_on": _plain(getattr(row, "due_on", None)),
-        "answered_at": _plain(getattr(row, "answered_at", None)),
-        "disposed_on": _plain(getattr(row, "disposed_on", None)),
-        "answer_note": getattr(row, "answer_note", ""),
+        "organization": row.organization.name,
+        "origin": row.origin,
+        "conversation_id": row.conversation_id,
+        "requested_at": _plain(row.requested_at),
+        "due_on": _plain(row.due_on),
+        "answered_at": _plain(row.answered_at),
+        "disposed_on": _plain(row.disposed_on),
+        "answer_note": row.answer_note,
     }
 
 

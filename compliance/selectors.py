@@ -3,13 +3,13 @@ import io
 import unicodedata
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Conversation, Message
 from organizations.models import Organization
-from seekers.models import Block, SeekerAccount
+from seekers.models import Block, ProfileView, SeekerAccount
 from seekers.selectors import profiles_awaiting_pii_review
 
 from .models import Complaint, CorrectionRequest, DeletionRequest
@@ -44,17 +44,45 @@ def seeker_complaints(account: SeekerAccount):
     return Complaint.objects.filter(account=account).select_related("organization").order_by("-created_at")
 
 
-def seeker_deletion_rows(account: SeekerAccount):
-    requests = {r.conversation_id: r for r in DeletionRequest.objects.filter(account=account)}
-    return [(c, requests.get(c.pk)) for c in seeker_conversations(account)]
+def organizations_that_saw(account: SeekerAccount):
+    """The organisations a seeker may ask to delete (SPEC rule 18): those that viewed the profile
+    (the ProfileView log) or messaged them, whatever their state now, each annotated with `viewed`
+    and `messaged`."""
+    viewed = ProfileView.objects.filter(profile_id=account.application_id, organization_id=OuterRef("pk"))
+    messaged = Conversation.objects.filter(account=account, organization_id=OuterRef("pk"))
+    return (
+        Organization.objects.annotate(viewed=Exists(viewed), messaged=Exists(messaged))
+        .filter(Q(viewed=True) | Q(messaged=True))
+        .order_by("name", "pk")
+    )
+
+
+def accounts_seen_by(organization: Organization):
+    """The same relation from the organisation's side: the seekers whose data it held (viewed or
+    messaged), for the disposal duty at 利用解除."""
+    return SeekerAccount.objects.filter(
+        Q(application_id__in=ProfileView.objects.filter(organization=organization).values("profile_id"))
+        | Q(pk__in=Conversation.objects.filter(organization=organization).values("account_id"))
+    )
+
+
+def seeker_deletion_rows(account: SeekerAccount) -> list[tuple]:
+    """(organisation, its deletion request or None) for each organisation that saw the seeker."""
+    requests = {r.organization_id: r for r in DeletionRequest.objects.filter(account=account)}
+    return [(organization, requests.get(organization.pk)) for organization in organizations_that_saw(account)]
 
 
 def org_deletion_requests(organization: Organization):
     return (
         DeletionRequest.objects.filter(organization=organization)
-        .annotate(public_id=F("conversation__account__application__profile__public_id"))
+        .annotate(public_id=F("account__application__profile__public_id"))
         .order_by(F("answered_at").desc(nulls_first=True), "due_on")
     )
+
+
+def deletion_duties_of(organization: Organization):
+    """A revoked organisation's outstanding disposal: its unanswered requests, soonest due first."""
+    return DeletionRequest.objects.filter(organization=organization, answered_at__isnull=True).order_by("due_on")
 
 
 def evidence_rows(conversations) -> list[list]:

@@ -16,6 +16,7 @@ from messaging.models import Conversation, Message
 from organizations.models import Organization
 from organizations.services import organization_set_sanction_state
 from seekers.models import JobApplication, SeekerAccount
+from seekers.services import disposal_record
 
 from .models import (
     Complaint,
@@ -27,6 +28,7 @@ from .models import (
     Violation,
 )
 from .my_data import changed_names_in, correctable_fields
+from .selectors import accounts_seen_by, organizations_that_saw
 
 SANCTION_PERMISSION = "compliance.sanction"
 
@@ -39,41 +41,114 @@ def _require_sanction_permission(actor) -> None:
 # --- Deletion requests (SPEC rule 18) ---------------------------------------------------------------
 
 
-def deletion_request_create(*, actor, account: SeekerAccount, conversation: Conversation) -> DeletionRequest:
-    """The seeker asks the organisation to delete and dispose of what it obtained. One per
-    conversation (a one-to-one row, so a double submit cannot make two)."""
-    if conversation.account_id != account.pk:
-        raise PermissionDenied
+class DeletionTargetUnknown(Exception):
+    """The organisation named in a 削除・廃棄 request never saw this seeker (or does not exist): the
+    same refusal either way, so a request reveals nothing about other organisations."""
+
+
+def deletion_request_create(*, actor, account: SeekerAccount, organization_id: int) -> DeletionRequest:
+    """The seeker asks an organisation that saw them (viewed the profile or messaged them,
+    selectors.organizations_that_saw) to delete and dispose of what it obtained; also after a stop
+    or the end of the period. One per seeker and organisation: the unique constraint
+    (deletion_request_unique) makes a double submit return the first. Raises DeletionTargetUnknown
+    for any other organisation."""
+    if not organizations_that_saw(account).filter(pk=organization_id).exists():
+        raise DeletionTargetUnknown
     due = timezone.localdate() + timedelta(days=settings.DELETION_ANSWER_DAYS)
+    conversation = Conversation.objects.filter(account=account, organization_id=organization_id).first()
     try:
         with transaction.atomic():
             request = DeletionRequest.objects.create(
-                conversation=conversation, account=account, organization_id=conversation.organization_id, due_on=due
+                conversation=conversation, account=account, organization_id=organization_id, due_on=due,
+                origin=DeletionRequest.Origin.SEEKER,
             )
             audit(actor=actor, verb=AuditEvent.Verb.DELETION_REQUEST, target=request, due_on=str(due))
     except IntegrityError:
-        request = DeletionRequest.objects.get(conversation=conversation)
+        request = DeletionRequest.objects.get(account=account, organization_id=organization_id)
     return request
+
+
+def _deletion_answer_write(*, actor, request: DeletionRequest, disposed_on: date, note: str, verb) -> None:
+    """Record the answer on the locked request and end the organisation's sight of the seeker at
+    once: its conversation with them is closed (staff keep it as evidence for
+    EVIDENCE_RETENTION_DAYS) and the visibility rule hides the profile (seekers Disposal)."""
+    now = timezone.now()
+    request.answered_at, request.answered_by = now, actor
+    request.disposed_on, request.answer_note = disposed_on, note
+    request.save(update_fields=["answered_at", "answered_by", "disposed_on", "answer_note"])
+    Conversation.objects.filter(account_id=request.account_id, organization_id=request.organization_id,
+                                org_access_ended_at__isnull=True).update(org_access_ended_at=now)
+    disposal_record(actor=actor, account=request.account, organization=request.organization)
+    audit(actor=actor, verb=verb, target=request, disposed_on=str(disposed_on))
+
+
+def _check_disposed_on(disposed_on: date) -> None:
+    if disposed_on > timezone.localdate():
+        raise ValidationError({"disposed_on": _("削除・廃棄した日に未来の日付は入力できません。")})
 
 
 def deletion_request_answer(*, actor, organization: Organization, request_id: int, disposed_on: date,
                             note: str) -> DeletionRequest:
-    """The organisation reports how it handled the request; from then on it cannot open the
-    conversation (staff keep it as evidence for EVIDENCE_RETENTION_DAYS)."""
-    if disposed_on > timezone.localdate():
-        raise ValidationError({"disposed_on": _("削除・廃棄した日に未来の日付は入力できません。")})
+    """The organisation reports how it handled the request, also while suspended (SPEC rules 18,
+    20); from then on it sees neither the seeker nor their conversation. Another organisation's
+    request raises DeletionRequest.DoesNotExist (the view's 404). The row is locked
+    (select_for_update), so two answers at once record one."""
+    _check_disposed_on(disposed_on)
     with transaction.atomic():
-        request = DeletionRequest.objects.select_for_update().filter(pk=request_id, organization=organization).first()
+        request = (
+            DeletionRequest.objects.select_for_update().select_related("account", "organization")
+            .filter(pk=request_id, organization=organization).first()
+        )
         if request is None:
             raise DeletionRequest.DoesNotExist
         if request.answered_at is None:
-            now = timezone.now()
-            request.answered_at, request.answered_by = now, actor
-            request.disposed_on, request.answer_note = disposed_on, note
-            request.save(update_fields=["answered_at", "answered_by", "disposed_on", "answer_note"])
-            Conversation.objects.filter(pk=request.conversation_id).update(org_access_ended_at=now)
-            audit(actor=actor, verb=AuditEvent.Verb.DELETION_ANSWER, target=request, disposed_on=str(disposed_on))
+            _deletion_answer_write(actor=actor, request=request, disposed_on=disposed_on, note=note,
+                                   verb=AuditEvent.Verb.DELETION_ANSWER)
     return request
+
+
+def deletion_answer_record(*, actor, request: DeletionRequest, disposed_on: date, note: str) -> DeletionRequest:
+    """Staff record the answer of a revoked organisation (its members can no longer sign in), received
+    by other means (a letter, a report at the 労働局), to a request or to a disposal duty made by the
+    revocation. Needs the 労働局 監督 permission; the row is locked (select_for_update)."""
+    _require_sanction_permission(actor)
+    _check_disposed_on(disposed_on)
+    if not note.strip():
+        raise ValidationError({"answer_note": _("対処状況を入力してください。")})
+    with transaction.atomic():
+        request = DeletionRequest.objects.select_for_update().select_related("account", "organization").get(
+            pk=request.pk)
+        if request.organization.status(timezone.localdate()) != Organization.Status.REVOKED:
+            raise ValidationError(_("回答を職員が記録できるのは、利用解除された利用団体の分だけです。"
+                                    "利用中・利用停止中の利用団体は、自らサイトで回答します。"))
+        if request.answered_at is not None:
+            raise ValidationError(_("この依頼にはすでに回答が記録されています。"))
+        _deletion_answer_write(actor=actor, request=request, disposed_on=disposed_on, note=note,
+                               verb=AuditEvent.Verb.DELETION_ANSWER_RECORD)
+    return request
+
+
+def disposal_duties_create(*, actor, organization: Organization) -> int:
+    """At 利用解除: the organisation must dispose of what it obtained about every seeker it saw
+    (viewed or messaged). One deletion request (origin REVOCATION, due in DELETION_ANSWER_DAYS) per
+    such seeker who has none yet; the unique constraint skips those that have one. Callers in a
+    transaction."""
+    due = timezone.localdate() + timedelta(days=settings.DELETION_ANSWER_DAYS)
+    conversations = dict(
+        Conversation.objects.filter(organization=organization).values_list("account_id", "pk")
+    )
+    already = set(DeletionRequest.objects.filter(organization=organization).values_list("account_id", flat=True))
+    rows = [
+        DeletionRequest(account_id=account_id, organization=organization, conversation_id=conversations.get(account_id),
+                        due_on=due, origin=DeletionRequest.Origin.REVOCATION)
+        for account_id in accounts_seen_by(organization).values_list("pk", flat=True)
+        if account_id not in already
+    ]
+    DeletionRequest.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        audit(actor=actor, verb=AuditEvent.Verb.DELETION_DISPOSAL_DUTY, target=organization, count=len(rows),
+              due_on=str(due))
+    return len(rows)
 
 
 def deletion_overdue_flag(*, today: date | None = None) -> int:
@@ -357,7 +432,9 @@ def _refresh_suspension_state(*, actor, organization: Organization, reason: str)
 
 
 def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocation:
-    """利用解除: permanent. Members are logged out on their next request and refused at login."""
+    """利用解除: permanent. Members are logged out on their next request and refused at login. The
+    organisation's disposal duty is created with it (disposal_duties_create): staff see, per
+    seeker it saw, the deadline and the answer they record (deletion_answer_record)."""
     _require_sanction_permission(actor)
     _require_confirmed(violation, _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
     if Revocation.objects.filter(organization_id=violation.organization_id).exists():
@@ -368,6 +445,7 @@ def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocati
         )
         organization_set_sanction_state(actor=actor, organization=violation.organization, revoked_at=timezone.now(),
                                         reason=reason)
+        disposal_duties_create(actor=actor, organization=violation.organization)
         audit(actor=actor, verb=AuditEvent.Verb.SANCTION_REVOKE, target=revocation)
     return revocation
 

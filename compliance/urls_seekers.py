@@ -11,5 +11,5 @@ urlpatterns = [
     path("deletion-requests/", views.deletion_requests, name="deletion_requests"),
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/download/", views.my_data_download, name="my_data_download"),
-    path("deletion-requests/<id:conversation_id>/confirm/", views.deletion_confirm, name="deletion_confirm"),
+    path("deletion-requests/<id:organization_id>/confirm/", views.deletion_confirm, name="deletion_confirm"),
 ]

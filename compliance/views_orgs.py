@@ -8,23 +8,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.access import member_required
+from organizations.models import Organization
 
 from . import selectors, services
 from .forms import DeletionAnswerForm
 from .models import DeletionRequest
 
 
-@member_required
+def _page(request, form, **extra):
+    return {"requests": selectors.org_deletion_requests(request.organization), "form": form,
+            "organization": request.organization,
+            "suspended": request.organization_status == Organization.Status.SUSPENDED, **extra}
+
+
+@member_required(open_while_suspended=True)
 def deletion_requests(request):
-    return render(request, "compliance/org_deletions.html",
-                  {"requests": selectors.org_deletion_requests(request.organization),
-                   "form": DeletionAnswerForm()})
+    """The organisation's 削除・廃棄 requests, open during a suspension (the one page that is)."""
+    return render(request, "compliance/org_deletions.html", _page(request, DeletionAnswerForm()))
 
 
-@member_required
+@member_required(open_while_suspended=True)
 @require_POST
 def deletion_answer(request, request_id):
-    """The organisation answers with the status of its handling (done on a date, with a note)."""
+    """The organisation answers with the status of its handling (done on a date, with a note), also
+    while suspended; another organisation's request is a 404."""
     form = DeletionAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -40,7 +47,4 @@ def deletion_answer(request, request_id):
         else:
             messages.success(request, _("対処状況を回答しました。"))
             return redirect("compliance_orgs:deletion_requests")
-    return render(request, "compliance/org_deletions.html", {
-        "requests": selectors.org_deletion_requests(request.organization), "form": form,
-        "form_for": request_id,
-    }, status=200)
+    return render(request, "compliance/org_deletions.html", _page(request, form, form_for=request_id), status=200)

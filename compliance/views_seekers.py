@@ -14,6 +14,7 @@ from seekers.access import seeker_required
 from . import my_data as my_data_selectors
 from . import selectors, services
 from .forms import ComplaintForm, DataCorrectionForm, DeletionRequestForm
+from .models import DeletionRequest
 
 
 @seeker_required
@@ -40,18 +41,22 @@ def complaint_new(request):
 @seeker_required
 @require_http_methods(["GET", "POST"])
 def deletion_requests(request):
-    """削除・廃棄の依頼: per conversation, ask the organisation to delete what it obtained. The list's
-    buttons lead to the confirmation page (deletion_confirm); only its POST makes the request."""
+    """削除・廃棄の依頼: ask any organisation that viewed or messaged the seeker to delete what it
+    obtained, also after a stop (SPEC rules 9, 18). The list's buttons lead to the confirmation page
+    (deletion_confirm); only its POST makes the request."""
     account = request.seeker_account
     if request.method == "POST":
-        form = DeletionRequestForm(request.POST, conversations=selectors.seeker_conversations(account))
+        form = DeletionRequestForm(request.POST, organizations=selectors.organizations_that_saw(account))
         if not form.is_valid():  # nothing was typed: the ids come from the confirmation page
             raise Http404
-        conversation = form.cleaned_data["conversation"]
+        organization = form.cleaned_data["organization"]
         if not form.cleaned_data["confirm"]:
             messages.error(request, _("削除・廃棄の依頼はまだ送っていません。依頼する前に、次の内容をご確認ください。"))
-            return redirect("compliance_seekers:deletion_confirm", conversation_id=conversation.pk)
-        services.deletion_request_create(actor=request.user, account=account, conversation=conversation)
+            return redirect("compliance_seekers:deletion_confirm", organization_id=organization.pk)
+        try:
+            services.deletion_request_create(actor=request.user, account=account, organization_id=organization.pk)
+        except services.DeletionTargetUnknown as exc:
+            raise Http404 from exc
         messages.success(request, _("削除・廃棄を依頼しました。利用団体は期限までに対処状況を回答します。"))
         return redirect("compliance_seekers:deletion_requests")
     return render(request, "compliance/seeker_deletions.html",
@@ -60,19 +65,17 @@ def deletion_requests(request):
 
 @seeker_required
 @require_http_methods(["GET"])
-def deletion_confirm(request, conversation_id):
+def deletion_confirm(request, organization_id):
     """What a 削除・廃棄の依頼 to this organisation does, before it is made (its form posts to
-    deletion_requests). Another seeker's conversation is a 404; one already asked about goes back
-    to the list."""
-    conversation = get_object_or_404(
-        selectors.seeker_conversations(request.seeker_account).select_related("deletion_request"),
-        pk=conversation_id,
-    )
-    if hasattr(conversation, "deletion_request"):
-        messages.info(request, _("%(name)s にはすでに削除・廃棄を依頼しています。") % {"name": conversation.organization.name})
+    deletion_requests). An organisation that never saw the seeker is a 404, the same as one that does
+    not exist; one already asked goes back to the list."""
+    account = request.seeker_account
+    organization = get_object_or_404(selectors.organizations_that_saw(account), pk=organization_id)
+    if DeletionRequest.objects.filter(account=account, organization=organization).exists():
+        messages.info(request, _("%(name)s にはすでに削除・廃棄を依頼しています。") % {"name": organization.name})
         return redirect("compliance_seekers:deletion_requests")
     return render(request, "compliance/seeker_deletion_confirm.html", {
-        "conversation": conversation, "answer_days": settings.DELETION_ANSWER_DAYS,
+        "organization": organization, "answer_days": settings.DELETION_ANSWER_DAYS,
     })
 
 

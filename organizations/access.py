@@ -13,13 +13,19 @@ from django.utils import timezone
 from .models import Member, Organization
 
 
-def member_required(view):
+def member_required(view=None, *, open_while_suspended: bool = False):
     """Anonymous → login; not a member → 403; an organisation whose status today is not active
-    (pending, suspended, revoked) gets a page that says which (403) on every organisation URL.
+    (pending, suspended, revoked) gets a page that says which (403) on every organisation URL, except
+    that `open_while_suspended=True` lets a suspended one through: the 削除・廃棄 requests it must
+    still answer (SPEC rules 18, 20) are the one thing a suspension leaves open. The view reads
+    request.organization_status to say so.
 
     The organisation row is read here once per request, so a sanction bites at once, and the view
     gets it as request.organization: the selectors take that object as checked and do not read it
     again (SPEC rule 10's organisation clause is this status)."""
+    if view is None:
+        return lambda view: member_required(view, open_while_suspended=open_while_suspended)
+    admitted = {Organization.Status.ACTIVE} | ({Organization.Status.SUSPENDED} if open_while_suspended else set())
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -34,11 +40,12 @@ def member_required(view):
         if status == Organization.Status.REVOKED:
             # 利用解除: the member is logged out at once and refused from then on.
             logout(request)
-        if status != Organization.Status.ACTIVE:
+        if status not in admitted:
             return render(
                 request, "organizations/inactive.html", {"organization": organization, "status": status}, status=403,
             )
         request.organization = organization
+        request.organization_status = status
         request.member = membership
         return view(request, *args, **kwargs)
 

@@ -331,6 +331,14 @@ class SeekerAccount(models.Model):
         SeekerAccount.objects.reachable(today)."""
         return _reachability_of(self, today)
 
+    @property
+    def read_only(self) -> bool:
+        """After アカウント利用停止 (SPEC rule 9) the seeker keeps a read-only site: they sign in and read
+        their conversations, deletion requests, complaints and data, and nothing can be sent or
+        changed (replies, 求職申込み希望, 辞退, blocks, receive conditions). The one place that says
+        so: the services refuse with seekers.services.SeekerReadOnly, and the pages read it."""
+        return self.stopped_at is not None
+
     @staticmethod
     def reachable_q(today: date, *, through: str) -> Q:
         """SeekerAccount.objects.reachable(today) for another model's rows, `through` naming the
@@ -378,6 +386,26 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} ✕ {self.organization}"
+
+
+class Disposal(models.Model):
+    """An organisation answered a 削除・廃棄 request from this seeker (SPEC rule 18): it no longer sees
+    them, like a block but not the seeker's to undo. Written by compliance through
+    seekers.services.disposal_record; read by the visibility rule (seekers.search.visibility)."""
+
+    account = models.ForeignKey(SeekerAccount, on_delete=models.CASCADE, related_name="disposals")
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("削除・廃棄の回答日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("削除・廃棄済みの利用団体")
+        verbose_name_plural = _("削除・廃棄済みの利用団体")
+        constraints = [models.UniqueConstraint(fields=["account", "organization"], name="disposal_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.account} / {self.organization}"
 
 
 class ProfileView(models.Model):

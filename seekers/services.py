@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +27,7 @@ from .models import (
     ApplicantIdentity,
     AuthKey,
     Block,
+    Disposal,
     JobApplication,
     Profile,
     ProfileView,
@@ -53,6 +54,25 @@ class AuthKeyError(Exception):
         super().__init__(code)
         self.code = code  # "wrong", "expired", "locked", "none"
         self.remaining = remaining
+
+
+class SeekerReadOnly(PermissionDenied):
+    """A stopped seeker's site is read-only (SPEC rule 9, SeekerAccount.read_only): the change was
+    refused and nothing was stored. A PermissionDenied, so a hand-made POST that reaches a service
+    unhandled is a 403."""
+
+    def __init__(self):
+        super().__init__(_("アカウント利用停止中のため、この操作はできません。閲覧はこれまでどおりできます。"
+                           "再開を希望する場合は、求職申込みをしたハローワークにご相談ください。"))
+
+
+def refuse_if_read_only(account: SeekerAccount) -> None:
+    """Raise SeekerReadOnly if the account is stopped, read from the database under a row lock
+    (select_for_update, callers in a transaction): seeker_stop's conditional update of the same
+    row waits for the caller's change or runs first and is seen here."""
+    current = SeekerAccount.objects.select_for_update().only("pk", "stopped_at").get(pk=account.pk)
+    if current.read_only:
+        raise SeekerReadOnly
 
 
 APPLICATION_FIELDS = ("kyushoku_number", "applied_on", "valid_until", "opt_in", "provision")
@@ -589,6 +609,7 @@ def conditions_set(*, actor, account: SeekerAccount, kinds: list[int], regions: 
         "cond_privacy_mark": privacy_mark,
     }
     with transaction.atomic():
+        refuse_if_read_only(account)
         profile = Profile.objects.select_for_update().get(pk=account.application_id)
         before = {k: getattr(profile, k) for k in values}
         for key, value in values.items():
@@ -599,8 +620,10 @@ def conditions_set(*, actor, account: SeekerAccount, kinds: list[int], regions: 
 
 
 def block_add(*, actor, account: SeekerAccount, organization) -> Block:
-    """ブロック (SPEC rule 8). The unique constraint makes a double click harmless."""
+    """ブロック (SPEC rule 8). The unique constraint makes a double click harmless. Refused to a
+    stopped seeker (SeekerReadOnly)."""
     with transaction.atomic():
+        refuse_if_read_only(account)
         block, created = Block.objects.get_or_create(account=account, organization=organization)
         if created:
             audit(actor=actor, verb=AuditEvent.Verb.SEEKER_BLOCK, target=account, organization=organization.pk)
@@ -608,11 +631,25 @@ def block_add(*, actor, account: SeekerAccount, organization) -> Block:
 
 
 def block_remove(*, actor, account: SeekerAccount, organization_id: int) -> bool:
+    """Unblock; refused to a stopped seeker (SeekerReadOnly)."""
     with transaction.atomic():
+        refuse_if_read_only(account)
         deleted, _ = Block.objects.filter(account=account, organization_id=organization_id).delete()
         if deleted:
             audit(actor=actor, verb=AuditEvent.Verb.SEEKER_UNBLOCK, target=account, organization=organization_id)
     return bool(deleted)
+
+
+def disposal_record(*, actor, account: SeekerAccount, organization) -> Disposal:
+    """The organisation answered that it deleted and disposed of this seeker's information (SPEC
+    rule 18): from now on the visibility rule hides the seeker from it (search, profile page,
+    guidance), like a block the seeker cannot undo. Called by compliance in its answer's
+    transaction; the unique constraint makes a second answer harmless. Allowed after a stop."""
+    with transaction.atomic():
+        disposal, created = Disposal.objects.get_or_create(account=account, organization=organization)
+        if created:
+            audit(actor=actor, verb=AuditEvent.Verb.SEEKER_DISPOSAL, target=account, organization=organization.pk)
+    return disposal
 
 
 def profile_view_record(*, member, organization, profile: Profile) -> ProfileView:

@@ -230,13 +230,17 @@ def conditions(request):
     # Bound on POST even when every box is unticked (that clears the conditions).
     form = ConditionsForm(request.POST if request.method == "POST" else None, profile=own)
     if request.method == "POST" and form.is_valid():
-        services.conditions_set(
-            actor=request.user, account=account, kinds=form.bits("kinds"), regions=form.bits("regions"),
-            industries=form.bits("industries"), occupations=form.bits("occupations"),
-            privacy_mark=form.cleaned_data["privacy_mark"],
-        )
-        messages.success(request, _("メッセージ受信条件を保存しました。条件に合わない利用団体には求職情報が公開されません。"))
-        return redirect("seekers_seekers:conditions")
+        try:
+            services.conditions_set(
+                actor=request.user, account=account, kinds=form.bits("kinds"), regions=form.bits("regions"),
+                industries=form.bits("industries"), occupations=form.bits("occupations"),
+                privacy_mark=form.cleaned_data["privacy_mark"],
+            )
+        except services.SeekerReadOnly as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("メッセージ受信条件を保存しました。条件に合わない利用団体には求職情報が公開されません。"))
+            return redirect("seekers_seekers:conditions")
     return render(request, "seekers/conditions.html", {
         "form": form, "organizations_count": organizations_seeing(account).count(),
     })
@@ -249,7 +253,10 @@ def blocks(request):
     account = request.seeker_account
     if request.method == "POST":
         organization_id = parse_id(request.POST.get("unblock")) or 0
-        if services.block_remove(actor=request.user, account=account, organization_id=organization_id):
-            messages.success(request, _("ブロックを解除しました。"))
+        try:
+            if services.block_remove(actor=request.user, account=account, organization_id=organization_id):
+                messages.success(request, _("ブロックを解除しました。"))
+        except services.SeekerReadOnly as refusal:
+            messages.error(request, str(refusal))
         return redirect("seekers_seekers:blocks")
     return render(request, "seekers/blocks.html", {"blocks": selectors.blocks_of(account)})

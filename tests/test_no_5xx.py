@@ -333,7 +333,7 @@ def test_the_sweep_covers_the_known_cases():
             "/admin/organizations/prefecture/<object_id>/change/", "/accounts/login/",
             "/accounts/password/reset/key/<uidb36>-<key>/"} <= walked
     assert len(walked) > 150
-    assert "conversation" in NAMES_BY_ROUTE[next(r for r in ROUTES if str(r) == "/seekers/deletion-requests/")]
+    assert "organization" in NAMES_BY_ROUTE[next(r for r in ROUTES if str(r) == "/seekers/deletion-requests/")]
     assert "page" in NAMES_BY_ROUTE[next(r for r in ROUTES if str(r) == "/orgs/messages/")]
 
 
@@ -436,8 +436,8 @@ def test_a_search_cursor_this_page_did_not_make_shows_the_first_page(agency_memb
 
 
 @pytest.mark.parametrize("value", ["abc", PAST_BIGINT, "-1", "", "1.5"])
-def test_a_deletion_request_for_a_conversation_id_that_is_not_one_is_404(seeker, value):
-    response = login(seeker).post("/seekers/deletion-requests/", {"conversation": value})
+def test_a_deletion_request_for_an_organisation_id_that_is_not_one_is_404(seeker, value):
+    response = login(seeker).post("/seekers/deletion-requests/", {"organization": value})
 
     assert response.status_code == 404
     assert not DeletionRequest.objects.exists()

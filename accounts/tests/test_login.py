@@ -67,18 +67,21 @@ def test_wrong_password_is_refused_in_japanese(client, seeker):
     assert re.search(r"正しくありません|間違っています", page(response))
 
 
-def test_a_stopped_seeker_cannot_log_in(client, seeker, password):
+def test_a_stopped_seeker_logs_in_to_a_read_only_site(client, seeker, password):
+    """SPEC rule 9: after アカウント利用停止 the seeker still signs in, and every page says they are
+    stopped and how a restart is asked for."""
     account = seeker.seeker_account
     account.stopped_at = timezone.now()
     account.save()
 
     response = client.post(LOGIN_URL, {"login": seeker.username, "password": password}, follow=True)
 
-    assert "_auth_user_id" not in client.session
-    assert response.redirect_chain[-1][0] == LOGIN_URL
-    assert "このアカウントは利用停止されています。" in page(response)
-    assert "ハローワークにご相談ください" in page(response)
-    assert client.get("/seekers/")["Location"].startswith(LOGIN_URL)
+    assert logged_in_as(client, seeker)
+    assert response.redirect_chain[-1][0] == "/seekers/"
+    html = page(response)
+    assert "アカウント利用停止中" in html
+    assert "ハローワークにご相談ください" in html
+    assert "アカウント利用停止中" in page(client.get("/seekers/messages/"))
 
 
 def test_a_revoked_organisations_member_cannot_log_in(client, revoked_member, password):

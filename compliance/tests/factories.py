@@ -18,7 +18,7 @@ from organizations.tests.factories import OrganizationFactory
 
 
 class DeletionRequestFactory(factory.django.DjangoModelFactory):
-    """An unanswered 削除・廃棄の依頼 made today (due in DELETION_ANSWER_DAYS). `answered=True` makes
+    """An unanswered 削除・廃棄の依頼 made today (due in DELETION_ANSWER_DAYS), about a conversation. `answered=True` makes
     one the organisation has answered (its access to the conversation ends, as the service does);
     `overdue=True` one whose deadline was yesterday."""
 
@@ -41,9 +41,16 @@ class DeletionRequestFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def end_access(obj, create, extracted, **kwargs):
+        """An answered request ends the organisation's sight as the service does: the conversation
+        and the profile (seekers Disposal)."""
         if create and obj.answered_at is not None:
-            type(obj.conversation).objects.filter(pk=obj.conversation_id).update(org_access_ended_at=obj.answered_at)
-            obj.conversation.org_access_ended_at = obj.answered_at
+            from seekers.models import Disposal
+
+            if obj.conversation is not None:
+                type(obj.conversation).objects.filter(pk=obj.conversation_id).update(
+                    org_access_ended_at=obj.answered_at)
+                obj.conversation.org_access_ended_at = obj.answered_at
+            Disposal.objects.get_or_create(account=obj.account, organization=obj.organization)
 
 
 class ComplaintFactory(factory.django.DjangoModelFactory):

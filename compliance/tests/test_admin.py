@@ -332,7 +332,7 @@ def two_months(time_machine):
     MessageFactory(conversation=a1)
     MessageFactory(conversation=a1, reply=True)
     seeker_services.block_add(actor=None, account=s3, organization=b)
-    october_request = services.deletion_request_create(actor=s1.user, account=s1, conversation=a1)
+    october_request = services.deletion_request_create(actor=s1.user, account=s1, organization_id=a1.organization_id)
     services.complaint_file(actor=s1.user, account=s1, conversation=a1, body="十月の苦情")
     at(time_machine, 2026, 10, 31, 23, 50)  # still October in Japan (14:50 UTC)
     MessageFactory(conversation=b1)
@@ -345,7 +345,7 @@ def two_months(time_machine):
     MessageFactory(conversation=a2, apply=True)
     MessageFactory(conversation=a3, reply=True, kind=Message.Kind.DECLINE, subject="辞退します")
     seeker_services.block_add(actor=None, account=s1, organization=a)
-    services.deletion_request_create(actor=s2.user, account=s2, conversation=a2)
+    services.deletion_request_create(actor=s2.user, account=s2, organization_id=a2.organization_id)
     services.deletion_request_answer(actor=None, organization=a, request_id=october_request.pk,
                                      disposed_on=date(2026, 11, 19), note="削除しました。")
     services.complaint_file(actor=s3.user, account=s3, conversation=a3, body="十一月の苦情")

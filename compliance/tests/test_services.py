@@ -62,7 +62,7 @@ def fresh(organization: Organization) -> Organization:
 
 
 def test_a_deletion_request_is_due_after_the_setting_days(seeker, account, conversation, agency):
-    request = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+    request = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
 
     request.refresh_from_db()
     assert request.due_on == TODAY + timedelta(days=14) == date(2026, 12, 10)
@@ -77,26 +77,30 @@ def test_a_deletion_request_is_due_after_the_setting_days(seeker, account, conve
 def test_the_answer_deadline_follows_the_setting(settings, seeker, account, conversation):
     settings.DELETION_ANSWER_DAYS = 7
 
-    request = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+    request = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
 
     assert request.due_on == date(2026, 12, 3)
 
 
-def test_there_is_one_request_per_conversation(seeker, account, conversation):
-    first = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+def test_there_is_one_request_per_seeker_and_organisation(seeker, account, conversation):
+    first = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
 
-    second = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+    second = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
 
     assert second.pk == first.pk
     assert DeletionRequest.objects.count() == 1
     assert events("deletion.request").count() == 1
 
 
-def test_a_seeker_cannot_ask_about_another_seekers_conversation(other_seeker, conversation):
-    with pytest.raises(PermissionDenied):
+def test_a_seeker_cannot_ask_an_organisation_that_only_saw_another_seeker(other_seeker, conversation):
+    """The organisation messaged `seeker`, not `other_seeker`: refused the same way as an unknown id."""
+    with pytest.raises(services.DeletionTargetUnknown):
         services.deletion_request_create(
-            actor=other_seeker, account=other_seeker.seeker_account, conversation=conversation
+            actor=other_seeker, account=other_seeker.seeker_account, organization_id=conversation.organization_id
         )
+    with pytest.raises(services.DeletionTargetUnknown):
+        services.deletion_request_create(actor=other_seeker, account=other_seeker.seeker_account,
+                                         organization_id=999_999)
 
     assert not DeletionRequest.objects.exists()
     assert not events("deletion.request").exists()
@@ -104,7 +108,7 @@ def test_a_seeker_cannot_ask_about_another_seekers_conversation(other_seeker, co
 
 def test_the_answer_is_recorded_and_ends_the_organisations_access(agency, agency_member, seeker, account,
                                                                   conversation):
-    request = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+    request = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
     assert conversation in org_conversations(agency)
 
     services.deletion_request_answer(actor=agency_member, organization=agency, request_id=request.pk,
@@ -125,7 +129,7 @@ def test_the_answer_is_recorded_and_ends_the_organisations_access(agency, agency
 
 def test_another_organisation_cannot_answer(agency, municipality, municipality_member, seeker, account,
                                             conversation):
-    request = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+    request = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
 
     with pytest.raises(DeletionRequest.DoesNotExist):
         services.deletion_request_answer(actor=municipality_member, organization=municipality,
@@ -138,7 +142,7 @@ def test_another_organisation_cannot_answer(agency, municipality, municipality_m
 
 
 def test_a_disposal_date_in_the_future_is_refused(agency, agency_member, seeker, account, conversation):
-    request = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+    request = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
 
     with pytest.raises(ValidationError) as refused:
         services.deletion_request_answer(actor=agency_member, organization=agency, request_id=request.pk,
@@ -151,7 +155,7 @@ def test_a_disposal_date_in_the_future_is_refused(agency, agency_member, seeker,
 
 
 def test_a_second_answer_does_not_rewrite_the_first(agency, agency_member, seeker, account, conversation):
-    request = services.deletion_request_create(actor=seeker, account=account, conversation=conversation)
+    request = services.deletion_request_create(actor=seeker, account=account, organization_id=conversation.organization_id)
     services.deletion_request_answer(actor=agency_member, organization=agency, request_id=request.pk,
                                      disposed_on=TODAY - timedelta(days=1), note="初回の回答")
 

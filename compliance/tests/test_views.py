@@ -120,11 +120,11 @@ def test_the_complaint_list_shows_only_the_seekers_own(seeker_client, seeker, ot
 
 def test_a_seeker_asks_for_deletion_and_sees_the_answer(seeker_client, member_client, agency, conversation):
     before = seeker_client.get("/seekers/deletion-requests/")
-    confirm_url = f"/seekers/deletion-requests/{conversation.pk}/confirm/"
+    confirm_url = f"/seekers/deletion-requests/{conversation.organization_id}/confirm/"
     assert f'href="{confirm_url}">{agency.name} に削除・廃棄を依頼する</a>' in page(before)
     assert seeker_client.get(confirm_url).status_code == 200
 
-    response = seeker_client.post("/seekers/deletion-requests/", {"conversation": conversation.pk, "confirm": "on"},
+    response = seeker_client.post("/seekers/deletion-requests/", {"organization": conversation.organization_id, "confirm": "on"},
                                   follow=True)
 
     assert response.redirect_chain == [("/seekers/deletion-requests/", 302)]
@@ -145,7 +145,7 @@ def test_a_seeker_asks_for_deletion_and_sees_the_answer(seeker_client, member_cl
 
 def test_a_seeker_cannot_ask_about_another_seekers_conversation(seeker_client, conversation, others_conversation):
     response = seeker_client.post("/seekers/deletion-requests/",
-                                  {"conversation": others_conversation.pk, "confirm": "on"})
+                                  {"organization": others_conversation.organization_id, "confirm": "on"})
 
     assert response.status_code == 404
     assert not DeletionRequest.objects.exists()
@@ -159,7 +159,7 @@ def test_anonymous_visitors_are_sent_to_login(client, conversation):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == f"/accounts/login/?next={url}", url
-    assert client.post("/seekers/deletion-requests/", {"conversation": conversation.pk, "confirm": "on"}
+    assert client.post("/seekers/deletion-requests/", {"organization": conversation.organization_id, "confirm": "on"}
                        ).status_code == 302
     assert not DeletionRequest.objects.exists()
 
@@ -300,6 +300,9 @@ ORG_PAGES = [
     ("post", "/orgs/deletion-requests/{request}/answer/"),
 ]
 PAGE_IDS = [f"{method} {url}" for method, url in ORG_PAGES]
+# What a suspension leaves open (SPEC rules 18, 20): the deletion requests and their answers.
+DELETION_PAGES = ORG_PAGES[-2:]
+CLOSED_WHILE_SUSPENDED = ORG_PAGES[:-2]
 
 
 def org_world(member, account) -> dict:
@@ -344,7 +347,7 @@ def test_an_active_organisations_member_can_use_every_page(agency_member, accoun
     assert response.status_code == (200 if method == "get" else 302)
 
 
-@pytest.mark.parametrize(("method", "url"), ORG_PAGES, ids=PAGE_IDS)
+@pytest.mark.parametrize(("method", "url"), CLOSED_WHILE_SUSPENDED, ids=PAGE_IDS[:-2])
 def test_a_suspended_organisations_member_is_refused_with_the_period(suspended_member, account, method, url):
     world = org_world(suspended_member, account)
     client = login(suspended_member)
@@ -355,6 +358,35 @@ def test_a_suspended_organisations_member_is_refused_with_the_period(suspended_m
     assert SUSPENDED_PAGE in page(response)
     assert "介護職" not in page(response)  # nothing of the profile or the thread
     assert nothing_changed(world)
+
+
+@pytest.mark.parametrize(("method", "url"), DELETION_PAGES, ids=PAGE_IDS[-2:])
+def test_a_suspended_organisation_still_answers_deletion_requests(suspended_member, account, method, url):
+    """The one thing a suspension leaves open, and the page says so."""
+    world = org_world(suspended_member, account)
+    client = login(suspended_member)
+
+    response = hit(client, method, url, world)
+
+    if method == "get":
+        assert response.status_code == 200
+        html = page(response)
+        assert "サービスの利用を停止されています。" in html
+        assert "削除・廃棄の依頼への回答はこの画面でできます" in html
+        assert 'action="/orgs/deletion-requests/' in html
+        assert DeletionRequest.objects.get(pk=world["request"]).answered_at is None
+    else:
+        assert response.status_code == 302
+        assert DeletionRequest.objects.get(pk=world["request"]).answered_at is not None
+
+
+def test_the_suspension_page_points_to_the_deletion_requests(suspended_member, account):
+    world = org_world(suspended_member, account)
+
+    html = page(hit(login(suspended_member), "get", "/orgs/messages/", world))
+
+    assert "削除・廃棄の依頼への回答は、利用停止中もできます" in html
+    assert 'href="/orgs/deletion-requests/"' in html
 
 
 @pytest.mark.parametrize(("method", "url"), ORG_PAGES, ids=PAGE_IDS)

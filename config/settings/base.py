@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
                 "messaging.context_processors.unread",
+                "seekers.context_processors.read_only",
             ],
         },
     },

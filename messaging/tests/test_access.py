@@ -110,8 +110,9 @@ def test_org_access_agrees_with_its_queryset_form_over_every_combination(agency)
     for flags in product([False, True], repeat=len(SWITCHES)):
         on = {switch for switch, flag in zip(SWITCHES, flags, strict=True) if flag}
         conversation = open_conversation(agency, SeekerAccountFactory())
-        # a decline needs a seeker who may still write: decline first
-        for switch in sorted(on, key=lambda s: s is not decline):
+        # a decline needs a seeker who may still write: decline first; a stopped seeker's site is
+        # read-only (no block, no receive conditions): stop last
+        for switch in sorted(on, key=lambda s: (s is not decline, s is stop)):
             switch(conversation)
         cases.append((conversation.pk, on))
     # exclude_by_conditions takes the agency's プライバシーマーク away: only the seekers who ask

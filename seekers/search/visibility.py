@@ -7,7 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from organizations.models import Organization
-from seekers.models import Block, JobApplication, Profile, SeekerAccount
+from seekers.models import Block, Disposal, JobApplication, Profile, SeekerAccount
 
 P = JobApplication.Provision
 
@@ -25,8 +25,8 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
     """SPEC rule 10. The organisation clause is its status today, read from the object given: the
     one member_required read for this request (request.organization), so a page reads the row once.
     The profile clauses are one expression per row: account started and not stopped, opt-in, today
-    (JST) within validity, 提供先区分, the receive conditions as bit-set matches, and no block (NOT
-    EXISTS on a unique index)."""
+    (JST) within validity, 提供先区分, the receive conditions as bit-set matches, no block and no
+    answered 削除・廃棄 request (Disposal) (each NOT EXISTS on a unique index)."""
     org = organization
     today = timezone.localdate()
     if org.status(today) != Organization.Status.ACTIVE:
@@ -50,6 +50,7 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
             Q(cond_industry_bits=0) | ~Q(industry_match=0),
             Q(cond_occupation_bits=0) | ~Q(occupation_match=0),
             ~Exists(Block.objects.filter(account__application_id=OuterRef("pk"), organization_id=org.pk)),
+            ~Exists(Disposal.objects.filter(account__application_id=OuterRef("pk"), organization_id=org.pk)),
         )
     )
     if not org.privacy_mark:
@@ -77,7 +78,7 @@ def organizations_seeing(account: SeekerAccount) -> QuerySet[Organization]:
     kinds = [k for k in Organization.Kind.values if profile.listed_provision in provisions_admitting(k)]
     queryset = Organization.objects.active(timezone.localdate()).filter(kind__in=kinds).exclude(
         pk__in=Block.objects.filter(account=account).values("organization_id")
-    )
+    ).exclude(pk__in=Disposal.objects.filter(account=account).values("organization_id"))
     for field, bits in (
         ("kind_bits", profile.cond_kind_bits),
         ("region_bits", profile.cond_region_bits),

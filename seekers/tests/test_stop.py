@@ -20,7 +20,11 @@ CONFIRM_URL = "/seekers/settings/stop/confirm/"
 CONSEQUENCES = [
     "あなたの求職情報は、すべての利用団体からただちに見えなくなります。",
     "メッセージは、どちらからも送れなくなります。",
-    "停止した後は、このサイトにログインできなくなります。",
+    "ブロックや受信条件の変更もできなくなります。",
+    # what stays: the read-only site (SPEC rule 9)
+    "このサイトにログインして、これまでのメッセージ(利用団体が示した求職申込みの手続きなど)を読み、受け取った内容を保存できます。",
+    "あなたの求職情報を見た、またはメッセージを送った利用団体に、削除・廃棄を依頼できます。",
+    "苦情を申し出て、その状況を確認できます。",
     "停止はこのサイトでは取り消せません",
     "再開を希望する場合は、求職申込みをしたハローワーク(ハローワーク受付票に記載の窓口)で手続きをしてください。",
 ]
@@ -55,8 +59,9 @@ def test_the_second_step_restates_it_and_asks_for_the_confirmation_and_the_passw
     assert response.status_code == 200
     text = page(response)
     assert "アカウント利用停止の確認" in text
-    assert "すべての利用団体からただちに見えなくなり、メッセージはどちらからも送れなくなります。" in text
-    assert "再開を希望する場合は、求職申込みをしたハローワークで手続きをしてください。" in text
+    for sentence in CONSEQUENCES:  # said again, above the confirmation
+        assert sentence in text
+        assert text.index(sentence) < text.index('name="confirm"')
     assert ("求職情報がすべての利用団体から見えなくなり、メッセージの送受信もできなくなること、"
             "再開にはハローワークでの手続きが必要なことを確認しました") in text
     assert '<input type="checkbox" name="confirm"' in text
@@ -117,6 +122,8 @@ def test_a_confirmed_post_stops_at_once_and_is_audited(client, seeker, password)
     assert "求職情報の提供を停止しました。利用団体からは求職情報が見えなくなりました。" in text
     assert "に求職情報の提供を停止しました。" in text
     assert "ハローワークにご相談ください" in text  # how to undo it
+    assert "アカウント利用停止中です。" in text  # every page says so from now on
+    assert "停止した後も、このサイトにログインして" in text
     assert 'name="confirm"' not in text  # nothing left to submit
     assert CONFIRM_URL not in text
 

@@ -274,6 +274,11 @@ CASES = {
         (lambda w: services.block_remove(actor=w.account.user, account=w.account, organization_id=w.agency.pk),
          BOTH_VISIBLE),
     ],
+    # The agency answered a 削除・廃棄 request (SPEC rule 18): hidden from it for good.
+    "disposal": [
+        (lambda w: services.disposal_record(actor=None, account=w.account, organization=w.agency),
+         {"agency": HIDDEN, "municipality": VISIBLE}),
+    ],
 }
 
 
@@ -302,8 +307,8 @@ def test_a_second_seeker_is_unaffected_by_the_first_ones_flip(client):
     other = SeekerAccountFactory()
     other_public_id = Profile.objects.get(pk=other.application_id).public_id
 
-    services.seeker_stop(actor=world.account.user, account=world.account)
     services.block_add(actor=world.account.user, account=world.account, organization=world.municipality)
+    services.seeker_stop(actor=world.account.user, account=world.account)  # read-only from here
 
     client.force_login(world.members["agency"])
     html = client.get("/orgs/seekers/").content.decode()
@@ -383,6 +388,8 @@ seeker_strategy = st.fixed_dictionaries({
     "cond_occupation_bits": SEEKER_BITS,
     "cond_privacy_mark": st.booleans(),
     "blocks": st.sets(st.integers(min_value=0, max_value=5), max_size=2),
+    # organisations that answered a 削除・廃棄 request from this seeker (SPEC rule 18)
+    "disposals": st.sets(st.integers(min_value=0, max_value=5), max_size=2),
     "stopped": mostly(False),
     "started": mostly(True),
     "opt_in": st.sampled_from([JobApplication.OptIn.YES] * 4 + [JobApplication.OptIn.NO]),
@@ -417,6 +424,12 @@ def _build_seeker(spec: dict, orgs: list[Organization]) -> SeekerAccount:
         JobApplication.objects.filter(pk=account.application_id).update(
             valid_until=timezone.localdate() - timedelta(days=1)
         )
+    for index in spec["blocks"]:  # before a stop, which makes the account read-only
+        if index < len(orgs):
+            services.block_add(actor=None, account=account, organization=orgs[index])
+    for index in spec["disposals"]:
+        if index < len(orgs):
+            services.disposal_record(actor=None, account=account, organization=orgs[index])
     if spec["stopped"]:
         SeekerAccount.objects.filter(pk=account.pk).update(stopped_at=timezone.now())
     services.profile_sync_listing(application_ids=[account.application_id])  # as every writer does
@@ -424,9 +437,6 @@ def _build_seeker(spec: dict, orgs: list[Organization]) -> SeekerAccount:
         **{k: spec[k] for k in ("cond_kind_bits", "cond_region_bits", "cond_industry_bits",
                                 "cond_occupation_bits", "cond_privacy_mark")}
     )
-    for index in spec["blocks"]:
-        if index < len(orgs):
-            services.block_add(actor=None, account=account, organization=orgs[index])
     return account
 
 

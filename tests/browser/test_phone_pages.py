@@ -307,7 +307,7 @@ def demo_world() -> World:
         actor=seeker, account=account, conversation=conversations[-1],
         body="職業紹介とは関係のない、自社の健康食品の販売案内が届きました。",
     )
-    compliance_services.deletion_request_create(actor=seeker, account=account, conversation=conversations[1])
+    compliance_services.deletion_request_create(actor=seeker, account=account, organization_id=conversations[1].organization_id)
     seen = {c.organization_id for c in conversations}
     unseen = Organization.objects.exclude(pk__in=seen).order_by("pk").first()
     seeker_services.block_add(actor=seeker, account=account, organization=unseen)
