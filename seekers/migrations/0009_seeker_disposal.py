@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0005_sub_kind_other_label'),
-        ('seekers', '0007_registration_guard'),
+        ('seekers', '0008_profile_reidentification_keys'),
     ]
 
     operations = [

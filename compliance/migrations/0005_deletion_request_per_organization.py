@@ -8,10 +8,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0003_staff_groups_view_conversation'),
+        ('compliance', '0004_my_data_and_correction_requests'),
         ('messaging', '0003_inbox_open_only'),
         ('organizations', '0005_sub_kind_other_label'),
-        ('seekers', '0008_seeker_disposal'),
+        ('seekers', '0009_seeker_disposal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
