@@ -283,7 +283,7 @@ def phone_world() -> World:
     ComplaintFactory(conversation=conversation)
     DeletionRequestFactory(conversation=others[0])
     seeker_services.block_add(actor=account.user, account=account,
-                              organization=OrganizationFactory(name="株式会社ブロック済みの人材サービス"))
+                              organization_id=OrganizationFactory(name="株式会社ブロック済みの人材サービス").pk)
     return World(
         seeker=account.user, password=DEFAULT_PASSWORD, thread_message_id=first.pk,
         newcomer=SeekerAccountFactory(first_login_at=None).user,
@@ -309,7 +309,7 @@ def demo_world() -> World:
     compliance_services.deletion_request_create(actor=seeker, account=account, conversation=conversations[1])
     seen = {c.organization_id for c in conversations}
     unseen = Organization.objects.exclude(pk__in=seen).order_by("pk").first()
-    seeker_services.block_add(actor=seeker, account=account, organization=unseen)
+    seeker_services.block_add(actor=seeker, account=account, organization_id=unseen.pk)
     member = Member.objects.select_related("user").filter(organization=conversations[0].organization).first().user
     newcomer = SeekerAccountFactory(first_login_at=None, user=SeekerUserFactory(password=DEMO_PASSWORD)).user
     return World(seeker=seeker, password=DEMO_PASSWORD, thread_message_id=first.pk, newcomer=newcomer, member=member)
