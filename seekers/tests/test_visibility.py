@@ -302,8 +302,8 @@ def test_a_second_seeker_is_unaffected_by_the_first_ones_flip(client):
     other = SeekerAccountFactory()
     other_public_id = Profile.objects.get(pk=other.application_id).public_id
 
-    services.seeker_stop(actor=world.account.user, account=world.account)
     services.block_add(actor=world.account.user, account=world.account, organization_id=world.municipality.pk)
+    services.seeker_stop(actor=world.account.user, account=world.account)  # after the block: a stopped seeker blocks nothing
 
     client.force_login(world.members["agency"])
     html = client.get("/orgs/seekers/").content.decode()
