@@ -46,7 +46,7 @@ def search_result_ids(page) -> list[str]:
     return page.locator("main table tbody tr td:first-child").all_inner_texts()
 
 
-def test_a_seeker_blocks_by_name_an_agency_that_never_wrote(page, member_page, live_server, cast):
+def test_a_seeker_blocks_by_name_an_agency_that_never_wrote(page, member_page, live_server, cast):  # noqa: F811 - the imported fixture
     agency, member, account, public_id = cast
     log_in(member_page, live_server, member.email, "/orgs/seekers/")
     assert public_id in search_result_ids(member_page)
@@ -85,7 +85,7 @@ def test_a_seeker_blocks_by_name_an_agency_that_never_wrote(page, member_page, l
     assert "ブロック" not in member_page.locator("body").inner_text()
 
 
-def test_a_seeker_blocks_from_the_message_list_after_declining(page, member_page, live_server, cast):
+def test_a_seeker_blocks_from_the_message_list_after_declining(page, member_page, live_server, cast):  # noqa: F811 - the imported fixture
     agency, member, account, public_id = cast
     first = send_first_guidance(member, agency, public_id)
     messaging_services.seeker_decline(actor=account.user, account=account, conversation=first.conversation)
