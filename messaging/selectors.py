@@ -1,10 +1,10 @@
 """Reads for the messaging pages. Which conversations an organisation may open, and how far, is its
 access policy (messaging.access.conversations_for_org); these selectors order and page it."""
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from organizations.models import Organization
-from seekers.models import SeekerAccount
+from seekers.models import Block, SeekerAccount
 
 from .access import OrgAccess, conversations_for_org
 from .models import Conversation, Message
@@ -12,10 +12,14 @@ from .models import Conversation, Message
 
 def seeker_inbox(account: SeekerAccount) -> QuerySet[Message]:
     """メッセージ一覧: messages from organisations to this seeker, newest first (index
-    msg_seeker_inbox_idx)."""
+    msg_seeker_inbox_idx), each with its organisation and `sender_blocked` (a probe of block_unique
+    per row), and the seeker's own account and application joined once more by primary key, so that
+    the block actions of the page (seekers.services.block_check reads the reachability) cost no query."""
+    blocked = Block.objects.filter(account=account, organization_id=OuterRef("organization_id"))
     return (
         Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION)
-        .select_related("organization")
+        .select_related("organization", "account__application")
+        .annotate(sender_blocked=Exists(blocked))
         .order_by("-created_at", "-id")
     )
 

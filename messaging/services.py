@@ -226,11 +226,21 @@ def _refuse_unless_seeker_may_write(account: SeekerAccount, conversation: Conver
         raise SendRefused(reason.value, str(reason.label))
 
 
-def seeker_mark_read(*, account: SeekerAccount, conversation: Conversation) -> int:
-    """Opening a message marks it 読了 (SPEC rule 14): every unread organisation message in the thread."""
-    return Message.objects.filter(
-        conversation=conversation, account=account, sender=Message.Sender.ORGANIZATION, read_at__isnull=True
+def seeker_mark_read(*, account: SeekerAccount, messages) -> set[int]:
+    """Opening a message marks it 読了 (SPEC rule 14): the organisation's messages among those the
+    seeker is shown, and no other, so one that arrives in the same thread while the page is read stays
+    未読 in メッセージ一覧. Returns the ids of those that were unread. One UPDATE, through the
+    primary key; the rows it takes leave msg_seeker_unread_idx."""
+    ids = {
+        m.pk for m in messages
+        if m.account_id == account.pk and m.sender == Message.Sender.ORGANIZATION and m.read_at is None
+    }
+    if not ids:
+        return set()
+    Message.objects.filter(
+        pk__in=ids, account=account, sender=Message.Sender.ORGANIZATION, read_at__isnull=True
     ).update(read_at=timezone.now())
+    return ids
 
 
 def org_mark_read(*, organization: Organization, conversation: Conversation) -> None:

@@ -20,13 +20,27 @@ PAGE_SIZE = 20
 
 @seeker_required
 def inbox(request):
-    """メッセージ一覧 with the leaflet's columns. Queries: the count and the page (with the
-    organisation joined), plus the header's unread count."""
+    """メッセージ一覧 with the leaflet's columns, and ブロック per organisation the page lists (the
+    leaflet: the list is where a seeker blocks). Queries: the count and the page (with the
+    organisation, whether it is blocked and the seeker's application), plus the header's unread count."""
     paginator = Paginator(selectors.seeker_inbox(request.seeker_account), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     first_number = paginator.count - (page.number - 1) * PAGE_SIZE
     rows = [(first_number - index, message) for index, message in enumerate(page.object_list)]
-    return render(request, "messaging/seeker_inbox.html", {"page": page, "rows": rows})
+    return render(request, "messaging/seeker_inbox.html", {
+        "page": page, "rows": rows, "senders": _senders(page.object_list),
+    })
+
+
+def _senders(messages_on_page) -> list[tuple]:
+    """Each organisation of the page once, in the page's order, with what block_check says of it."""
+    today = timezone.localdate()
+    senders = {}
+    for message in messages_on_page:
+        if message.organization_id not in senders:
+            senders[message.organization_id] = (message.organization, seeker_services.block_check(
+                message.account, message.organization, blocked=message.sender_blocked, today=today))
+    return list(senders.values())
 
 
 @seeker_required
@@ -53,18 +67,22 @@ def detail(request, message_id):
             if sent:
                 messages.success(request, _("返信を送信しました。"))
                 return redirect("messaging_seekers:detail", message_id=message.pk)
-    services.seeker_mark_read(account=account, conversation=conversation)
     conversation.refresh_from_db(fields=["declined_at", "apply_requested_at"])
+    # 読了 is what the seeker is shown: the messages of this page's thread, not one that arrives
+    # while it is rendered (SPEC rule 14); those that were unread say so once, on this page.
+    thread = list(selectors.thread(conversation))
+    unread_ids = services.seeker_mark_read(account=account, messages=thread)
     today = timezone.localdate()
     # The reply form and 辞退 are offered exactly when the service would accept them (the same
-    # predicate); ブロック from any thread while the seeker is still reachable.
+    # predicate); ブロック from any thread, whatever its state, when block_add would accept it.
     write = seeker_may_write(account, conversation, today=today)
     blocked = seeker_selectors.is_blocked(account=account, organization_id=conversation.organization_id)
+    block_check = seeker_services.block_check(account, conversation.organization, blocked=blocked, today=today)
     return render(request, "messaging/seeker_detail.html", {
-        "message": message, "conversation": conversation, "thread": list(selectors.thread(conversation)),
+        "message": message, "conversation": conversation, "thread": thread, "unread_ids": unread_ids,
         "form": form, "pii_findings": pii_findings, "blocked": blocked, "write": write,
         "can_reply": write == SeekerWrite.ALLOWED,
-        "can_block": _may_block(account, blocked, today),
+        "can_block": block_check == seeker_services.BlockCheck.ALLOWED,
     })
 
 
@@ -83,10 +101,6 @@ def _send_or_show_refusal(form, send) -> tuple[bool, list]:
 
 
 CONFIRMED_ACTIONS = {"decline": "messaging_seekers:decline", "block": "messaging_seekers:block"}
-
-
-def _may_block(account, blocked: bool, today) -> bool:
-    return not blocked and account.reachability(today) == account.Reachability.REACHABLE
 
 
 @seeker_required
@@ -117,16 +131,24 @@ def decline(request, message_id):
 @seeker_required
 @require_http_methods(["GET", "POST"])
 def block(request, message_id):
-    """ブロックの確認: what a block does (and that ブロック設定 undoes it), before it is done."""
+    """ブロックの確認 from a thread: what a block does (and that ブロック設定 undoes it), before it is
+    done. Whether it is offered is seekers.services.block_check, which block_add refuses with."""
     account = request.seeker_account
     message = get_message_for(account, message_id)
     organization = message.conversation.organization
-    blocked = seeker_selectors.is_blocked(account=account, organization_id=organization.pk)
-    may_block = _may_block(account, blocked, timezone.localdate())
-    if request.method == "POST" and may_block:
-        seeker_services.block_add(actor=request.user, account=account, organization=organization)
-        messages.success(request, _("この利用団体をブロックしました。この団体はあなたの求職情報を閲覧できず、メッセージも送れません。"))
-        return redirect("messaging_seekers:detail", message_id=message.pk)
+    if request.method == "POST":
+        try:
+            seeker_services.block_add(actor=request.user, account=account, organization_id=organization.pk)
+        except seeker_services.BlockRefused as refused:
+            check = refused.check
+        else:
+            messages.success(request, _("この利用団体をブロックしました。この団体はあなたの求職情報を閲覧できず、メッセージも送れません。"))
+            return redirect("messaging_seekers:detail", message_id=message.pk)
+    else:
+        blocked = seeker_selectors.is_blocked(account=account, organization_id=organization.pk)
+        check = seeker_services.block_check(account, organization, blocked=blocked)
     return render(request, "messaging/seeker_block.html", {
-        "message": message, "organization": organization, "blocked": blocked, "may_block": may_block,
+        "message": message, "organization": organization, "check": check,
+        "may_block": check == seeker_services.BlockCheck.ALLOWED,
+        "blocked": check == seeker_services.BlockCheck.ALREADY_BLOCKED,
     })

@@ -232,6 +232,17 @@ def prefecture_groups(prefectures):
     return _grouped_in_code_order(prefectures, lambda p: REGION_OF[p.code])
 
 
+class OrganizationNameForm(forms.Form):
+    """ブロック設定's search for an organisation by name (a GET form: what was typed stays in the box)."""
+
+    name = forms.CharField(
+        label=_("団体名(一部でも可)"), max_length=100,
+        error_messages={"required": _("ブロックしたい利用団体の団体名を入力してください。"),
+                        "max_length": _("団体名は100文字以内で入力してください。")},
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
+    )
+
+
 class GroupedModelChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:

@@ -1,9 +1,22 @@
 """The seeker's own reads: whom they blocked and who looked at their profile. What organisations see
 (SPEC rule 10) and the members' search live in seekers.search."""
 
+from datetime import date
+
 from django.db.models import QuerySet
 
+from organizations.models import Organization
+
 from .models import Block, Profile, ProfileView, SeekerAccount
+
+# The organisations a seeker may block (SPEC rule 8): those that use the service or will again (a
+# suspended one comes back when its period ends). Not one still awaiting approval, whose name the
+# seeker has no business learning, nor a revoked one, which never comes back. The instance form is
+# in seekers.services.block_check; organizations_blockable below is its queryset form.
+BLOCKABLE_STATUSES = (Organization.Status.ACTIVE, Organization.Status.SUSPENDED)
+
+# At most this many organisations are listed for one name typed on ブロック設定.
+ORGANIZATION_SEARCH_LIMIT = 20
 
 
 def profiles_awaiting_pii_review(queryset: QuerySet[Profile] | None = None) -> QuerySet[Profile]:
@@ -14,6 +27,20 @@ def profiles_awaiting_pii_review(queryset: QuerySet[Profile] | None = None) -> Q
 
 def blocks_of(account: SeekerAccount) -> QuerySet[Block]:
     return Block.objects.filter(account=account).select_related("organization").order_by("-created_at")
+
+
+def organizations_blockable(today: date) -> QuerySet[Organization]:
+    """The organisations block_check lets a seeker block on this day (its organisation clause)."""
+    return Organization.objects.with_status(today).filter(status_today__in=BLOCKABLE_STATUSES)
+
+
+def organizations_to_block(name: str, *, today: date, limit: int = ORGANIZATION_SEARCH_LIMIT) -> list[Organization]:
+    """ブロック設定's search (doda's 企業ブロック): the blockable organisations whose name contains what
+    the seeker typed, by name, at most limit + 1 of them (the one more says there are more)."""
+    name = " ".join(name.split())
+    if not name:
+        return []
+    return list(organizations_blockable(today).filter(name__icontains=name).order_by("name", "id")[: limit + 1])
 
 
 def is_blocked(*, account: SeekerAccount, organization_id: int) -> bool:

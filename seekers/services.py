@@ -11,15 +11,16 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit
 from accounts.mail import email_queue, mail_render, outbox_write
 from accounts.models import AuditEvent, OutgoingEmail
-from organizations.models import bits_of
+from organizations.models import Organization, bits_of
 
 from . import pii, throttles
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
@@ -31,6 +32,7 @@ from .models import (
     JobApplication,
     Profile,
     ProfileView,
+    Reachability,
     RegistrationGuard,
     RegistrationRefusal,
     SeekerAccount,
@@ -38,6 +40,7 @@ from .models import (
 from .search.facets import profile_facets
 from .search.listing import profile_sync_listing
 from .search.reidentification import reidentification_keys
+from .selectors import BLOCKABLE_STATUSES
 from .validity import add_one_month_end, end_of_month_after_next
 
 User = get_user_model()
@@ -619,21 +622,92 @@ def conditions_set(*, actor, account: SeekerAccount, kinds: list[int], regions: 
     return profile
 
 
-def block_add(*, actor, account: SeekerAccount, organization) -> Block:
-    """ブロック (SPEC rule 8). The unique constraint makes a double click harmless. Refused to a
-    stopped seeker (SeekerReadOnly)."""
+class BlockCheck(models.TextChoices):
+    """May the seeker block (or unblock) an organisation now, and if not, why. The label is what the
+    seeker is told."""
+
+    ALLOWED = "allowed", gettext_lazy("ブロックできます。")
+    STOPPED = "stopped", gettext_lazy("アカウント利用停止中のため、ブロックの設定・解除はできません。")
+    NOT_STARTED = "not_started", gettext_lazy("初回ログインの後に設定できます。")
+    ALREADY_BLOCKED = "blocked", gettext_lazy("この利用団体はすでにブロックしています。")
+    UNAVAILABLE = "unavailable", gettext_lazy(
+        "指定された利用団体はブロックできません。ブロックできるのは、労働局の承諾を受けてこのサービスを利用している利用団体です。"
+        "ブロック設定の画面で団体名を検索し、表示された利用団体から選んでください。"
+    )
+
+
+class BlockRefused(Exception):
+    """A block or unblock the rule refuses; `check.label` is shown to the seeker as it is."""
+
+    def __init__(self, check: BlockCheck):
+        super().__init__(check.value)
+        self.check = check
+        self.message = str(check.label)
+
+
+def _block_account_check(account: SeekerAccount, today: date) -> BlockCheck:
+    # A stopped seeker keeps a read-only site (SPEC rule 9): no block is set or lifted. After the
+    # period ends a block still counts, should staff extend the period.
+    if account.read_only:
+        return BlockCheck.STOPPED
+    if account.reachability(today) == Reachability.NOT_STARTED:
+        return BlockCheck.NOT_STARTED
+    return BlockCheck.ALLOWED
+
+
+def block_check(account: SeekerAccount, organization: Organization | None, *, blocked: bool,
+                today: date | None = None) -> BlockCheck:
+    """Who may block whom (SPEC rule 8), the rule block_add refuses with and the pages ask before
+    they offer ブロック (the message list, a thread, ブロック設定): the seeker is not stopped, and the
+    organisation is one that uses or will again use the service (approved, not revoked; a suspended
+    one comes back when its period ends: selectors.BLOCKABLE_STATUSES, whose queryset form is
+    selectors.organizations_blockable) and is not blocked already. `organization` is None when the id
+    the seeker sent names none. Reads account.application (select_related it)."""
+    today = today or timezone.localdate()
+    account_check = _block_account_check(account, today)
+    if account_check != BlockCheck.ALLOWED:
+        return account_check
+    if organization is None or organization.status(today) not in BLOCKABLE_STATUSES:
+        return BlockCheck.UNAVAILABLE
+    if blocked:
+        return BlockCheck.ALREADY_BLOCKED
+    return BlockCheck.ALLOWED
+
+
+def unblock_check(account: SeekerAccount, *, today: date | None = None) -> BlockCheck:
+    """解除 is refused only to a stopped seeker; it is always allowed otherwise, whatever became of
+    the organisation."""
+    return _block_account_check(account, today or timezone.localdate())
+
+
+def block_add(*, actor, account: SeekerAccount, organization_id: int) -> Block:
+    """ブロック (SPEC rule 8), refused with block_check's reason (BlockRefused). The account row is
+    locked, as a stop locks it, so a stop cannot slip in between the check and the insert; the
+    unique constraint (block_unique) makes a second block of the same organisation, a double click
+    or two tabs, ALREADY_BLOCKED rather than a second row."""
+    today = timezone.localdate()
     with transaction.atomic():
-        refuse_if_read_only(account)
+        account = SeekerAccount.objects.select_for_update().select_related("application").get(pk=account.pk)
+        organization = Organization.objects.filter(pk=organization_id).first()
+        blocked = Block.objects.filter(account=account, organization_id=organization_id).exists()
+        check = block_check(account, organization, blocked=blocked, today=today)
+        if check != BlockCheck.ALLOWED:
+            raise BlockRefused(check)
         block, created = Block.objects.get_or_create(account=account, organization=organization)
-        if created:
-            audit(actor=actor, verb=AuditEvent.Verb.SEEKER_BLOCK, target=account, organization=organization.pk)
+        if not created:
+            raise BlockRefused(BlockCheck.ALREADY_BLOCKED)
+        audit(actor=actor, verb=AuditEvent.Verb.SEEKER_BLOCK, target=account, organization=organization.pk)
     return block
 
 
 def block_remove(*, actor, account: SeekerAccount, organization_id: int) -> bool:
-    """Unblock; refused to a stopped seeker (SeekerReadOnly)."""
+    """解除: False when there was no such block (another seeker's, or already lifted); BlockRefused
+    with unblock_check's reason for a stopped seeker."""
     with transaction.atomic():
-        refuse_if_read_only(account)
+        account = SeekerAccount.objects.select_for_update().select_related("application").get(pk=account.pk)
+        check = unblock_check(account)
+        if check != BlockCheck.ALLOWED:
+            raise BlockRefused(check)
         deleted, _ = Block.objects.filter(account=account, organization_id=organization_id).delete()
         if deleted:
             audit(actor=actor, verb=AuditEvent.Verb.SEEKER_UNBLOCK, target=account, organization=organization_id)

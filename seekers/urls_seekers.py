@@ -15,6 +15,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("settings/conditions/", views.conditions, name="conditions"),
     path("settings/blocks/", views.blocks, name="blocks"),
+    path("settings/blocks/<id:organization_id>/", views.block_organization, name="block_organization"),
     path("settings/stop/", views.stop, name="stop"),
     path("settings/stop/confirm/", views.stop_confirm, name="stop_confirm"),
 ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -18,7 +19,14 @@ from config.converters import parse_id
 
 from . import selectors, services, throttles
 from .access import seeker_required
-from .forms import AuthKeyForm, ConditionsForm, RegistrationForm, StopForm, UserIdReminderForm
+from .forms import (
+    AuthKeyForm,
+    ConditionsForm,
+    OrganizationNameForm,
+    RegistrationForm,
+    StopForm,
+    UserIdReminderForm,
+)
 from .models import Profile
 from .presenters import profile_rows
 from .search.reidentification import reidentification_check
@@ -249,14 +257,71 @@ def conditions(request):
 @seeker_required
 @require_http_methods(["GET", "POST"])
 def blocks(request):
-    """ブロック設定: the blocked organisations, with unblock."""
+    """ブロック設定: the blocked organisations with 解除, and the search by name that blocks an
+    organisation in advance, before it ever writes (SPEC rule 8). Whether either is offered is
+    block_check / unblock_check, which the services refuse with."""
     account = request.seeker_account
     if request.method == "POST":
         organization_id = parse_id(request.POST.get("unblock")) or 0
         try:
             if services.block_remove(actor=request.user, account=account, organization_id=organization_id):
                 messages.success(request, _("ブロックを解除しました。"))
-        except services.SeekerReadOnly as refusal:
-            messages.error(request, str(refusal))
+        except services.BlockRefused as refused:
+            messages.error(request, refused.message)
         return redirect("seekers_seekers:blocks")
-    return render(request, "seekers/blocks.html", {"blocks": selectors.blocks_of(account)})
+    today = timezone.localdate()
+    blocked = list(selectors.blocks_of(account))
+    changes = services.unblock_check(account, today=today)
+    form = OrganizationNameForm(request.GET if "name" in request.GET else None)
+    found = []
+    if changes == services.BlockCheck.ALLOWED and form.is_valid():
+        blocked_ids = {block.organization_id for block in blocked}
+        found = [
+            (organization, services.block_check(account, organization, blocked=organization.pk in blocked_ids,
+                                                today=today))
+            for organization in selectors.organizations_to_block(form.cleaned_data["name"], today=today)
+        ]
+    limit = selectors.ORGANIZATION_SEARCH_LIMIT
+    return render(request, "seekers/blocks.html", {
+        "blocks": blocked, "changes": changes, "form": form, "found": found[:limit], "more": len(found) > limit,
+        "limit": limit,
+    })
+
+
+@seeker_required
+@require_http_methods(["GET", "POST"])
+def block_organization(request, organization_id):
+    """ブロックの確認 for an organisation chosen by name on ブロック設定 or from メッセージ一覧: what a block
+    does and that it is undone on ブロック設定, before it is done; only this page's POST blocks. An id
+    that names no blockable organisation (never approved, revoked, unknown) gets one answer, a 404
+    with block_check's reason, so the page tells nothing about organisations the seeker cannot see."""
+    account = request.seeker_account
+    today = timezone.localdate()
+    organization = selectors.organizations_blockable(today).filter(pk=organization_id).first()
+    back = _local_next(request)
+    if request.method == "POST":
+        try:
+            block = services.block_add(actor=request.user, account=account, organization_id=organization_id)
+        except services.BlockRefused as refused:
+            check = refused.check
+        else:
+            messages.success(request, _("%(name)s をブロックしました。この団体はあなたの求職情報を閲覧できず、メッセージも送れません。")
+                             % {"name": block.organization.name})
+            return redirect(back or "seekers_seekers:blocks")
+    else:
+        blocked = organization is not None and selectors.is_blocked(account=account, organization_id=organization.pk)
+        check = services.block_check(account, organization, blocked=blocked, today=today)
+    return render(request, "seekers/block_organization.html", {
+        "organization": organization if check != services.BlockCheck.UNAVAILABLE else None, "check": check,
+        "back": back,
+    }, status=404 if check == services.BlockCheck.UNAVAILABLE else 200)
+
+
+def _local_next(request) -> str:
+    """Where the seeker came from (メッセージ一覧 links here with ?next=), when it is a path of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""

@@ -55,9 +55,10 @@ def seeker_rows(account, n: int, make) -> list[str]:
         # 5 the seeker's deletion requests, 6 the seeker's conversations with their organisations (each
         # row: the conversation and its request, if any, matched in Python)
         ("/seekers/deletion-requests/", lambda c: DeletionRequestFactory(conversation=c), 2),
-        # 5 the blocks with their organisations, in one join
+        # 5 the blocks with their organisations, in one join, 6 the seeker's application (its
+        # reachability: a stopped seeker is offered neither 解除 nor the search by name)
         ("/seekers/settings/blocks/",
-         lambda c: Block.objects.create(account=c.account, organization=c.organization), 1),
+         lambda c: Block.objects.create(account=c.account, organization=c.organization), 2),
     ],
     ids=["complaints", "deletion-requests", "blocks"],
 )

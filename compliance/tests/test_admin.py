@@ -331,7 +331,7 @@ def two_months(time_machine):
     at(time_machine, 2026, 10, 15, 10, 0)  # October: one of each for A
     MessageFactory(conversation=a1)
     MessageFactory(conversation=a1, reply=True)
-    seeker_services.block_add(actor=None, account=s3, organization=b)
+    seeker_services.block_add(actor=None, account=s3, organization_id=b.pk)
     october_request = services.deletion_request_create(actor=s1.user, account=s1, organization_id=a1.organization_id)
     services.complaint_file(actor=s1.user, account=s1, conversation=a1, body="十月の苦情")
     at(time_machine, 2026, 10, 31, 23, 50)  # still October in Japan (14:50 UTC)
@@ -344,7 +344,7 @@ def two_months(time_machine):
     MessageFactory(conversation=a1, reply=True)
     MessageFactory(conversation=a2, apply=True)
     MessageFactory(conversation=a3, reply=True, kind=Message.Kind.DECLINE, subject="辞退します")
-    seeker_services.block_add(actor=None, account=s1, organization=a)
+    seeker_services.block_add(actor=None, account=s1, organization_id=a.pk)
     services.deletion_request_create(actor=s2.user, account=s2, organization_id=a2.organization_id)
     services.deletion_request_answer(actor=None, organization=a, request_id=october_request.pk,
                                      disposed_on=date(2026, 11, 19), note="削除しました。")

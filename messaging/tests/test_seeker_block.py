@@ -78,8 +78,10 @@ def test_a_stopped_seeker_cannot_block(seeker_client, account, guidance):
     html = page(seeker_client.get(url(guidance)))
     response = seeker_client.post(url(guidance))
 
-    assert "現在ブロックの設定はできません" in html
+    assert "アカウント利用停止中のため、ブロックの設定・解除はできません。" in html
+    assert '<button class="button button--danger" type="submit">ブロックする</button>' not in html
     assert response.status_code == 200
+    assert "アカウント利用停止中のため、ブロックの設定・解除はできません。" in page(response)
     assert not blocks(account).exists()
 
 

@@ -7,9 +7,11 @@ import re
 import pytest
 from django.utils import timezone
 
+from messaging import services
 from messaging.tests.factories import ConversationFactory, MessageFactory
 from messaging.tests.helpers import cells, guide, inbox_rows
 from organizations.tests.factories import MemberFactory, OrganizationFactory
+from seekers import services as seeker_services
 from tests.pages import login, page
 
 # Member pages open without TOTP here; the MFA requirement has its own tests (accounts).
@@ -102,6 +104,59 @@ def test_the_header_has_no_unread_badge_when_all_are_read(seeker_client, guidanc
     assert "未読" not in page(seeker_client.get("/seekers/"))
 
 
+# --- ブロック per organisation (the leaflet: the list is where a seeker blocks) ----------------------------------
+
+
+def senders(html: str) -> str:
+    start = html.index('id="senders-heading"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_each_organisation_of_the_page_is_offered_a_block_once(seeker_client, account, agency_member, agency):
+    other = OrganizationFactory(name="あおぞら人材サービス")
+    guide(agency_member, account)
+    guide(agency_member, account, subject="二通目")
+    MessageFactory(conversation=ConversationFactory(account=account, organization=other))
+
+    html = senders(page(seeker_client.get("/seekers/messages/")))
+
+    assert html.count(f'href="/seekers/settings/blocks/{agency.pk}/?next=/seekers/messages/"') == 1
+    assert f"{agency.name} をブロックする</a>" in html
+    assert f'href="/seekers/settings/blocks/{other.pk}/?next=/seekers/messages/"' in html
+
+
+def test_the_block_from_the_list_returns_to_the_page_it_came_from(seeker_client, account):
+    conversation = ConversationFactory(account=account)
+    for n in range(25):
+        MessageFactory(conversation=conversation, subject=f"案内{n:02d}")
+
+    html = senders(page(seeker_client.get("/seekers/messages/?page=2")))
+    response = seeker_client.post(f"/seekers/settings/blocks/{conversation.organization_id}/",
+                                  {"next": "/seekers/messages/?page=2"})
+
+    assert f"/seekers/settings/blocks/{conversation.organization_id}/?next=/seekers/messages/%3Fpage%3D2" in html
+    assert response["Location"] == "/seekers/messages/?page=2"
+    after = senders(page(seeker_client.get(response["Location"])))
+    assert "ブロック中" in after and "をブロックする</a>" not in after
+
+
+def test_a_declined_thread_can_be_blocked_from_the_list(seeker_client, account, guidance):
+    services.seeker_decline(actor=account.user, account=account, conversation=guidance.conversation)
+
+    html = senders(page(seeker_client.get("/seekers/messages/")))
+
+    assert f'href="/seekers/settings/blocks/{guidance.organization_id}/' in html
+
+
+def test_a_stopped_seeker_is_told_instead_of_offered(seeker_client, account, guidance):
+    seeker_services.seeker_stop(actor=account.user, account=account)
+
+    html = senders(page(seeker_client.get("/seekers/messages/")))
+
+    assert "アカウント利用停止中のため、ブロックの設定・解除はできません。" in html
+    assert "をブロックする</a>" not in html
+
+
 # --- access -------------------------------------------------------------------------------------------------
 
 
@@ -133,7 +188,8 @@ def fill_seeker_inbox(account, n: int) -> None:
 
 # GET /seekers/messages/ as a logged-in seeker:
 #   1 session, 2 user (AuthenticationMiddleware), 3 seeker_account (seeker_required),
-#   4 paginator count, 5 the page with the organisations joined, 6 the header's unread count
+#   4 paginator count, 5 the page with the organisations, whether each is blocked (EXISTS) and the seeker's
+#   application (for the block actions) joined, 6 the header's unread count
 #   (context processor), 7-9 the session save of the idle-timeout stamp (savepoint, UPDATE, release).
 SEEKER_INBOX_QUERIES = 9
 

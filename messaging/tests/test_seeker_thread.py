@@ -44,6 +44,26 @@ def test_opening_a_message_marks_it_read(seeker_client, guidance):
     assert "未読" not in row
 
 
+def test_opening_a_thread_marks_read_the_messages_it_shows_and_says_which_were_new(
+    seeker_client, agency_member, account, guidance
+):
+    seeker_client.get(f"/seekers/messages/{guidance.pk}/")
+    later = guide(agency_member, account, subject="続報のご案内")
+
+    inbox = inbox_rows(page(seeker_client.get("/seekers/messages/")))
+    html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))  # opened from the older message
+
+    # A new message in an old thread is 未読 in メッセージ一覧 until the thread is opened again.
+    assert "続報のご案内" in inbox[0] and '<span class="status status--unread">未読</span>' in inbox[0]
+    assert '<span class="status status--read">読了</span>' in inbox[1]
+    # The page shows both and marks the one that was unread; both are 読了 now.
+    item = re.search(rf'<li class="card thread__item[^"]*" id="m{later.pk}">.*?</li>', html, re.S).group(0)
+    assert '<span class="status status--unread">未読</span>' in item
+    old = re.search(rf'<li class="card thread__item[^"]*" id="m{guidance.pk}">.*?</li>', html, re.S).group(0)
+    assert "未読" not in old
+    assert not Message.objects.filter(account=account, sender="org", read_at__isnull=True).exists()
+
+
 def test_the_thread_shows_the_disclosures_as_sent(seeker_client, agency, agency_member, guidance):
     as_sent = disclosures_of(agency)
     organization_disclosures_update(actor=agency_member, organization=agency,
@@ -216,6 +236,53 @@ def test_no_jump_to_a_form_that_is_not_there(seeker_client, account, guidance):
     html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
 
     assert "返信フォームへ" not in html
+
+
+# --- ブロック from every thread, whatever its state (SPEC rule 8) ----------------------------------------------
+
+BLOCK_LINK = "この利用団体をブロックする</a>"
+
+
+def _decline(account, guidance):
+    services.seeker_decline(actor=account.user, account=account, conversation=guidance.conversation)
+
+
+def _withdraw(account, guidance):
+    """Receive conditions that leave the organisation out: the thread is withdrawn for it."""
+    Organization.objects.filter(pk=guidance.organization_id).update(privacy_mark=False)
+    seeker_services.conditions_set(actor=account.user, account=account, kinds=[], regions=[], industries=[],
+                                   occupations=[], privacy_mark=True)
+
+
+def _suspend(account, guidance):
+    Organization.objects.filter(pk=guidance.organization_id).update(
+        suspended_from=timezone.localdate(), suspended_until=timezone.localdate())
+
+
+@pytest.mark.parametrize("close", [_decline, _withdraw, _suspend], ids=["declined", "withdrawn", "suspended"])
+def test_a_closed_thread_still_offers_the_block(seeker_client, account, guidance, close):
+    close(account, guidance)
+
+    html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
+    response = seeker_client.post(f"/seekers/messages/{guidance.pk}/block/")
+
+    assert BLOCK_LINK in html
+    assert response.status_code == 302
+    assert Block.objects.filter(account=account, organization_id=guidance.organization_id).exists()
+
+
+@pytest.mark.parametrize("state", ["blocked", "revoked", "stopped"])
+def test_no_block_is_offered_where_block_add_would_refuse_it(seeker_client, account, guidance, state):
+    if state == "blocked":
+        seeker_services.block_add(actor=account.user, account=account, organization_id=guidance.organization_id)
+    elif state == "revoked":
+        Organization.objects.filter(pk=guidance.organization_id).update(revoked_at=timezone.now())
+    else:
+        seeker_services.seeker_stop(actor=account.user, account=account)
+
+    html = page(seeker_client.get(f"/seekers/messages/{guidance.pk}/"))
+
+    assert BLOCK_LINK not in html
 
 
 # --- 辞退 and ブロック: only through their confirmation pages (test_seeker_decline.py, test_seeker_block.py) ----

@@ -227,7 +227,7 @@ def test_a_later_guidance_needs_nothing_from_an_incomplete_record(agency, agency
 
 
 def _block(account, org):
-    seeker_services.block_add(actor=account.user, account=account, organization=org)
+    seeker_services.block_add(actor=account.user, account=account, organization_id=org.pk)
 
 
 def _stop(account, org):
@@ -704,24 +704,40 @@ def test_a_conversation_is_open_for_the_organisation_while_nothing_closed_it(age
 # --- reading -----------------------------------------------------------------------------------------------
 
 
-def test_the_seeker_opening_a_thread_marks_the_organisations_messages_read(
+def test_the_seeker_opening_a_thread_marks_the_organisations_messages_shown_read(
     agency_member, account, conversation, other_seeker
 ):
     guide(agency_member, account)
     own = reply(account, conversation)
     elsewhere = guide(agency_member, other_seeker.seeker_account)
+    shown = list(Message.objects.filter(conversation=conversation))
 
-    marked = services.seeker_mark_read(account=account, conversation=conversation)
+    marked = services.seeker_mark_read(account=account, messages=shown)
 
-    assert marked == 2
+    assert marked == {m.pk for m in shown if m.sender == "org"}
+    assert len(marked) == 2
     assert not Message.objects.filter(conversation=conversation, sender="org", read_at__isnull=True).exists()
     assert Message.objects.get(pk=own.pk).read_at is None  # the seeker's own reply is the organisation's to read
     assert Message.objects.get(pk=elsewhere.pk).read_at is None
-    assert services.seeker_mark_read(account=account, conversation=conversation) == 0
+    again = list(Message.objects.filter(conversation=conversation))
+    assert services.seeker_mark_read(account=account, messages=again) == set()
+
+
+def test_a_message_that_arrives_while_the_thread_is_read_stays_unread(agency_member, account, conversation):
+    """SPEC rule 14 per message: only what the seeker was shown becomes 読了."""
+    shown = list(Message.objects.filter(conversation=conversation))
+    late = guide(agency_member, account, subject="後から届いた案内")
+
+    services.seeker_mark_read(account=account, messages=shown)
+
+    assert Message.objects.get(pk=late.pk).read_at is None
+    assert all(m.read_at for m in Message.objects.filter(pk__in=[m.pk for m in shown]))
 
 
 def test_another_seeker_cannot_mark_a_thread_read(other_seeker, conversation):
-    services.seeker_mark_read(account=other_seeker.seeker_account, conversation=conversation)
+    shown = list(Message.objects.filter(conversation=conversation))
+
+    assert services.seeker_mark_read(account=other_seeker.seeker_account, messages=shown) == set()
 
     assert Message.objects.get(conversation=conversation).read_at is None
 

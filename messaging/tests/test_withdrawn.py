@@ -37,7 +37,7 @@ def conversation(agency_member, account):
 
 
 def block(account, conversation):
-    seeker_services.block_add(actor=account.user, account=account, organization=conversation.organization)
+    seeker_services.block_add(actor=account.user, account=account, organization_id=conversation.organization.pk)
 
 
 def unblock(account, conversation):

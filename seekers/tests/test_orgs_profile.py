@@ -53,7 +53,7 @@ def test_opening_a_profile_is_recorded_and_the_seeker_sees_who_looked(seeker_cli
 def test_the_search_list_and_refused_views_are_not_recorded(member_client, seeker, municipality):
     account = seeker.seeker_account
     profile = profile_of(account)
-    services.block_add(actor=seeker, account=account, organization=municipality)
+    services.block_add(actor=seeker, account=account, organization_id=municipality.pk)
     member_client.get("/orgs/seekers/")
     assert login(member_of(municipality)).get(f"/orgs/seekers/{profile.public_id}/").status_code == 404
 

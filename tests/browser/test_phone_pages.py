@@ -216,6 +216,22 @@ def _thread(world: World) -> str:
     return reverse("messaging_seekers:detail", args=[world.thread_message_id])
 
 
+def blocks_search(page, base: str, world: World, language: str) -> int:
+    """ブロック設定 after a search by name (both worlds have organisations named デモ…)."""
+    page.goto(base + reverse("seekers_seekers:blocks"))
+    page.locator("main input[name=name]").fill("デモ")
+    with page.expect_navigation() as navigation:
+        page.locator("main form.search-form button[type=submit]").click()
+    return navigation.value.status
+
+
+def block_organization(page, base: str, world: World, language: str) -> int:
+    """ブロックの確認 of an organisation, as メッセージ一覧 links to it (with where to return)."""
+    organization = Organization.objects.get(name="デモ県ナースセンター")
+    path = reverse("seekers_seekers:block_organization", args=[organization.pk])
+    return page.goto(f"{base}{path}?next={reverse('messaging_seekers:inbox')}").status
+
+
 SCREENS = [
     # Anyone
     Screen("index", "home"),
@@ -244,6 +260,8 @@ SCREENS = [
     Screen("profile", "seekers_seekers:profile", who="seeker"),
     Screen("conditions", "seekers_seekers:conditions", who="seeker"),
     Screen("blocks", "seekers_seekers:blocks", who="seeker"),
+    Screen("blocks_search", who="seeker", steps=blocks_search),
+    Screen("block_organization", who="seeker", steps=block_organization),
     Screen("stop", "seekers_seekers:stop", who="seeker"),
     Screen("deletion_requests", "compliance_seekers:deletion_requests", who="seeker"),
     Screen("complaints", "compliance_seekers:complaints", who="seeker"),
@@ -284,7 +302,7 @@ def phone_world() -> World:
     ComplaintFactory(conversation=conversation)
     DeletionRequestFactory(conversation=others[0])
     seeker_services.block_add(actor=account.user, account=account,
-                              organization=OrganizationFactory(name="株式会社ブロック済みの人材サービス"))
+                              organization_id=OrganizationFactory(name="株式会社ブロック済みの人材サービス").pk)
     return World(
         seeker=account.user, password=DEFAULT_PASSWORD, thread_message_id=first.pk,
         newcomer=SeekerAccountFactory(first_login_at=None).user,
@@ -310,7 +328,7 @@ def demo_world() -> World:
     compliance_services.deletion_request_create(actor=seeker, account=account, organization_id=conversations[1].organization_id)
     seen = {c.organization_id for c in conversations}
     unseen = Organization.objects.exclude(pk__in=seen).order_by("pk").first()
-    seeker_services.block_add(actor=seeker, account=account, organization=unseen)
+    seeker_services.block_add(actor=seeker, account=account, organization_id=unseen.pk)
     member = Member.objects.select_related("user").filter(organization=conversations[0].organization).first().user
     newcomer = SeekerAccountFactory(first_login_at=None, user=SeekerUserFactory(password=DEMO_PASSWORD)).user
     return World(seeker=seeker, password=DEMO_PASSWORD, thread_message_id=first.pk, newcomer=newcomer, member=member)
