@@ -14,7 +14,7 @@ def records_for(account, *, tag: str, conversations: int = 2, messages: int = 3)
     a complaint, a correction request, and the audit events these services write."""
     user = account.user
     blocked = OrganizationFactory(name=f"ブロック団体{tag}")
-    seeker_services.block_add(actor=user, account=account, organization=blocked)
+    seeker_services.block_add(actor=user, account=account, organization_id=blocked.pk)
     seeker_services.conditions_set(actor=user, account=account, kinds=[0], regions=[12], industries=[],
                                    occupations=[], privacy_mark=True)
     convs = []
