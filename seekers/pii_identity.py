@@ -92,17 +92,19 @@ def _number(numeral: str) -> int | None:
 
 
 def _kanji_number(n: int) -> str:
-    """1–99 in kanji numerals as addresses write them (二, 十二, 二十三)."""
+    """1–99 in kanji numerals as addresses write them (二, 十二, 二十三); larger numbers as digits."""
     digits = "〇一二三四五六七八九"
+    if n >= 100:
+        return str(n)
     if n < 10:
         return digits[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def dates_in(text: str) -> set[date]:
+def dates_in(text: str, *, normalized: bool = False) -> set[date]:
     """Every date written in the text (西暦, 和暦 and 8-digit forms), as far as it is a real date."""
-    norm = _nfkc(text)
+    norm = text if normalized else _nfkc(text)
     found = set()
     for match in _DATE.finditer(norm):
         month, day = _number(match["m"]), _number(match["d"])
@@ -124,10 +126,10 @@ def dates_in(text: str) -> set[date]:
     return found
 
 
-def digit_runs(text: str) -> list[str]:
+def digit_runs(text: str, *, normalized: bool = False) -> list[str]:
     """Each number in the text as its digits only, separators dropped, +81 read as a leading 0."""
     runs = []
-    for match in _DIGIT_RUN.finditer(_nfkc(text)):
+    for match in _DIGIT_RUN.finditer(text if normalized else _nfkc(text)):
         token = match.group(0)
         digits = re.sub(r"\D", "", token)
         if token.startswith("+81"):
@@ -192,21 +194,63 @@ def romaji_variants(romaji: str) -> set[str]:
 # --- The needles of one seeker -------------------------------------------------------------------
 
 
-def _word(needle: str, *, before: str = "", after: str = "") -> re.Pattern:
-    return re.compile(f"{before}{re.escape(needle)}{after}")
+_KANJI_CHAR = _IS_KANJI
+_DIGIT = re.compile(r"\d")
+_KANJI_DIGIT = re.compile("[〇一二三四五六七八九十]")
+_NOTHING = re.compile(r"(?!)")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")  # on lower-cased text
+_EMAIL_CHAR_BEFORE = re.compile(r"[a-z0-9._%+\-]")
+_EMAIL_CHAR_AFTER = re.compile(r"[a-z0-9_%+\-]")
 
 
-def _honorific(needle: str) -> re.Pattern:
-    return re.compile(re.escape(needle) + "(?:" + "|".join(HONORIFICS) + ")")
+@dataclass(frozen=True)
+class Alone:
+    """A substring that counts only where the character before it does not match `before` nor the
+    one after it `after` (a name not inside a longer run of kanji, a whole email local part)."""
+
+    text: str
+    before: re.Pattern
+    after: re.Pattern
+
+    def within(self, haystack: str) -> bool:
+        return any(
+            not (start and self.before.match(haystack, start - 1)) and not self.after.match(haystack, end)
+            for start, end in _occurrences(haystack, self.text)
+        )
+
+
+def _occurrences(haystack: str, needle: str):
+    start = haystack.find(needle)
+    while start >= 0:
+        yield start, start + len(needle)
+        start = haystack.find(needle, start + 1)
+
+
+# A needle: a plain substring, any of several substrings, an Alone, or (rarely) a compiled pattern.
+Needle = str | tuple | Alone | re.Pattern
+
+
+def _contains(haystack: str, needle: Needle) -> bool:
+    if isinstance(needle, str):
+        return needle in haystack
+    if isinstance(needle, tuple):
+        return any(n in haystack for n in needle)
+    if isinstance(needle, Alone):
+        return needle.within(haystack)
+    return needle.search(haystack) is not None
+
+
+def _honorific(part: str) -> tuple[str, ...]:
+    return tuple(part + honorific for honorific in HONORIFICS)
 
 
 @dataclass
 class Needles:
     """The compiled comparisons for one seeker's identity. Build with Needles.of()."""
 
-    flat: list[tuple[str, re.Pattern]] = field(default_factory=list)  # (part, pattern) on the flat text
-    kana: list[tuple[str, re.Pattern]] = field(default_factory=list)  # on the flat text in hiragana
-    latin: list[tuple[str, re.Pattern]] = field(default_factory=list)  # on the text's letters and digits
+    flat: list[tuple[str, Needle]] = field(default_factory=list)  # (part, needle) on the flat text
+    kana: list[tuple[str, Needle]] = field(default_factory=list)  # on the flat text in hiragana
+    latin: list[tuple[str, Needle]] = field(default_factory=list)  # on the text's words in letters and digits
     digits: list[tuple[str, str, bool]] = field(default_factory=list)  # (part, digits, whole run only)
     birth_date: date | None = None
 
@@ -233,22 +277,21 @@ class Needles:
             self._add_latin_name("name", parts)
             return
         whole = "".join(parts)
-        self.flat.append(("name", _word(whole)))
+        self.flat.append(("name", whole))
         if len(parts) >= 2:
-            self.flat.append(("name", _word("".join(reversed(parts)))))
+            self.flat.append(("name", "".join(reversed(parts))))
             family, given = parts[0], parts[-1]
         elif len(whole) >= 4:
             family, given = whole[:2], ""
         else:
             family, given = "", ""
-        not_in_kanji = (f"(?<![{_KANJI}])", f"(?![{_KANJI}])")
         for part in (family, given):
             if not part:
                 continue
             self.flat.append(("name", _honorific(part)))
             alone = len(part) >= 3 or (part == family and len(part) == 2 and part not in PREFECTURES)
             if alone:
-                self.flat.append(("name", _word(part, before=not_in_kanji[0], after=not_in_kanji[1])))
+                self.flat.append(("name", Alone(part, _KANJI_CHAR, _KANJI_CHAR)))
 
     def _add_kana(self, name_kana: str) -> None:
         parts = [to_hiragana(p) for p in _SPACE.split(_nfkc(name_kana).strip()) if p]
@@ -256,30 +299,31 @@ class Needles:
             return
         whole = "".join(parts)
         if len(whole) >= 3:
-            self.kana.append(("name_kana", _word(whole)))
+            self.kana.append(("name_kana", whole))
         if len(parts) >= 2:
-            self.kana.append(("name_kana", _word("".join(reversed(parts)))))
+            self.kana.append(("name_kana", "".join(reversed(parts))))
             for part in parts:
                 self.kana.append(("name_kana", _honorific(part)))
                 if len(part) >= 3:
-                    self.kana.append(("name_kana_part", _word(part)))
+                    self.kana.append(("name_kana_part", part))
         romaji = [to_romaji(p) for p in parts]
         self._add_latin_name("name_kana", [r for r in romaji if r], romaji=True)
 
     def _add_latin_name(self, part_name: str, parts: list[str], *, romaji: bool = False) -> None:
+        """The name in letters as whole words, in either order (one pattern for every spelling)."""
         if not parts:
             return
         spell = romaji_variants if romaji else (lambda s: {s})
-        orders = {tuple(parts), tuple(reversed(parts))}
-        for order in orders:
+        words: set[str] = set()
+        for order in {tuple(parts), tuple(reversed(parts))}:
             for joiner in (" ", ""):
-                for variant in spell(joiner.join(order)):
-                    self.latin.append((part_name, _word(variant, before=r"\b", after=r"\b")))
+                words |= spell(joiner.join(order))
         if len(parts) >= 2:
             for part in parts:
                 if len(part) >= (4 if romaji else 3):
-                    for variant in spell(part):
-                        self.latin.append((part_name, _word(variant, before=r"\b", after=r"\b")))
+                    words |= spell(part)
+        # Whole words: compared with spaces round them, in the text's words joined by single spaces.
+        self.latin.append((part_name, tuple(f" {word} " for word in sorted(words))))
 
     def _add_phone(self, phone: str) -> None:
         runs = digit_runs(phone)
@@ -294,10 +338,10 @@ class Needles:
         email = _flat(email)
         if "@" not in email:
             return
-        self.flat.append(("email", _word(email)))
+        self.flat.append(("email", email))
         local = email.split("@", 1)[0]
         if len(local) >= 5 and not local.isdigit():
-            self.flat.append(("email", _word(local, before=r"(?<![a-z0-9._%+\-])", after=r"(?![a-z0-9_%+\-])")))
+            self.flat.append(("email", Alone(local, _EMAIL_CHAR_BEFORE, _EMAIL_CHAR_AFTER)))
 
     def _add_address(self, address: str) -> None:
         rest = _PREFECTURE.sub("", _flat(address).replace("大字", "").replace("字", ""))
@@ -307,44 +351,48 @@ class Needles:
         municipality = "".join(units)
         town = place[len(municipality):]
         if len(town) >= 2 and municipality:
-            self.flat.append(("address", _word(place)))
-            self.flat.append(("address", _word(units[-1] + town)))
+            self.flat.append(("address", place))
+            self.flat.append(("address", units[-1] + town))
         if len(town) >= 2 and number:
             chome = int(number.group(1))
-            self.flat.append(("address", re.compile(
-                f"{re.escape(town)}(?:0*{chome}(?!\\d)|{_kanji_number(chome)}(?![〇一二三四五六七八九十]))"
-            )))
+            self.flat.append(("address", Alone(f"{town}{chome}", _NOTHING, _DIGIT)))
+            self.flat.append(("address", Alone(f"{town}{_kanji_number(chome)}", _NOTHING, _KANJI_DIGIT)))
         elif not town and municipality and number:
-            self.flat.append(("address", re.compile(re.escape(municipality) + number.group(1) + r"(?!\d)")))
+            self.flat.append(("address", Alone(f"{municipality}{int(number.group(1))}", _NOTHING, _DIGIT)))
 
     def find(self, text: str) -> list[str]:
         """The identity parts the text contains ("name", "phone"...), in a fixed order, each once."""
         if not text:
             return []
         found: set[str] = set()
-        flat = _flat(text)
+        norm = _nfkc(text)
+        lower = norm.lower()
+        flat = _SPACE.sub("", lower)
         for part, pattern in self.flat:
-            if part not in found and pattern.search(flat):
+            if part not in found and _contains(flat, pattern):
                 found.add(part)
         if self.kana:
             kana = to_hiragana(flat)
             for part, pattern in self.kana:
                 if part == "name_kana_part":
-                    if "name_kana" not in found and any(_whole_kana_word(flat, m) for m in pattern.finditer(kana)):
+                    if "name_kana" not in found and any(
+                        _whole_kana_word(flat, start, end) for start, end in _occurrences(kana, pattern)
+                    ):
                         found.add("name_kana")
-                elif part not in found and pattern.search(kana):
+                elif part not in found and _contains(kana, pattern):
                     found.add(part)
-        if self.latin:
-            latin = " ".join(re.findall(r"[a-z0-9]+", _nfkc(text).lower()))
+        if self.latin and _LATIN_WORD.search(lower):
+            latin = " " + " ".join(_LATIN_WORD.findall(lower)) + " "
             for part, pattern in self.latin:
-                if part not in found and pattern.search(latin):
+                if part not in found and _contains(latin, pattern):
                     found.add(part)
-        if self.digits:
-            runs = digit_runs(text)
+        has_digits = _DIGIT.search(norm) is not None
+        if self.digits and has_digits:
+            runs = digit_runs(norm, normalized=True)
             for part, digits, whole in self.digits:
                 if part not in found and any((run == digits) if whole else (digits in run) for run in runs):
                     found.add(part)
-        if self.birth_date and self.birth_date in dates_in(text):
+        if self.birth_date and (has_digits or "年" in norm) and self.birth_date in dates_in(norm, normalized=True):
             found.add("birth_date")
         return [part for part in PARTS if part in found]
 
@@ -352,9 +400,8 @@ class Needles:
 PARTS = ("name", "name_kana", "birth_date", "address", "phone", "email", "kyushoku_number")
 
 
-def _whole_kana_word(flat: str, match: re.Match) -> bool:
+def _whole_kana_word(flat: str, start: int, end: int) -> bool:
     """A kana part alone counts only where it is not inside a longer run of kana of its own script."""
-    start, end = match.span()
     script = _IS_KATAKANA if _IS_KATAKANA.match(flat[start]) else _IS_HIRAGANA
     before = flat[start - 1] if start else ""
     after = flat[end] if end < len(flat) else ""
