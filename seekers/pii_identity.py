@@ -12,8 +12,8 @@ What is matched, chosen against false positives on ordinary words:
   name alone (希望, 未来, 大地...) is too often an ordinary word. An unsplit name (no space) tries
   the whole name and, for names of 4+ characters, the first two as the family name.
 - フリガナ: the whole reading in katakana or hiragana; a part of 3+ kana where it is a whole kana
-  word (not inside a longer run of the same script: エリ does not match エリア), any part before an
-  honorific. Romaji (Hepburn, with the long-vowel spellings ou/o/oh, uu/u and n/m before b, m, p):
+  word (not inside a longer run of the same script: エリ does not match エリア) or before です /
+  と申します, any part before an honorific. Romaji (Hepburn, with the long-vowel spellings ou/o/oh, uu/u and n/m before b, m, p):
   the whole name in either order, parts of 4+ letters, always as whole words.
 - 電話番号 in any formatting (digits compared; +81 read as 0), and its last 8 digits (the number
   without the area code).
@@ -400,8 +400,14 @@ class Needles:
 PARTS = ("name", "name_kana", "birth_date", "address", "phone", "email", "kyushoku_number")
 
 
+_SELF_INTRODUCTION = ("です", "と申します", "といいます", "と言います", "でございます")
+
+
 def _whole_kana_word(flat: str, start: int, end: int) -> bool:
-    """A kana part alone counts only where it is not inside a longer run of kana of its own script."""
+    """A kana part alone counts only where it is not inside a longer run of kana of its own script,
+    or where a self-introduction follows it (わたしはもりかわです)."""
+    if flat.startswith(_SELF_INTRODUCTION, end):
+        return True
     script = _IS_KATAKANA if _IS_KATAKANA.match(flat[start]) else _IS_HIRAGANA
     before = flat[start - 1] if start else ""
     after = flat[end] if end < len(flat) else ""

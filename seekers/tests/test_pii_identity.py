@@ -30,7 +30,7 @@ MATCHES = [
     ("name", "職場では森川と呼ばれていました"), ("name", "颯太さんと呼ばれています"), ("name", "森川様"),
     # フリガナ: katakana, hiragana, half-width, parts alone, romaji (Hepburn spellings, either order)
     ("name_kana", "モリカワソウタ"), ("name_kana", "もりかわ そうた"), ("name_kana", "ﾓﾘｶﾜ ｿｳﾀ"),
-    ("name_kana", "ソウタです"), ("name_kana", "そうたさん"), ("name_kana", "Morikawa Sota"),
+    ("name_kana", "ソウタです"), ("name_kana", "そうたさん"), ("name_kana", "わたしはもりかわと申します"), ("name_kana", "Morikawa Sota"),
     ("name_kana", "SOUTA MORIKAWA"), ("name_kana", "sohta morikawa"), ("name_kana", "ｍｏｒｉｋａｗａ"),
     # 電話番号: any formatting, +81, the number without the area code
     ("phone", "09043218765"), ("phone", "０９０－４３２１－８７６５"), ("phone", "090(4321)8765"),
@@ -70,6 +70,7 @@ NOT_MATCHES = [
     "090-4321-8766",
     "13010-12345679",
     "ソウタロウ",  # inside a longer katakana word
+    "もりかわのほとり",  # inside a run of hiragana
     "sotaro",
     "月給25万円、年間休日120日、2015年から2020年まで勤務",
 ]
