@@ -16,6 +16,7 @@ from organizations.services import disclosures_snapshot, guidance_disclosures_re
 from seekers import pii
 from seekers.models import SeekerAccount
 from seekers.search.visibility import profile_visible_to
+from seekers.selectors import identity_needles
 
 from .access import OrgAccess, SeekerWrite, org_access, seeker_may_write
 from .models import Conversation, DailyGuidanceCount, Message
@@ -169,11 +170,12 @@ def seeker_reply(*, actor, account: SeekerAccount, conversation: Conversation, k
                  body: str, confirm_pii: bool = False) -> Message:
     """STEP 3 / STEP 5: the seeker answers only inside a conversation an organisation opened
     (SPEC rule 11); there is no way to write to an organisation first. A reply the PII guard flags is
-    sent only once the seeker confirmed it (SPEC rule 15): PiiUnconfirmed otherwise, with findings."""
+    sent only once the seeker confirmed it (SPEC rule 15): PiiUnconfirmed otherwise, with findings
+    (patterns, and the seeker's own registered identity: 氏名, 電話番号, 生年月日...)."""
     if kind not in (Message.Kind.QUESTION, Message.Kind.APPLY):
         raise SendRefused("kind", _("返信の種類を選んでください。"))
     _check_body(body)
-    findings = pii.detect(f"{subject}\n{body}")
+    findings = pii.detect(f"{subject}\n{body}", identity=identity_needles(account.application_id))
     if findings and not confirm_pii:
         raise PiiUnconfirmed(findings)
     with transaction.atomic():
@@ -200,7 +202,7 @@ def seeker_decline(*, actor, account: SeekerAccount, conversation: Conversation,
     guard of SPEC rule 15)."""
     subject, body = str(subject), str(body)
     _check_body(body)
-    findings = pii.detect(f"{subject}\n{body}")
+    findings = pii.detect(f"{subject}\n{body}", identity=identity_needles(account.application_id))
     if findings and not confirm_pii:
         raise PiiUnconfirmed(findings)
     with transaction.atomic():

@@ -1,11 +1,18 @@
-"""The PII guard (SPEC rule 15): flags text that looks like it identifies a person. Cheap rules on
-NFKC-normalised text; it must not flag salary figures, qualification codes or years."""
+"""The PII guard (SPEC rule 15): flags text that looks like it identifies a person. `detect` runs
+each finder of FINDERS over the text and keeps one finding per kind; `screen` does so for a profile's
+fields. The finders: cheap patterns on NFKC-normalised text (which must not flag salary figures,
+qualification codes or years), and, when the seeker's identity is given (`Needles`, built by
+`needles_for`), the comparison with the seeker's own registered data (seekers.pii_identity). A
+finder is a function (text, needles) -> list[Finding]; add one to FINDERS to add a step."""
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from .pii_identity import Needles
 
 LABELS = {
     "phone": _("電話番号"),
@@ -15,7 +22,19 @@ LABELS = {
     "digits12": _("12桁の番号(マイナンバー等)"),
     "address": _("住所(番地)"),
     "name": _("氏名"),
+    "identity": _("本人の登録情報と一致"),
     "check_failed": _("確認処理の失敗"),
+}
+# Which part of the seeker's registered data a text contains, for the seeker only (the matched value
+# itself is never kept).
+IDENTITY_PARTS = {
+    "name": _("氏名"),
+    "name_kana": _("フリガナ"),
+    "birth_date": _("生年月日"),
+    "address": _("住所"),
+    "phone": _("電話番号"),
+    "email": _("メールアドレス"),
+    "kyushoku_number": _("求職番号"),
 }
 
 _SEP = r"[\s\-‐‑‒–—―−ー()（）.・]*"
@@ -45,10 +64,13 @@ _NOT_NAMES_BEFORE_DESU = tuple("職士師者員業系型婦気")
 @dataclass(frozen=True)
 class Finding:
     kind: str
-    excerpt: str
+    excerpt: str  # empty for "identity": the seeker's own data is not copied anywhere
+    parts: tuple[str, ...] = ()  # for "identity": which registered items matched (IDENTITY_PARTS)
 
     @property
     def label(self) -> str:
+        if self.parts:
+            return f"{LABELS[self.kind]}({'・'.join(str(IDENTITY_PARTS[p]) for p in self.parts)})"
         return str(LABELS[self.kind])
 
 
@@ -62,8 +84,8 @@ def normalize(text: str) -> str:
     return _OBFUSCATED_DOT.sub(".", text)
 
 
-def detect(text: str) -> list[Finding]:
-    """Every kind of identifying data found in the text (one finding per kind)."""
+def find_patterns(text: str, needles: Needles | None = None) -> list[Finding]:
+    """Phone numbers, emails, postal codes, URLs, 12-digit numbers, 番地 and names by their context."""
     norm = normalize(text)
     found: dict[str, str] = {}
 
@@ -96,13 +118,43 @@ def detect(text: str) -> list[Finding]:
     return [Finding(kind, excerpt) for kind, excerpt in found.items()]
 
 
-def screen(fields: dict[str, str]) -> dict[str, list[str]]:
-    """{field: [kinds]} for the fields that look identifying. If the guard itself fails, every
-    non-empty field is withheld (fail closed)."""
+def find_identity(text: str, needles: Needles | None = None) -> list[Finding]:
+    """The seeker's own registered 氏名, フリガナ, 生年月日, 住所, 電話番号, メールアドレス or 求職番号."""
+    if needles is None:
+        return []
+    parts = needles.find(text)
+    return [Finding("identity", "", tuple(parts))] if parts else []
+
+
+FINDERS: list[Callable[[str, Needles | None], list[Finding]]] = [find_patterns, find_identity]
+
+
+def needles_for(identity, kyushoku_number: str = "") -> Needles:
+    """The identity finder's comparisons for one seeker, from their ApplicantIdentity (built once,
+    reused for every text of that seeker)."""
+    return Needles.of(
+        name=identity.name, name_kana=identity.name_kana, phone=identity.phone, email=identity.email,
+        address=identity.address, birth_date=identity.birth_date, kyushoku_number=kyushoku_number,
+    )
+
+
+def detect(text: str, identity: Needles | None = None) -> list[Finding]:
+    """Every kind of identifying data found in the text by the finders (one finding per kind).
+    `identity`, the seeker's Needles, adds the comparison with their own registered data."""
+    findings: dict[str, Finding] = {}
+    for finder in FINDERS:
+        for finding in finder(text, identity):
+            findings.setdefault(finding.kind, finding)
+    return list(findings.values())
+
+
+def screen(fields: dict[str, str], identity: Needles | None = None) -> dict[str, list[str]]:
+    """{field: [kinds]} for the fields that look identifying (kinds only: never the matched text).
+    If the guard itself fails, every non-empty field is withheld (fail closed)."""
     try:
         result = {}
         for name, text in fields.items():
-            kinds = [finding.kind for finding in detect(text)]
+            kinds = [finding.kind for finding in detect(text, identity)]
             if kinds:
                 result[name] = kinds
         return result

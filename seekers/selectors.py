@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 
 from organizations.models import Organization
 
-from .models import Block, Profile, ProfileView, SeekerAccount
+from . import pii
+from .models import ApplicantIdentity, Block, Profile, ProfileView, SeekerAccount
 
 # The organisations a seeker may block (SPEC rule 8): those that use the service or will again (a
 # suspended one comes back when its period ends). Not one still awaiting approval, whose name the
@@ -23,6 +24,15 @@ def profiles_awaiting_pii_review(queryset: QuerySet[Profile] | None = None) -> Q
     """Profiles with free text the PII guard withholds from organisations until staff review it
     (SPEC rule 15): staff's review list and the admin index's count."""
     return (Profile.objects.all() if queryset is None else queryset).exclude(withheld={})
+
+
+def identity_needles(application_id: int) -> pii.Needles | None:
+    """The PII guard's comparison with this seeker's own registered identity and 求職番号 (SPEC
+    rule 15), in one query; None when no identity is recorded."""
+    identity = ApplicantIdentity.objects.select_related("application").filter(pk=application_id).first()
+    if identity is None:
+        return None
+    return pii.needles_for(identity, identity.application.kyushoku_number)
 
 
 def blocks_of(account: SeekerAccount) -> QuerySet[Block]:

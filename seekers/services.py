@@ -22,7 +22,7 @@ from accounts.mail import email_queue, mail_render, outbox_write
 from accounts.models import AuditEvent, OutgoingEmail
 from organizations.models import Organization, bits_of
 
-from . import pii, throttles
+from . import pii, selectors, throttles
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
 from .models import (
     ApplicantIdentity,
@@ -545,12 +545,13 @@ def seeker_resume(*, actor, account: SeekerAccount) -> SeekerAccount:
 
 
 def profile_screen(*, actor, profile: Profile) -> Profile:
-    """Run the PII guard over the free-text fields: a flagged field is withheld from organisations
-    until staff release it (unless staff already released this very text). Rebuilds the keyword
-    search text from the released fields only, the search facets, and the re-identification keys
-    (seekers.search.reidentification)."""
+    """Run the PII guard over the free-text fields, patterns and the seeker's own registered
+    identity: a flagged field is withheld from organisations until staff release it (unless staff
+    already released this very text). Only the finding kinds are kept (and audited), never the text
+    matched. Rebuilds the keyword search text from the released fields only, the search facets, and
+    the re-identification keys (seekers.search.reidentification)."""
     texts = {name: getattr(profile, name) or "" for name in Profile.FREE_TEXT_FIELDS}
-    flagged = pii.screen(texts)
+    flagged = pii.screen(texts, identity=selectors.identity_needles(profile.pk))
     withheld = {
         name: kinds for name, kinds in flagged.items() if profile.pii_reviewed.get(name) != _text_hash(texts[name])
     }

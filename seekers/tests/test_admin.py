@@ -345,7 +345,8 @@ def test_identifying_text_typed_by_staff_is_withheld_from_organisations(staff_cl
     assert response.status_code == 302
     profile = Profile.objects.get(pk=application.pk)
     assert profile.appeal_points == "メールは taro@example.jp へ"
-    assert profile.withheld == {"appeal_points": ["email"]}
+    # An email address, and the seeker's own given name (タロウ) in romaji.
+    assert profile.withheld == {"appeal_points": ["email", "identity"]}
     assert "taro" not in profile.search_text
 
 
