@@ -493,7 +493,7 @@ def auth_key_verify(*, account: SeekerAccount, key: str) -> None:
             # Not published yet (SPEC rule 15): the seeker reviews the profile first and publication
             # starts at profile_review_confirm. Screened now, so the review shows the guard's findings
             # over the text as it stands.
-            profile_screen(actor=account.user, profile=account.application.profile)
+            profile_screen(actor=account.user, profile=Profile.objects.get(pk=account.application_id))
     if error is not None:
         raise error
     account.first_login_at = account.first_login_at or timezone.now()
@@ -570,7 +570,7 @@ def _text_hash(text: str) -> str:
 def profile_publish(*, actor, account: SeekerAccount) -> None:
     """The profile starts being provided (screened first). Called by profile_review_confirm, once
     the seeker has confirmed the review; the first publication's time stays."""
-    profile = account.application.profile
+    profile = Profile.objects.get(pk=account.application_id)  # the stored text, not a cached copy
     with transaction.atomic():
         Profile.objects.filter(pk=profile.pk, published_at__isnull=True).update(published_at=timezone.now())
         profile_sync_listing(application_ids=[profile.pk])

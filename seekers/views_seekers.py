@@ -240,7 +240,8 @@ def profile_review(request):
     if account.profile_confirmed_at is not None:
         messages.info(request, ALREADY_CONFIRMED)
         return redirect("seekers_seekers:profile")
-    form = ProfileReviewForm(request.POST or None)
+    # Bound on every POST, also one without the box (it says the box is needed).
+    form = ProfileReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not services.profile_review_confirm(actor=request.user, account=account):
             messages.info(request, ALREADY_CONFIRMED)
