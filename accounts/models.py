@@ -71,6 +71,7 @@ class AuditEvent(models.Model):
         SEEKER_AUTH_KEY_REISSUE_REFUSED = "seeker.auth_key_reissue_refused", _("認証キーの再発行の拒否(回数の上限)")
         SEEKER_AUTH_KEY_WRONG = "seeker.auth_key_wrong", _("認証キーの入力誤り")
         SEEKER_FIRST_LOGIN = "seeker.first_login", _("初回ログイン(認証キーの確認)")
+        SEEKER_PROFILE_CONFIRM = "seeker.profile_confirm", _("公開前の確認(求職情報の提供開始)")
         SEEKER_STOP = "seeker.stop", _("アカウント利用停止")
         SEEKER_RESUME = "seeker.resume", _("アカウント利用停止の解除")
         SEEKER_CONDITIONS_SET = "seeker.conditions_set", _("メッセージ受信条件の設定")

@@ -1,14 +1,15 @@
 """Who may reach the seekers' pages and profiles. The seeker's own state (reachability) is computed
 on the account (SeekerAccount.reachability, with its queryset form beside it in models.py); which
 profiles an organisation sees is the visibility rule (SPEC rule 10, seekers.search.visibility).
-This module turns those into page access: the seeker decorator and the organisation's one 404
-helper for a profile."""
+This module turns those into page access: the seeker decorator (which also holds a seeker on the
+review page until they confirm it) and the organisation's one 404 helper for a profile."""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 
 from organizations.models import Organization
 
@@ -16,8 +17,15 @@ from .models import Profile
 from .search.visibility import profile_visible_to
 
 
-def seeker_required(view):
-    """Anonymous → login; someone who is not a seeker → 403. Gives the view request.seeker_account."""
+def seeker_required(view=None, *, before_review: bool = False):
+    """Anonymous → login; someone who is not a seeker (or a seeker before the 認証キー) → 403.
+    Gives the view request.seeker_account.
+
+    Until the seeker has confirmed the review of their profile (SPEC rule 15,
+    SeekerAccount.profile_confirmed_at), every seeker page sends them to that review page, except
+    the pages marked `before_review=True` (the review page itself)."""
+    if view is None:
+        return lambda view: seeker_required(view, before_review=before_review)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -27,6 +35,8 @@ def seeker_required(view):
         account = getattr(user, "seeker_account", None) if user.role == "seeker" else None
         if account is None or account.first_login_at is None:
             raise PermissionDenied
+        if account.profile_confirmed_at is None and not before_review:
+            return redirect("seekers_seekers:profile_review")
         request.seeker_account = account
         return view(request, *args, **kwargs)
 

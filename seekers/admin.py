@@ -251,14 +251,16 @@ class ProfileReviewAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(SeekerAccount)
 class SeekerAccountAdmin(StaffInputMixin, admin.ModelAdmin):
-    list_display = ("login_id", "application", "registered_at", "first_login_at", "stopped_at")
+    list_display = ("login_id", "application", "registered_at", "first_login_at", "profile_confirmed_at", "stopped_at")
     list_select_related = ("user", "application")
     login_id = shown_as("user", _("ユーザID"), ordering="user__username")
     field_labels = {"user": _("ユーザID")}
-    list_filter = (("stopped_at", admin.EmptyFieldListFilter), ("first_login_at", admin.EmptyFieldListFilter))
+    list_filter = (("stopped_at", admin.EmptyFieldListFilter), ("first_login_at", admin.EmptyFieldListFilter),
+                   ("profile_confirmed_at", admin.EmptyFieldListFilter))
     search_fields = ("user__username", "application__kyushoku_number")
     raw_id_fields = ("user", "application")
-    readonly_fields = ("terms_version", "terms_agreed_at", "registered_at", "first_login_at", "stopped_at")
+    readonly_fields = ("terms_version", "terms_agreed_at", "registered_at", "first_login_at", "profile_confirmed_at",
+                       "stopped_at")
     actions = ["resume"]
 
     @admin.action(description=_("選択したアカウントの利用停止を解除する(本人の申出による)"))

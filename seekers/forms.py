@@ -181,6 +181,17 @@ class StopForm(forms.Form):
         return value
 
 
+class ProfileReviewForm(forms.Form):
+    """公開前の確認 (SPEC rule 15). `confirm` is sent only by the review page's checkbox, so a POST
+    made without seeing the profile (a link, a hand-made request) publishes nothing."""
+
+    confirm = forms.BooleanField(
+        label=_("利用団体に表示される内容を確認し、氏名・住所・電話番号・メールアドレスなど、"
+                "私を特定できる情報が含まれていないことを確かめました"),
+        error_messages={"required": _("公開を始める場合は、内容を確かめた上でチェックを入れてください。")},
+    )
+
+
 # --- Long code lists, grouped -----------------------------------------------------------------------
 
 # The eight 地方 of the usual regional division, each a run of JIS X 0401 codes (so the prefectures

@@ -21,6 +21,8 @@ class JobApplicationAdminForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_until"].required = False
+        # 提供先区分 has no default (SPEC rule 6): the choice starts blank and must be made.
+        self.fields["provision"].error_messages["required"] = _("提供先区分を選んでください。")
         # Staff may type spaces or full-width characters: the length is checked after normalising.
         number = self.fields["kyushoku_number"]
         number.max_length = None

@@ -44,9 +44,9 @@ class JobApplication(models.Model):
     opt_in = models.CharField(
         _("求職情報提供サービスの利用希望"), max_length=8, choices=OptIn.choices, default=OptIn.UNKNOWN
     )
-    provision = models.PositiveSmallIntegerField(
-        _("提供先区分"), choices=Provision.choices, default=Provision.BOTH
-    )
+    # No default (SPEC rule 6): staff choose one of the four with the seeker; the admin form refuses
+    # a blank choice (seekers.forms_admin.JobApplicationAdminForm).
+    provision = models.PositiveSmallIntegerField(_("提供先区分"), choices=Provision.choices)
     period_ended_at = models.DateTimeField(_("利用期間終了処理日時"), null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
@@ -266,12 +266,13 @@ class Reachability(models.TextChoices):
 
     REACHABLE = "reachable", _("利用中")
     NOT_STARTED = "not_started", _("初回ログイン前")
+    NOT_CONFIRMED = "not_confirmed", _("公開前の確認待ち")
     STOPPED = "stopped", _("利用停止中")
     PERIOD_ENDED = "period_ended", _("利用期間終了")
 
 
 # The seeker's reachability, computed in one place: registered (an account exists), started (the
-# first login), not stopped, and the period (the application's 有効期限) not ended. The instance form
+# first login), the profile reviewed and confirmed by the seeker (SPEC rule 15), not stopped, and the period (the application's 有効期限) not ended. The instance form
 # (_reachability_of, behind SeekerAccount.reachability) and the queryset form (_reachable_q, behind
 # SeekerAccount.objects.reachable) side by side; seekers/tests/test_reachability.py checks that they
 # agree. Callers: the listing sync, messaging, compliance's sweeps and the login refusal.
@@ -284,6 +285,8 @@ def _reachability_of(account: "SeekerAccount", today: date) -> Reachability:
         return Reachability.PERIOD_ENDED
     if account.first_login_at is None:
         return Reachability.NOT_STARTED
+    if account.profile_confirmed_at is None:
+        return Reachability.NOT_CONFIRMED
     return Reachability.REACHABLE
 
 
@@ -293,6 +296,7 @@ def _reachable_q(today: date, prefix: str = "") -> Q:
         f"{p}stopped_at__isnull": True,
         f"{p}application__valid_until__gte": today,
         f"{p}first_login_at__isnull": False,
+        f"{p}profile_confirmed_at__isnull": False,
     })
 
 
@@ -315,6 +319,10 @@ class SeekerAccount(models.Model):
     terms_agreed_at = models.DateTimeField(_("利用規約への同意日時"))
     registered_at = models.DateTimeField(_("利用登録日時"), auto_now_add=True)
     first_login_at = models.DateTimeField(_("初回ログイン日時"), null=True, blank=True)
+    # When the seeker confirmed, on the review page after the first login, that the profile as
+    # organisations see it holds nothing identifying (SPEC rule 15); provision starts only then.
+    # Written only by seekers.services.profile_review_confirm.
+    profile_confirmed_at = models.DateTimeField(_("公開前の確認日時"), null=True, blank=True)
     stopped_at = models.DateTimeField(_("利用停止日時"), null=True, blank=True)
 
     objects = SeekerAccountQuerySet.as_manager()
@@ -322,6 +330,13 @@ class SeekerAccount(models.Model):
     class Meta:
         verbose_name = _("求職者アカウント")
         verbose_name_plural = _("求職者アカウント")
+        constraints = [
+            # The review page comes after the 認証キー: no confirmation without a first login.
+            models.CheckConstraint(
+                condition=Q(profile_confirmed_at__isnull=True) | Q(first_login_at__isnull=False),
+                name="account_confirmed_after_first_login",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.user.get_username()

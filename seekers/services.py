@@ -485,7 +485,8 @@ def auth_key_verify(*, account: SeekerAccount, key: str) -> None:
     """The first login's second step (SPEC rule 3). Valid while now < issued + 30 minutes, once, with
     at most AUTH_KEY_MAX_TRIES wrong tries. The key row is locked (select_for_update) and consumed
     by a conditional update whose row count is checked, so of two simultaneous right answers only
-    one completes the login. Raises AuthKeyError after committing the try count."""
+    one completes the login. The profile is not published here: the seeker reviews it next
+    (profile_review_confirm). Raises AuthKeyError after committing the try count."""
     error = None
     with transaction.atomic():
         live = (
@@ -513,7 +514,10 @@ def auth_key_verify(*, account: SeekerAccount, key: str) -> None:
         else:
             SeekerAccount.objects.filter(pk=account.pk, first_login_at__isnull=True).update(first_login_at=now)
             audit(actor=account.user, verb=AuditEvent.Verb.SEEKER_FIRST_LOGIN, target=account)
-            profile_publish(actor=account.user, account=account)
+            # Not published yet (SPEC rule 15): the seeker reviews the profile first and publication
+            # starts at profile_review_confirm. Screened now, so the review shows the guard's findings
+            # over the text as it stands.
+            profile_screen(actor=account.user, profile=Profile.objects.get(pk=account.application_id))
     if error is not None:
         raise error
     account.first_login_at = account.first_login_at or timezone.now()
@@ -594,12 +598,42 @@ def _text_hash(text: str) -> str:
 
 
 def profile_publish(*, actor, account: SeekerAccount) -> None:
-    """At the end of the first login the profile starts being provided (screened first)."""
-    profile = account.application.profile
+    """The profile starts being provided (screened first). Called by profile_review_confirm, once
+    the seeker has confirmed the review; the first publication's time stays."""
+    profile = Profile.objects.get(pk=account.application_id)  # the stored text, not a cached copy
     with transaction.atomic():
         Profile.objects.filter(pk=profile.pk, published_at__isnull=True).update(published_at=timezone.now())
         profile_sync_listing(application_ids=[profile.pk])
         profile_screen(actor=actor, profile=profile)
+
+
+class ReviewNotOpen(Exception):
+    """The account has no first login yet: there is nothing to review (the 認証キー comes first)."""
+
+
+def profile_review_confirm(*, actor, account: SeekerAccount) -> bool:
+    """公開前の確認 (SPEC rule 15, the leaflet's check that the profile holds nothing identifying):
+    the seeker has seen the profile as organisations will see it and confirms; only then does
+    provision start (profile_publish, and reachability's NOT_CONFIRMED ends). The time is recorded
+    on the account with an audit event.
+
+    Once only: the conditional update (profile_confirmed_at IS NULL) whose row count is checked
+    claims the confirmation, so a second confirmation (a double click, a hand-made POST after it)
+    writes nothing and returns False; True when this call confirmed. Raises ReviewNotOpen before
+    the first login."""
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = SeekerAccount.objects.filter(
+            pk=account.pk, first_login_at__isnull=False, profile_confirmed_at__isnull=True
+        ).update(profile_confirmed_at=now)
+        if not claimed:
+            if not SeekerAccount.objects.filter(pk=account.pk, first_login_at__isnull=False).exists():
+                raise ReviewNotOpen
+            return False
+        account.profile_confirmed_at = now
+        audit(actor=actor, verb=AuditEvent.Verb.SEEKER_PROFILE_CONFIRM, target=account)
+        profile_publish(actor=actor, account=account)
+    return True
 
 
 def conditions_set(*, actor, account: SeekerAccount, kinds: list[int], regions: list[int], industries: list[int],

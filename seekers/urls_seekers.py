@@ -13,6 +13,7 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("auth-key/", views.auth_key, name="auth_key"),
     path("profile/", views.profile, name="profile"),
+    path("profile/review/", views.profile_review, name="profile_review"),
     path("settings/conditions/", views.conditions, name="conditions"),
     path("settings/blocks/", views.blocks, name="blocks"),
     path("settings/blocks/<id:organization_id>/", views.block_organization, name="block_organization"),

@@ -1,5 +1,5 @@
-"""The seekers' own pages under /seekers/: 利用登録 (STEP 1), the 認証キー (STEP 2), home, the profile as
-organisations see it, the receive conditions, blocks and the stop."""
+"""The seekers' own pages under /seekers/: 利用登録 (STEP 1), the 認証キー (STEP 2), the review before
+publication, home, the profile as organisations see it, the receive conditions, blocks and the stop."""
 
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -23,6 +23,7 @@ from .forms import (
     AuthKeyForm,
     ConditionsForm,
     OrganizationNameForm,
+    ProfileReviewForm,
     RegistrationForm,
     StopForm,
     UserIdReminderForm,
@@ -226,6 +227,41 @@ def profile(request):
         "reidentification": reidentification_check(own),
         "organizations_count": organizations_seeing(account).count(),
         "views": selectors.views_of(own),
+    })
+
+
+ALREADY_CONFIRMED = gettext_lazy("公開前の確認は済んでいます。利用団体に表示される内容は、この画面で確認できます。")
+
+
+@seeker_required(before_review=True)
+@require_http_methods(["GET", "POST"])
+def profile_review(request):
+    """公開前の確認 (SPEC rule 15): after the 認証キー, the profile exactly as organisations will see
+    it (the same rows and include as their profile page, withheld fields as withheld) with what the
+    PII guard found; provision starts when the seeker ticks the box and confirms. Once confirmed,
+    the page (and any POST to it) sends them to their profile page."""
+    account = request.seeker_account
+    if account.profile_confirmed_at is not None:
+        messages.info(request, ALREADY_CONFIRMED)
+        return redirect("seekers_seekers:profile")
+    # Bound on every POST, also one without the box (it says the box is needed).
+    form = ProfileReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not services.profile_review_confirm(actor=request.user, account=account):
+            messages.info(request, ALREADY_CONFIRMED)
+            return redirect("seekers_seekers:profile")
+        messages.success(request, _(
+            "求職情報の提供を始めました。提供先区分とメッセージ受信条件に合う利用団体が、確認した内容を閲覧できます。"
+        ))
+        return redirect("seekers_seekers:home")
+    own = _own_profile(account)
+    return render(request, "seekers/profile_review.html", {
+        "account": account,
+        "profile": own,
+        "rows": profile_rows(own, for_organization=True),
+        "withheld": services.withheld_explained(own),
+        "reidentification": reidentification_check(own),
+        "form": form,
     })
 
 

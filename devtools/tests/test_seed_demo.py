@@ -123,9 +123,27 @@ def test_creates_a_seeker_who_can_log_in(output):
     assert not user.is_staff
     assert user.check_password(DEMO_PASSWORD)
     assert account.first_login_at is not None
+    assert account.profile_confirmed_at is not None  # reviewed: the profile is published
+    assert account.reachability(timezone.localdate()) == SeekerAccount.Reachability.REACHABLE
     assert account.stopped_at is None
     assert account.application.opt_in == JobApplication.OptIn.YES
     assert account.application.valid_until >= timezone.localdate()
+
+
+def test_the_ready_application_is_not_published_before_its_review(output):
+    ready = Profile.objects.get(application__kyushoku_number=READY_NUMBER)
+
+    assert ready.published_at is None
+    assert ready.listed_until is None
+
+
+def test_some_started_seekers_have_not_yet_confirmed_their_review(output):
+    started = SeekerAccount.objects.filter(first_login_at__isnull=False)
+    unconfirmed = started.filter(profile_confirmed_at__isnull=True)
+
+    assert unconfirmed.exists()
+    assert unconfirmed.count() < started.count() / 2
+    assert not Profile.objects.filter(application__account__in=unconfirmed, listed_until__isnull=False).exists()
 
 
 def test_prints_the_logins(output):
@@ -134,6 +152,7 @@ def test_prints_the_logins(output):
     assert SEEKER_ID in output
     assert READY_NUMBER in output
     assert f"{READY_BIRTH:%Y-%m-%d}" in output
+    assert "公開前の確認" in output
     assert f"求職申込 {APPLICATIONS + 2} 件" in output
 
 

@@ -87,7 +87,7 @@ class SeekerUserFactory(UserFactory):
 
 
 class SeekerAccountFactory(factory.django.DjangoModelFactory):
-    """A registered seeker whose first login is done."""
+    """A registered seeker whose first login is done and whose profile review is confirmed."""
 
     class Meta:
         model = SeekerAccount
@@ -98,11 +98,14 @@ class SeekerAccountFactory(factory.django.DjangoModelFactory):
     terms_version = "2026-11"
     terms_agreed_at = factory.LazyFunction(timezone.now)
     first_login_at = factory.LazyFunction(timezone.now)
+    # Reviewed and confirmed at the first login unless a test says otherwise (profile_confirmed_at=None:
+    # the seeker is on the review page).
+    profile_confirmed_at = factory.LazyAttribute(lambda o: o.first_login_at)
 
     @factory.post_generation
     def publish(obj, create, extracted, **kwargs):
-        """A started account's profile is published, as at the end of a real first login."""
-        if create and obj.first_login_at is not None:
+        """A confirmed account's profile is published, as after a real review (profile_review_confirm)."""
+        if create and obj.profile_confirmed_at is not None:
             from seekers.services import profile_publish
 
             profile_publish(actor=None, account=obj)

@@ -1,6 +1,7 @@
 """Staff enter 求職申込 in the admin (SPEC: Actors, rule 5). The form posts are built from the rendered
 page, as a browser without JavaScript would send them."""
 
+import re
 from datetime import date
 
 import pytest
@@ -23,6 +24,7 @@ BIRTH_DATE_FUTURE_ERROR = "生年月日に今日以降の日付は入力でき�
 BIRTH_DATE_1900_ERROR = "生年月日を確認してください(1900年以降)。"
 VALID_UNTIL_ERROR = "有効期限は求職申込日より後の日付にしてください。"
 APPLIED_ON_FUTURE_ERROR = "求職申込日に未来の日付は入力できません。"
+PROVISION_ERROR = "提供先区分を選んでください。"
 
 
 @pytest.fixture(autouse=True)
@@ -226,6 +228,7 @@ def test_the_number_typed_with_spaces_around_the_dash_is_accepted(staff_client):
         ({"kyushoku_number": "1234-5"}, "id_kyushoku_number", NUMBER_FORM_ERROR),
         ({"kyushoku_number": "13010-1234567"}, "id_kyushoku_number", NUMBER_FORM_ERROR),
         ({"kyushoku_number": "１３０１０ー１２３４５６７"}, "id_kyushoku_number", NUMBER_FORM_ERROR),
+        ({"provision": ""}, "id_provision", PROVISION_ERROR),
     ],
     ids=[
         "birth-tomorrow",
@@ -236,6 +239,7 @@ def test_the_number_typed_with_spaces_around_the_dash_is_accepted(staff_client):
         "number-1234-5",
         "number-7-digit-serial",
         "number-full-width-short",
+        "provision-not-chosen",
     ],
 )
 def test_wrong_input_re_renders_with_the_message_at_the_field(staff_client, overrides, field_id, message):
@@ -253,6 +257,17 @@ def test_wrong_input_re_renders_with_the_message_at_the_field(staff_client, over
     assert not ApplicantIdentity.objects.exists()
     assert not Profile.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_the_add_form_has_no_provision_chosen_in_advance(staff_client):
+    """提供先区分 has no default (SPEC rule 6): staff choose it with the seeker."""
+    html = staff_client.get(add_url()).content.decode()
+    select = re.search(r'<select name="provision"[^>]*>(.*?)</select>', html, re.S).group(1)
+
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', select)
+    assert options[0] == ("", " selected")
+    assert [value for value, _selected in options[1:]] == ["1", "2", "3", "4"]
+    assert not any(selected for _value, selected in options[1:])
 
 
 def test_a_number_already_entered_in_full_width_is_refused_at_the_field(staff_client, application):

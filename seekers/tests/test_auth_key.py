@@ -243,9 +243,13 @@ def test_first_login_goes_through_the_key_screen(client, registered):
         assert response["Location"] == "/seekers/"
         assert client.session["_auth_user_id"] == str(registered.account.user_id)
 
+        # Home sends a seeker who has not confirmed the review to the review page (SPEC rule 15).
         home = client.get("/seekers/")
-        assert home.status_code == 200
-        assert "初回ログインが完了しました。" in home.content.decode()
+        assert home.status_code == 302
+        assert home["Location"] == "/seekers/profile/review/"
+        review = client.get("/seekers/profile/review/")
+        assert review.status_code == 200
+        assert "初回ログインが完了しました。" in review.content.decode()
 
     assert first_login_done(registered)
 

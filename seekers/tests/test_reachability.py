@@ -1,5 +1,5 @@
-"""The seeker's reachability (SPEC rules 5, 9, 10): registered, started, not stopped, the period not
-ended. One rule with two forms, SeekerAccount.reachability(today) and
+"""The seeker's reachability (SPEC rules 5, 9, 10, 15): registered, started, the review confirmed, not
+stopped, the period not ended. One rule with two forms, SeekerAccount.reachability(today) and
 SeekerAccount.objects.reachable(today) (and its join form reachable_q), which agree for every
 combination; the listing sync, the login refusal and the seeker's home page use it."""
 
@@ -32,12 +32,21 @@ TABLE = [
     (False, False, -1, R.PERIOD_ENDED),
     (False, True, 30, R.STOPPED),
 ]
+# (stopped, 有効期限 as days from today) → reachability today of a started seeker who has not yet
+# confirmed the review of their profile (SPEC rule 15)
+UNCONFIRMED = [
+    (False, 30, R.NOT_CONFIRMED),
+    (False, 0, R.NOT_CONFIRMED),
+    (False, -1, R.PERIOD_ENDED),
+    (True, 30, R.STOPPED),
+]
 
 
-def make(started: bool, stopped: bool, valid_for: int) -> SeekerAccount:
+def make(started: bool, stopped: bool, valid_for: int, confirmed: bool = True) -> SeekerAccount:
     today = timezone.localdate()
     account = SeekerAccountFactory(
         first_login_at=timezone.now() if started else None,
+        profile_confirmed_at=timezone.now() if started and confirmed else None,
         application__applied_on=today - timedelta(days=60),
         application__valid_until=today + timedelta(days=valid_for),
     )
@@ -66,13 +75,22 @@ def test_each_combination_in_every_form(today, started, stopped, valid_for, expe
     assert joined_reachable(account, today) == (expected == R.REACHABLE)
 
 
+@pytest.mark.parametrize(("stopped", "valid_for", "expected"), UNCONFIRMED)
+def test_an_unconfirmed_review_in_every_form(today, stopped, valid_for, expected):
+    account = make(True, stopped, valid_for, confirmed=False)
+
+    assert account.reachability(today) == expected
+    assert not queryset_reachable(account, today)
+    assert not joined_reachable(account, today)
+
+
 class _Rollback(Exception):
     pass
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    specs=st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(min_value=-3, max_value=3)),
+    specs=st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(min_value=-3, max_value=3), st.booleans()),
                    min_size=1, max_size=5),
     day_offset=st.integers(min_value=-3, max_value=3),
 )
@@ -103,6 +121,15 @@ def test_the_listing_sync_lists_exactly_the_reachable(started, stopped, valid_fo
         assert listed_until == account.application.valid_until
     else:
         assert listed_until is None
+
+
+def test_the_listing_sync_does_not_list_an_unconfirmed_review(today):
+    account = make(True, False, 30, confirmed=False)
+    Profile.objects.filter(pk=account.application_id).update(published_at=timezone.now())
+
+    services.profile_sync_listing(application_ids=[account.application_id])
+
+    assert Profile.objects.get(pk=account.application_id).listed_until is None
 
 
 def test_the_listing_sync_still_requires_the_opt_in(today):

@@ -179,7 +179,7 @@ def staff_change(world: World, **values) -> None:
 def undo_first_login(world: World) -> None:
     """No screen un-starts an account; set the state directly and re-derive the listing the way
     every writer of these columns must (services.profile_sync_listing)."""
-    SeekerAccount.objects.filter(pk=world.account.pk).update(first_login_at=None)
+    SeekerAccount.objects.filter(pk=world.account.pk).update(first_login_at=None, profile_confirmed_at=None)
     services.profile_sync_listing(application_ids=[world.account.application_id])
 
 
@@ -190,6 +190,12 @@ def first_login(world: World) -> None:
     mail = OutgoingEmail.objects.filter(to=account.user.email, kind="auth_key").latest("pk")
     key = re.search(r"認証キー: (\S+)", mail.body).group(1)
     services.auth_key_verify(account=account, key=key)
+
+
+def review_confirm(world: World) -> None:
+    """The seeker confirms the review after the first login (services.profile_review_confirm)."""
+    account = SeekerAccount.objects.select_related("user", "application").get(pk=world.account.pk)
+    services.profile_review_confirm(actor=account.user, account=account)
 
 
 P = JobApplication.Provision
@@ -219,7 +225,8 @@ CASES = {
     ],
     "account_not_first_logged_in": [
         (undo_first_login, BOTH_HIDDEN),
-        (first_login, BOTH_VISIBLE),
+        (first_login, BOTH_HIDDEN),  # on the review page: not published yet (SPEC rule 15)
+        (review_confirm, BOTH_VISIBLE),
     ],
     "account_stopped": [
         (lambda w: services.seeker_stop(actor=w.account.user, account=w.account), BOTH_HIDDEN),

@@ -1,5 +1,6 @@
-"""A seeker's first days on the site (SPEC rules 1–3): 利用登録 with the 求職番号 from the counter,
-the mail with ユーザID and 認証キー, the first login with the key, and the home page. Then the same
+"""A seeker's first days on the site (SPEC rules 1–3, 15): 利用登録 with the 求職番号 from the counter,
+the mail with ユーザID and 認証キー, the first login with the key, the review of the profile before
+its publication, and the home page. Then the same
 with a key that has expired: the reissue button mails a new one that works."""
 
 import datetime
@@ -67,10 +68,23 @@ def enter_key(page, key: str) -> None:
     page.locator("main").get_by_role("button", name="ログイン", exact=True).click()
 
 
+def review_and_confirm(page, live_server, shot_prefix: str) -> None:
+    """The first login ends on the review page (SPEC rule 15); the seeker ticks the box and starts."""
+    page.wait_for_url(f"{live_server.url}/seekers/profile/review/")
+    main = page.locator("main")
+    assert "初回ログインが完了しました。" in main.inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "公開前の確認"
+    assert "まだどの利用団体にも公開されていません" in main.inner_text()
+    axe_check(page)
+    screenshot(page, f"{shot_prefix}_review.png")
+    page.get_by_label(re.compile(r"^利用団体に表示される内容を確認し")).check()
+    page.get_by_role("button", name="この内容で公開を始める").click()
+
+
 def assert_home(page, live_server, user_id: str) -> None:
     page.wait_for_url(f"{live_server.url}/seekers/")
     main = page.locator("main")
-    assert "初回ログインが完了しました。" in main.inner_text()
+    assert "求職情報の提供を始めました。" in main.inner_text()
     assert main.locator("dt", has_text="ユーザID").count() == 1
     assert main.locator("dd").first.inner_text() == user_id
     assert "STEP 2" in main.inner_text()
@@ -90,11 +104,13 @@ def test_first_login_with_the_mailed_key(page, live_server, mailoutbox):
     screenshot(page, "first_login_auth_key.png")
     enter_key(page, key.lower())  # typed by hand from the mail: case does not matter
 
+    review_and_confirm(page, live_server, "first_login")
     assert_home(page, live_server, user_id)
     screenshot(page, "first_login_home.png")
     account = SeekerAccount.objects.get(user__username=user_id)
     assert account.application_id == application.pk
     assert account.first_login_at is not None
+    assert account.profile_confirmed_at is not None
 
 
 def test_expired_key_is_reissued_by_mail(page, live_server, mailoutbox):
@@ -122,5 +138,6 @@ def test_expired_key_is_reissued_by_mail(page, live_server, mailoutbox):
         assert new_key != old_key
 
         enter_key(page, new_key)
+        review_and_confirm(page, live_server, "expired_key")
         assert_home(page, live_server, user_id)
         screenshot(page, "expired_key_home.png")

@@ -74,13 +74,15 @@ GUIDANCE_BODY = (
 @dataclass
 class World:
     """Who and what the pages show: a started seeker with conversations, a registered seeker who has
-    not done the first login, and a member of an approved organisation."""
+    not done the first login, a seeker after the first login who has not yet confirmed the review of
+    their profile, and a member of an approved organisation."""
 
     seeker: User
     password: str
     thread_message_id: int
     newcomer: User
     member: User
+    reviewer: User
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Screen:
 
     name: str
     url: str | Callable[[World], str] = ""
-    who: str = "anonymous"  # or "seeker", "newcomer", "member"
+    who: str = "anonymous"  # or "seeker", "newcomer", "reviewer", "member"
     status: int = 200
     steps: Callable | None = None  # (page, base_url, world, language) -> HTTP status, instead of a GET
     settings: dict = field(default_factory=dict)
@@ -251,6 +253,8 @@ SCREENS = [
     Screen("password_reset_from_key_done", "account_reset_password_from_key_done"),
     # The first login's second step
     Screen("auth_key", "seekers_seekers:auth_key", who="newcomer"),
+    # After the 認証キー, before publication: the review
+    Screen("profile_review", "seekers_seekers:profile_review", who="reviewer"),
     # A started seeker
     Screen("home", "seekers_seekers:home", who="seeker"),
     Screen("messages", "messaging_seekers:inbox", who="seeker"),
@@ -307,7 +311,19 @@ def phone_world() -> World:
         seeker=account.user, password=DEFAULT_PASSWORD, thread_message_id=first.pk,
         newcomer=SeekerAccountFactory(first_login_at=None).user,
         member=MemberFactory(organization=organization).user,
+        reviewer=reviewer(),
     )
+
+
+def reviewer(**user) -> User:
+    """After the 認証キー, before the confirmation; a pasted address in one free-text field, which the
+    PII guard withholds (the review page lists it)."""
+    account = SeekerAccountFactory(
+        profile_confirmed_at=None, user=SeekerUserFactory(**user),
+        application__profile__appeal_points=f"連絡は {LONG_EMAIL} までお願いします。",
+    )
+    seeker_services.profile_screen(actor=None, profile=account.application.profile)
+    return account.user
 
 
 def demo_world() -> World:
@@ -331,7 +347,8 @@ def demo_world() -> World:
     seeker_services.block_add(actor=seeker, account=account, organization_id=unseen.pk)
     member = Member.objects.select_related("user").filter(organization=conversations[0].organization).first().user
     newcomer = SeekerAccountFactory(first_login_at=None, user=SeekerUserFactory(password=DEMO_PASSWORD)).user
-    return World(seeker=seeker, password=DEMO_PASSWORD, thread_message_id=first.pk, newcomer=newcomer, member=member)
+    return World(seeker=seeker, password=DEMO_PASSWORD, thread_message_id=first.pk, newcomer=newcomer, member=member,
+                 reviewer=reviewer(password=DEMO_PASSWORD))
 
 
 # --- steps and checks -----------------------------------------------------------------------------
@@ -348,7 +365,7 @@ def sign_in(page, base: str, login: str, password: str) -> None:
 
 
 def open_screen(page, base: str, screen: Screen, world: World, language: str) -> int:
-    users = {"seeker": world.seeker, "newcomer": world.newcomer, "member": world.member}
+    users = {"seeker": world.seeker, "newcomer": world.newcomer, "member": world.member, "reviewer": world.reviewer}
     if screen.who in users:
         user = users[screen.who]
         sign_in(page, base, user.email if screen.who == "member" else user.username, world.password)

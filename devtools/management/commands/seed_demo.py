@@ -1,6 +1,7 @@
 """Demo data for `make run`: staff, organisations of every kind, a few hundred applications whose
-profiles are drawn from occupation archetypes (devtools.demo_profiles), a seeker who can log in and an
-application ready to register. It lives in `devtools`, which may import every app and is never installed
+profiles are drawn from occupation archetypes (devtools.demo_profiles), a seeker who can log in (profile
+reviewed and published, with messages) and an application ready to register (its first login goes through
+the review before publication). It lives in `devtools`, which may import every app and is never installed
 in production. Running it again only prints the logins, the last lines before runserver's banner."""
 
 import dataclasses
@@ -87,6 +88,7 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         people = DemoPeople(rng, today, prefectures)
+        registered = 0
         for n in range(count):
             person = people.draw()
             applied = today - datetime.timedelta(days=rng.randint(0, 120))
@@ -96,13 +98,18 @@ class Command(BaseCommand):
                 person, kyushoku_number=f"{office}-{20000000 + n:08d}", applied_on=applied, opt_in=opt_in,
                 provision=rng.choices([1, 2, 3, 4], weights=[6, 2, 2, 1])[0],
             )
-            if opt_in == "yes" and rng.random() < 0.85:  # most have registered and started
-                SeekerAccountFactory(application=application)
+            if opt_in == "yes" and rng.random() < 0.85:  # most have registered, started and confirmed
+                # One in ten (the first, the eleventh...) logged in but has not yet confirmed the review:
+                # not published (SPEC rule 15).
+                unconfirmed = {"profile_confirmed_at": None} if registered % 10 == 0 else {}
+                SeekerAccountFactory(application=application, **unconfirmed)
+                registered += 1
 
-        # An application ready to register at /seekers/register/.
+        # An application ready to register at /seekers/register/: its first login ends on the review
+        # page, and the profile is published when the seeker confirms it there.
         people.application(people.draw(), kyushoku_number=READY_NUMBER, applied_on=today,
                            identity__birth_date=READY_BIRTH)
-        # A seeker who has registered and finished the first login, with messages.
+        # A seeker who has registered, finished the first login and confirmed the review, with messages.
         office_worker = people.draw(archetype_for("一般事務"), office="13")
         account = SeekerAccountFactory(
             user=SeekerUserFactory(username=SEEKER_ID, email="seeker@demo.kyushoku.example.jp",
@@ -136,7 +143,8 @@ class Command(BaseCommand):
             rows.append((member.organization.name, member.user.email, f"{reverse('seekers_orgs:search')} 求職者検索・案内"))
         rows += [
             ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧・受信条件設定"),
-            ("利用登録前の求職者", f"求職番号 {READY_NUMBER}", f"{reverse('seekers_seekers:register')} 生年月日 {READY_BIRTH:%Y-%m-%d}"),
+            ("利用登録前の求職者", f"求職番号 {READY_NUMBER}",
+             f"{reverse('seekers_seekers:register')} 生年月日 {READY_BIRTH:%Y-%m-%d} → 認証キー → 公開前の確認"),
         ]
         table = [("役割・利用団体", "ログイン", "試すこと"), *rows]
         widths = [max(display_width(row[column]) for row in table) for column in (0, 1)]
@@ -187,7 +195,7 @@ class DemoPeople:
 
     def application(self, person: DemoProfile, *, applied_on: datetime.date, **fields) -> JobApplication:
         """The application with its identity and profile; the profile's many-to-many rows are set before
-        any account exists, so the publish at the first login screens and indexes all of it."""
+        any account exists, so the publication at the confirmed review screens and indexes all of it."""
         fields.setdefault("identity__birth_date", person.birth_date)
         application = JobApplicationFactory(
             applied_on=applied_on, valid_until=end_of_month_after_next(applied_on),
