@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from . import pii_ner
+
 LABELS = {
     "phone": _("電話番号"),
     "email": _("メールアドレス"),
@@ -15,6 +17,7 @@ LABELS = {
     "digits12": _("12桁の番号(マイナンバー等)"),
     "address": _("住所(番地)"),
     "name": _("氏名"),
+    "residence": _("住所(町名までの居住地)"),
     "check_failed": _("確認処理の失敗"),
 }
 
@@ -93,6 +96,8 @@ def detect(text: str) -> list[Finding]:
             if not match.group(1).endswith(_ROLE_ENDINGS):
                 hit("name", match)
                 break
+    for kind, excerpt in pii_ner.detect(norm):  # names the NER model finds, after the rules
+        found.setdefault(kind, excerpt)
     return [Finding(kind, excerpt) for kind, excerpt in found.items()]
 
 
