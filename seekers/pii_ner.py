@@ -156,7 +156,23 @@ def _dictionary_spans(doc) -> list[Span]:
         current = (token.idx, token.idx + len(token.text), label, 1) if label else None
     if current:
         spans.append(Span(*current))
-    return spans
+    return spans + _romaji_names(doc)
+
+
+_ROMAJI = re.compile(r"[A-Za-z]{2,}")
+
+
+def _romaji_names(doc) -> list[Span]:
+    """Two romaji words in a row, one of them a name in the dictionary (SATO HANAKO: HANAKO is): the model
+    and the dictionary each see only half of such a name."""
+    words = [token for token in doc if not token.is_space]
+    return [
+        Span(first.idx, second.idx + len(second.text), "person", 2)
+        for first, second in zip(words, words[1:], strict=False)
+        if _ROMAJI.fullmatch(first.text) and _ROMAJI.fullmatch(second.text)
+        and doc.text[first.idx + len(first.text):second.idx].isspace()
+        and ("人名" in first.tag_ or "人名" in second.tag_)
+    ]
 
 
 def _model_spans(doc) -> list[Span]:
@@ -170,7 +186,8 @@ def _model_spans(doc) -> list[Span]:
                 if token.tag_.startswith("名詞-普通名詞") and _KANJI_OR_KANA.search(token.text):
                     tokens = tokens[:i]
                     break
-            if any(char.isdigit() for token in tokens for char in token.text):
+            # A name has letters only: "taro@example.jp" and "梅田1-2-3" are the rules' (email, address).
+            if not all(char.isalpha() or char.isspace() or char in "・ー'" for token in tokens for char in token.text):
                 continue
             parts = sum(1 for token in tokens if not token.is_space and not token.is_punct)
             spans.append(Span(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text), "person", parts))
@@ -178,7 +195,7 @@ def _model_spans(doc) -> list[Span]:
             spans.append(Span(ent.start_char, ent.end_char, "place"))
     # The model misses places the dictionary knows (「住所は横浜市港北区日吉です」): add those.
     spans += [span for span in _dictionary_spans(doc) if span.label == "place"]
-    return spans
+    return spans + _romaji_names(doc)
 
 
 def _place_chunk(text: str, span: Span, spans: list[Span]) -> tuple[int, int]:
