@@ -5,6 +5,7 @@ recall for the rules alone, the rules + dictionary tags, and the rules + the NER
 field in ms (p50/p95) of each, the rules-only cost as the floor and the ratio to it, and the time for one
 10,000-character field. Needs no database."""
 
+import resource
 import time
 
 from django.conf import settings
@@ -67,3 +68,5 @@ class Command(BaseCommand):
             f"dictionary tags {analysis.dictionary_chars:,}, no proper noun {analysis.skipped_chars:,}; "
             f"findings {sorted({kind for kind, _ in analysis.findings})}"
         )
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(f"peak memory of this process (model loaded): {peak_mb:.0f} MB")
