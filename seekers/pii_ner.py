@@ -175,6 +175,26 @@ def _romaji_names(doc) -> list[Span]:
     ]
 
 
+_ROMAJI_WORD = re.compile(r"(?:[kgsztdnhbpmyrwfjc]?h?y?[aiueo]|n|[kstpc](?=[kstpc]))+", re.IGNORECASE)
+_WESTERN_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def _latin_name(tokens) -> bool:
+    """A span in latin letters is a name only when written as one: words apart by spaces (not
+    "Python・Django"), and a word the dictionary knows as a name, or all romaji (Kenji Tanaka) or all
+    capitalised words (Emily Carter)."""
+    words = [token for token in tokens if not token.is_space]
+    if not any(_ROMAJI.fullmatch(token.text) for token in words):
+        return True  # not a latin span
+    if any(token.is_punct for token in words):
+        return False
+    if not all(_ROMAJI.fullmatch(token.text) for token in words):
+        return True  # latin and kana/kanji mixed: leave it to the other tests
+    return (any("人名" in token.tag_ for token in words)
+            or all(_ROMAJI_WORD.fullmatch(token.text) for token in words)
+            or (len(words) >= 2 and all(_WESTERN_WORD.fullmatch(token.text) for token in words)))
+
+
 def _model_spans(doc) -> list[Span]:
     spans = []
     for ent in doc.ents:
@@ -188,6 +208,8 @@ def _model_spans(doc) -> list[Span]:
                     break
             # A name has letters only: "taro@example.jp" and "梅田1-2-3" are the rules' (email, address).
             if not all(char.isalpha() or char.isspace() or char in "・ー'" for token in tokens for char in token.text):
+                continue
+            if not _latin_name(tokens):
                 continue
             parts = sum(1 for token in tokens if not token.is_space and not token.is_punct)
             spans.append(Span(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text), "person", parts))

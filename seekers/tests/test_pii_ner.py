@@ -93,6 +93,7 @@ NOT_PII = [
     "青木ヶ原の森林保全ボランティアに参加しています。",
     "松本市の介護施設で3年勤務しました。",
     "Word、Excel、PowerPointが使えます。",
+    "Webアプリケーションの開発(Python・Django) 5年",  # the model calls Python・Django a person
 ]
 
 
