@@ -46,7 +46,7 @@ _PLACE_SUFFIX = set("都道府県市区郡町村")
 _NOT_PERSON_AFTER = re.compile(
     r"^\s*(?:工業|建設|商店|商事|産業|製作所|工務店|運輸|物産|興業|電機|電気|電設|食品|株式会社|有限会社|\(株\)|"
     r"組|屋|病院|医院|クリニック|歯科|事務所|会計|法律|学園|学院|高校|高等学校|中学|小学校|大学|専門学校|幼稚園|"
-    r"保育園|記念|町|村|市|区|郡|駅|川|山|ヶ原|ケ原|農園|農場|牧場|水産|鉄工|ホールディングス|グループ|酒造|"
+    r"保育園|記念|都|道|府|県|町|村|市|区|郡|駅|川|山|ヶ原|ケ原|農園|農場|牧場|水産|鉄工|ホールディングス|グループ|酒造|"
     r"薬局|ストア|書店|精機|化学|製菓|製薬|交通|観光|ホテル|旅館|センター|会館|通り|線|港|湖|神社|寺|町内|地区)"
 )
 _NOT_PERSON_BEFORE = re.compile(r"(?:株式会社|有限会社|\(株\)|\(有\))\s*$")
@@ -203,7 +203,8 @@ def _model_spans(doc) -> list[Span]:
             # The model's person often swallows the employer (山田製作所, 中村記念病院): cut it at the first
             # common noun in kanji after the name, so the employer test below sees it.
             for i, token in enumerate(tokens[1:], start=1):
-                if token.tag_.startswith("名詞-普通名詞") and _KANJI_OR_KANA.search(token.text):
+                if (token.tag_.startswith("名詞-普通名詞") and _KANJI_OR_KANA.search(token.text)) or \
+                        token.tag_.startswith("接尾辞"):  # 千葉|県内, 佐藤|さん
                     tokens = tokens[:i]
                     break
             # A name has letters only: "taro@example.jp" and "梅田1-2-3" are the rules' (email, address).
