@@ -2,7 +2,8 @@
 each finder of FINDERS over the text and keeps one finding per kind; `screen` does so for a profile's
 fields. The finders: cheap patterns on NFKC-normalised text (which must not flag salary figures,
 qualification codes or years), and, when the seeker's identity is given (`Needles`, built by
-`needles_for`), the comparison with the seeker's own registered data (seekers.pii_identity). A
+`needles_for`), the comparison with the seeker's own registered data (seekers.pii_identity), then the person names
+and residences a Japanese NER model finds (seekers.pii_ner). A
 finder is a function (text, needles) -> list[Finding]; add one to FINDERS to add a step."""
 
 import re
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from . import pii_ner
 from .pii_identity import Needles
 
 LABELS = {
@@ -23,6 +25,7 @@ LABELS = {
     "address": _("住所(番地)"),
     "name": _("氏名"),
     "identity": _("本人の登録情報と一致"),
+    "residence": _("住所(町名までの居住地)"),
     "check_failed": _("確認処理の失敗"),
 }
 # Which part of the seeker's registered data a text contains, for the seeker only (the matched value
@@ -126,7 +129,12 @@ def find_identity(text: str, needles: Needles | None = None) -> list[Finding]:
     return [Finding("identity", "", tuple(parts))] if parts else []
 
 
-FINDERS: list[Callable[[str, Needles | None], list[Finding]]] = [find_patterns, find_identity]
+def find_names(text: str, needles: Needles | None = None) -> list[Finding]:
+    """Person names and residences the Japanese NER model finds (seekers.pii_ner), after the rules."""
+    return [Finding(kind, excerpt) for kind, excerpt in pii_ner.detect(normalize(text))]
+
+
+FINDERS: list[Callable[[str, Needles | None], list[Finding]]] = [find_patterns, find_identity, find_names]
 
 
 def needles_for(identity, kyushoku_number: str = "") -> Needles:

@@ -218,6 +218,12 @@ MFA_TOTP_ISSUER = "求職情報提供サイト"
 # Members of organisations and staff must have TOTP before any of their pages opens.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=True)
 
+# The PII guard (seekers.pii, SPEC rule 15) also asks the GiNZA NER model for names (seekers.pii_ner);
+# per text the model reads at most PII_NER_MAX_CHARS characters of sentences with a proper noun, the rest
+# gets the dictionary's name tags only. Off only for measuring the rules alone (manage.py pii_eval).
+PII_NER_ENABLED = env.bool("PII_NER_ENABLED", default=True)
+PII_NER_MAX_CHARS = env.int("PII_NER_MAX_CHARS", default=1000)
+
 # The 利用規約 version a seeker consents to at 利用登録 (recorded with the time).
 TERMS_VERSION = "2026-11"
 AUTH_KEY_LIFETIME = timedelta(minutes=30)

@@ -10,6 +10,13 @@ from seekers.models import ApplicantIdentity
 from tests.pages import field_error, page
 
 
+@pytest.fixture(autouse=True)
+def _identity_finder_alone(settings):
+    """These tests are about the comparison with the registered identity; the NER finder, which
+    also finds names, is tested on its own (seekers/tests/test_pii_ner.py)."""
+    settings.PII_NER_ENABLED = False
+
+
 @pytest.fixture
 def registered(account):
     """The seeker registered as 森川 颯太, born 1988-07-15."""

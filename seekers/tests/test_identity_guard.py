@@ -11,6 +11,13 @@ from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
 from tests.pages import with_totp
 
+
+@pytest.fixture(autouse=True)
+def _identity_finder_alone(settings):
+    """These tests are about the comparison with the registered identity; the NER finder, which
+    also finds names, is tested on its own (seekers/tests/test_pii_ner.py)."""
+    settings.PII_NER_ENABLED = False
+
 NAME = "森川 颯太"
 WITHHELD = "(確認中のため表示していません)"
 APPEAL = "森川颯太は明るく丁寧な対応が得意です。"

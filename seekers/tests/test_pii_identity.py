@@ -11,6 +11,13 @@ from hypothesis import strategies as st
 from seekers import pii
 from seekers.pii_identity import Needles, dates_in, to_romaji
 
+
+@pytest.fixture(autouse=True)
+def _identity_finder_alone(settings):
+    """These tests are about the comparison with the registered identity; the NER finder, which
+    also finds names, is tested on its own (seekers/tests/test_pii_ner.py)."""
+    settings.PII_NER_ENABLED = False
+
 SEEKER = dict(
     name="森川 颯太", name_kana="モリカワ ソウタ", phone="090-4321-8765", email="Sota.Morikawa@example.jp",
     address="東京都新宿区西新宿2丁目8番1号", birth_date=date(1990, 4, 1), kyushoku_number="13010-12345678",
