@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.tests.factories import StaffFactory
 from organizations.models import OccupationGroup, Prefecture, Qualification
 from seekers import services
-from seekers.models import JobApplication, Profile
+from seekers.models import JobApplication, Profile, SeekerAccount
 from seekers.search import reidentification as reid
 from seekers.search.reidentification import reidentification_check, reidentification_keys
 from seekers.tests.factories import SeekerAccountFactory
@@ -266,6 +266,19 @@ def test_the_seeker_sees_the_warning_on_their_profile_page(client):
     assert "あなたのほかに 0 人の求職情報としか一致しません" in html
     assert "希望勤務地を近隣の地域まで広げること" in html  # the one field that makes them stand out
     assert "退職時の月収を公開しないこと" not in html
+
+
+def test_the_seeker_sees_the_warning_on_the_review_before_publication(client):
+    """The count ignores whether the seeker is listed yet, so the review page can warn before the
+    profile is published."""
+    account, _me = seeker_like(desired_prefecture=Prefecture.objects.get(code="47"))
+    SeekerAccount.objects.filter(pk=account.pk).update(profile_confirmed_at=None)
+    crowd(K)  # Tokyo
+    html = page(seeker_client_for(client, account).get(reverse("seekers_seekers:profile_review")))
+
+    assert "公開前の確認" in html
+    assert WARNING in html
+    assert "希望勤務地を近隣の地域まで広げること" in html
 
 
 def test_no_warning_among_k_others(client):
