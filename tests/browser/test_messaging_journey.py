@@ -372,3 +372,21 @@ def test_reply_with_a_phone_number_needs_a_confirmation(page, live_server, cast)
     [sent] = Message.objects.filter(conversation=conversation, sender=Message.Sender.SEEKER)
     assert sent.body == body
     assert sent.kind == Message.Kind.QUESTION
+
+
+def test_reply_with_a_name_only_the_ner_model_finds_needs_a_confirmation(page, live_server, cast):
+    """No pattern of the rules matches 「サトウ ハナコです。」; the Japanese NER model (seekers.pii_ner)
+    finds the person's name, and the reply waits for the seeker's confirmation like any finding."""
+    agency, member, account, public_id = cast
+    first = send_first_guidance(member, agency, public_id)
+
+    log_in(page, live_server, account.user.username, "/seekers/")
+    page.goto(f"{live_server.url}/seekers/messages/{first.pk}/")
+    body = "サトウ ハナコです。面接の日程を相談させてください。"
+    reply(page, kind="問い合わせ", subject="日程のご相談", body=body)
+
+    page.wait_for_url(f"{live_server.url}/seekers/messages/{first.pk}/")
+    warning = page.get_by_role("alert").filter(has_text="次の情報が含まれている可能性があります")
+    assert "氏名" in warning.inner_text()
+    assert page.get_by_label(re.compile(r"^本文")).input_value() == body
+    assert not Message.objects.filter(conversation=first.conversation, sender=Message.Sender.SEEKER).exists()
