@@ -19,7 +19,6 @@ from compliance.tests.factories import ViolationFactory
 from conftest import jst
 from messaging.models import Message
 from messaging.services import guidance_send, org_reply, seeker_reply
-from messaging.tests.factories import disclosures_of
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile, SeekerAccount
 from seekers.tests.factories import SeekerAccountFactory
@@ -59,7 +58,7 @@ def test_a_stopped_seeker_signs_in_again_and_reads_the_procedure(page, live_serv
     account = SeekerAccountFactory()
     public_id = Profile.objects.get(pk=account.application_id).public_id
     conversation = guidance_send(actor=member, organization=agency, public_id=public_id, subject="介護職のご案内",
-                                 body="夜勤のない介護職の求人があります。", disclosures=disclosures_of(agency)).conversation
+                                 body="夜勤のない介護職の求人があります。").conversation
     seeker_reply(actor=account.user, account=account, conversation=conversation, kind=Message.Kind.APPLY,
                  subject="求職申込みを希望します", body="この求人への求職申込みを希望します。")
     org_reply(actor=member, organization=agency, conversation=conversation, kind=Message.Kind.PROCEDURE,
