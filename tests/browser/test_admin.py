@@ -48,6 +48,7 @@ def test_staff_adds_an_application_with_full_width_number(page, live_server, set
     page.get_by_label("求職番号").fill("１３０１０－１２３４５６７８")
     page.get_by_label("求職申込日").fill(today.isoformat())
     page.get_by_label("求職情報提供サービスの利用希望").select_option(label="希望する")
+    page.get_by_label("提供先区分").select_option(value="1")  # no default: staff choose one
     identity = page.locator("#identity-0")
     identity.get_by_label("氏名").fill("山田 太郎")
     identity.get_by_label("フリガナ").fill("ヤマダ タロウ")

@@ -64,6 +64,8 @@ def one_of_each(staff) -> dict:
     AuthKey.objects.create(account=account, key_hash="not-a-key", issued_at=now, expires_at=now + timedelta(minutes=30))
     RegistrationGuard.objects.create(kyushoku_number="13010-99999999", failures=2, last_failure_at=now)
     OutgoingEmail.objects.create(to="seeker@example.jp", subject="お知らせ", body="本文", kind="account_notice")
+    compliance_services.data_correction_request(actor=account.user, account=account, field="profile.desired_job",
+                                                requested_value="介護職員(日勤のみ)", reason="夜勤は希望していません。")
     Group.objects.get_or_create(name="窓口職員")
     return {"organization": organization, "violation": violation}
 
