@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory
+from accounts.tests.factories import StaffFactory
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
+from tests.browser.test_messaging_journey import log_in
 from tests.conftest import axe_check
 
 pytestmark = [
@@ -20,14 +21,6 @@ pytestmark = [
 
 NAME = "森川 颯太"
 APPEAL = "森川颯太は明るく丁寧な対応が得意です。"
-
-
-def log_in(page, live_server, login: str, landing: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label(re.compile(r"^ユーザID")).fill(login)
-    page.get_by_label(re.compile(r"^パスワード")).fill(DEFAULT_PASSWORD)
-    page.locator("main form").get_by_role("button", name="ログイン").click()
-    page.wait_for_url(f"{live_server.url}{landing}")
 
 
 def test_the_registered_name_typed_by_staff_never_reaches_an_organisation(page, new_page, live_server, settings):

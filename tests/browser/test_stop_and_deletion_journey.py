@@ -22,6 +22,7 @@ from messaging.services import guidance_send, org_reply, seeker_reply
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile, SeekerAccount
 from seekers.tests.factories import SeekerAccountFactory
+from tests.browser.test_messaging_journey import log_in
 from tests.conftest import axe_check
 
 pytestmark = [
@@ -33,14 +34,6 @@ pytestmark = [
 PROCEDURE_SUBJECT = "求職申込みの手続きのご案内"
 PROCEDURE_BODY = "当社の窓口(電話 03-0000-0000、平日9時〜17時)へ「求職情報提供サイトを見た」とお電話ください。"
 STOPPED_NOTICE = "アカウント利用停止中です。"
-
-
-def log_in(page, live_server, login: str, landing: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label(re.compile(r"^ユーザID")).fill(login)
-    page.get_by_label(re.compile(r"^パスワード")).fill(DEFAULT_PASSWORD)
-    page.locator("main form").get_by_role("button", name="ログイン").click()
-    page.wait_for_url(f"{live_server.url}{landing}")
 
 
 def nav(page, name: str):
