@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.dates import format_day, format_moment
 from accounts.models import AuditEvent
@@ -46,14 +47,15 @@ _PARTS = (
     ("identity", ApplicantIdentity, IDENTITY_FIELDS),
     ("profile", Profile, [*PROFILE_STAFF_FIELDS, *PROFILE_RELATIONS]),
 )
-_PART_LABELS = {"application": "求職申込", "identity": "本人情報", "profile": "公開求職情報"}
+_PART_LABELS = {"application": gettext_lazy("求職申込"), "identity": gettext_lazy("本人情報"),
+                "profile": gettext_lazy("公開求職情報")}
 
 
 def correctable_fields() -> list[tuple[str, str]]:
     """("<part>.<field>", label) for every field staff enter through seekers.services.application_save:
     the only fields a 訂正等の請求 can name, and the names its audit event records as changed."""
     return [
-        (f"{part}.{name}", f"{_(_PART_LABELS[part])}: {model._meta.get_field(name).verbose_name}")
+        (f"{part}.{name}", f"{_PART_LABELS[part]}: {model._meta.get_field(name).verbose_name}")
         for part, model, names in _PARTS for name in names
     ]
 
