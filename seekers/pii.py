@@ -7,14 +7,13 @@ and residences a Japanese NER model finds (seekers.pii_ner). A
 finder is a function (text, needles) -> list[Finding]; add one to FINDERS to add a step."""
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from . import pii_ner
-from .pii_identity import Needles
+from .pii_identity import Needles, normalize
 
 LABELS = {
     "phone": _("電話番号"),
@@ -41,8 +40,6 @@ IDENTITY_PARTS = {
 }
 
 _SEP = r"[\s\-‐‑‒–—―−ー()（）.・]*"
-_OBFUSCATED_AT = re.compile(r"\s*(?:アットマーク|あっとまーく|アット|[\[(（]\s*at\s*[\])）])\s*", re.IGNORECASE)
-_OBFUSCATED_DOT = re.compile(r"\s*(?:ドット|どっと|[\[(（]\s*dot\s*[\])）])\s*", re.IGNORECASE)
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+\s*@\s*[A-Za-z0-9\-]+(?:\s*\.\s*[A-Za-z0-9\-]+)+")
 _PHONE = re.compile(rf"(?<![\d,])(?:\+81{_SEP}|0)\d(?:{_SEP}\d){{8,9}}(?![\d,])")
@@ -77,14 +74,8 @@ class Finding:
         return str(LABELS[self.kind])
 
 
-_DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s*[‐‑‒–—―−ー－]\s*(?=\d)")
 
 
-def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _DASH_BETWEEN_DIGITS.sub("-", text)
-    text = _OBFUSCATED_AT.sub("@", text)
-    return _OBFUSCATED_DOT.sub(".", text)
 
 
 def find_patterns(text: str, needles: Needles | None = None) -> list[Finding]:

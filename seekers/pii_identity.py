@@ -60,7 +60,9 @@ _DATE8 = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-()（）.]*\d)*")
 
 
-def _nfkc(text: str) -> str:
+def normalize(text: str) -> str:
+    """NFKC, dashes between digits unified, spelled-out ＠ and ．folded: the one normaliser of the PII
+    guard (seekers.pii reads it from here, since this module cannot import that one)."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _DASH_BETWEEN_DIGITS.sub("-", text)
     text = _OBFUSCATED_AT.sub("@", text)
@@ -69,7 +71,7 @@ def _nfkc(text: str) -> str:
 
 def _flat(text: str) -> str:
     """NFKC, lower case, no whitespace: the form names, addresses and emails are compared in."""
-    return _SPACE.sub("", _nfkc(text).lower())
+    return _SPACE.sub("", normalize(text).lower())
 
 
 def to_hiragana(text: str) -> str:
@@ -104,7 +106,7 @@ def _kanji_number(n: int) -> str:
 
 def dates_in(text: str, *, normalized: bool = False) -> set[date]:
     """Every date written in the text (西暦, 和暦 and 8-digit forms), as far as it is a real date."""
-    norm = text if normalized else _nfkc(text)
+    norm = text if normalized else normalize(text)
     found = set()
     for match in _DATE.finditer(norm):
         month, day = _number(match["m"]), _number(match["d"])
@@ -129,7 +131,7 @@ def dates_in(text: str, *, normalized: bool = False) -> set[date]:
 def digit_runs(text: str, *, normalized: bool = False) -> list[str]:
     """Each number in the text as its digits only, separators dropped, +81 read as a leading 0."""
     runs = []
-    for match in _DIGIT_RUN.finditer(text if normalized else _nfkc(text)):
+    for match in _DIGIT_RUN.finditer(text if normalized else normalize(text)):
         token = match.group(0)
         digits = re.sub(r"\D", "", token)
         if token.startswith("+81"):
@@ -263,14 +265,14 @@ class Needles:
         needles._add_phone(phone)
         needles._add_email(email)
         needles._add_address(address)
-        number = re.sub(r"\D", "", _nfkc(kyushoku_number))
+        number = re.sub(r"\D", "", normalize(kyushoku_number))
         if len(number) >= 8:
             needles.digits.append(("kyushoku_number", number, False))
             needles.digits.append(("kyushoku_number", number[-8:], True))
         return needles
 
     def _add_name(self, name: str) -> None:
-        parts = [p for p in _SPACE.split(_nfkc(name).lower().strip()) if p]
+        parts = [p for p in _SPACE.split(normalize(name).lower().strip()) if p]
         if not parts:
             return
         if any(c.isascii() and c.isalpha() for c in "".join(parts)):
@@ -294,7 +296,7 @@ class Needles:
                 self.flat.append(("name", Alone(part, _KANJI_CHAR, _KANJI_CHAR)))
 
     def _add_kana(self, name_kana: str) -> None:
-        parts = [to_hiragana(p) for p in _SPACE.split(_nfkc(name_kana).strip()) if p]
+        parts = [to_hiragana(p) for p in _SPACE.split(normalize(name_kana).strip()) if p]
         if not parts:
             return
         whole = "".join(parts)
@@ -365,7 +367,7 @@ class Needles:
         if not text:
             return []
         found: set[str] = set()
-        norm = _nfkc(text)
+        norm = normalize(text)
         lower = norm.lower()
         flat = _SPACE.sub("", lower)
         for part, pattern in self.flat:
