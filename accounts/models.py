@@ -52,6 +52,8 @@ class AuditEvent(models.Model):
         ORGANIZATION_SET_HANDLED = "organization.set_handled", _("取り扱う地域・産業・職業の設定")
         ORGANIZATION_SANCTION_STATE = "organization.sanction_state", _("利用団体の利用停止・利用解除の状態の変更")
         MEMBER_INVITE = "member.invite", _("利用団体メンバーの登録")
+        MEMBER_ROLE_CHANGE = "member.role_change", _("利用団体メンバーの権限の変更")
+        MEMBER_REMOVE = "member.remove", _("利用団体メンバーの削除")
         # seekers: the 求職申込 (entered by staff)
         APPLICATION_CREATE = "application.create", _("求職申込の登録")
         APPLICATION_UPDATE = "application.update", _("求職申込の変更")

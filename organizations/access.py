@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .models import Member, Organization
@@ -33,6 +33,11 @@ def member_required(view=None, *, open_while_suspended: bool = False):
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = getattr(user, "membership", None) if user.role == "member" else None
+        if membership is not None and membership.removed_at is not None:
+            # Removed from the organisation (organizations.services.member_remove): such a user is
+            # inactive and no session loads them; this holds even if one did.
+            logout(request)
+            return redirect_to_login(request.get_full_path())
         if membership is None:
             raise PermissionDenied
         organization = Organization.objects.get(pk=membership.organization_id)
@@ -47,6 +52,7 @@ def member_required(view=None, *, open_while_suspended: bool = False):
         request.organization = organization
         request.organization_status = status
         request.member = membership
+        request.may_manage_members = may_manage_members(membership)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -58,8 +64,28 @@ def member_required(view=None, *, open_while_suspended: bool = False):
 
 
 def may_edit_disclosures(member: Member) -> bool:
-    return member.role == Member.Role.ADMIN
+    return member.role == Member.Role.ADMIN and member.removed_at is None
 
 
 def members_editing_disclosures(organization: Organization):
-    return Member.objects.filter(organization=organization, role=Member.Role.ADMIN)
+    return Member.objects.filter(organization=organization, role=Member.Role.ADMIN, removed_at__isnull=True)
+
+
+# Who manages the organisation's members (invites, roles, removal, their audit; issue 16) on the
+# organisation's side: its administrators, as for the disclosures. Staff do the same in the admin,
+# through the same services. The instance form and the queryset form side by side.
+
+
+def may_manage_members(member: Member) -> bool:
+    return member.role == Member.Role.ADMIN and member.removed_at is None
+
+
+def members_managing_members(organization: Organization):
+    return Member.objects.filter(organization=organization, role=Member.Role.ADMIN, removed_at__isnull=True)
+
+
+def get_member_for(actor: Member, member_id: int) -> Member:
+    """A current member of the actor's own organisation; 404 for another organisation's member, a
+    removed one, or an unknown id. The caller has checked may_manage_members(actor)."""
+    return get_object_or_404(Member.objects.select_related("user"), pk=member_id,
+                             organization_id=actor.organization_id, removed_at__isnull=True)

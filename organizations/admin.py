@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.service_admin import ServiceAdminMixin, ServiceModelForm, StaffInputMixin
@@ -10,12 +11,19 @@ from .models import IndustryGroup, Member, OccupationGroup, Organization, Prefec
 
 
 class MemberInline(StaffInputMixin, admin.StackedInline):
-    """Stacked: each field with its own label (a tabular row's inputs have only the column headers)."""
+    """Stacked: each field with its own label (a tabular row's inputs have only the column headers).
+    Read-only: members are invited, given a role and removed on the member's own admin page, through
+    the services the organisation's administrator uses (organizations.services.member_*)."""
 
     model = Member
     extra = 0
-    fields = ("user", "display_name", "role")
-    raw_id_fields = ("user",)
+    fields = ("user", "display_name", "role", "removed_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ApprovalFilter(admin.SimpleListFilter):
@@ -130,11 +138,14 @@ class MemberInviteForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(StaffInputMixin, admin.ModelAdmin):
-    """Adding a member sends them a link to set their password (no self-registration)."""
+class MemberAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """Adding a member sends them a link to set their password (no self-registration). A role change
+    and a removal go through the services the organisation's administrator uses
+    (organizations.services.member_role_change, member_remove), so the last-administrator rule and
+    the end of the sessions hold here too; a refusal is shown at the field or as a message."""
 
-    list_display = ("display_name", "user", "organization", "role")
-    list_filter = ("role", "organization__kind")
+    list_display = ("display_name", "user", "organization", "role", "removed_at")
+    list_filter = ("role", ("removed_at", admin.EmptyFieldListFilter), "organization__kind")
     search_fields = ("display_name", "user__email", "organization__name")
     raw_id_fields = ("user",)
     autocomplete_fields = ("organization",)
@@ -149,17 +160,44 @@ class MemberAdmin(StaffInputMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("organization", "email", "display_name", "role")
-        return ("user", "organization", "display_name", "role")
+        return ("user", "organization", "display_name", "role", "removed_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A member never moves to another organisation: the organisation's audit page reads its
+        # members' events through the membership.
+        return ("user", "organization", "removed_at") if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            if "role" in form.changed_data:
+                services.member_role_change(actor=request.user, member=obj, role=form.cleaned_data["role"])
+            if "display_name" in form.changed_data:
+                obj.save(update_fields=["display_name"])
             return
         member = services.member_invite(
             actor=request.user, organization=form.cleaned_data["organization"], email=form.cleaned_data["email"],
             display_name=form.cleaned_data["display_name"], role=form.cleaned_data["role"],
         )
         obj.pk, obj.user = member.pk, member.user
+
+    def delete_view(self, request, object_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "title": _("メンバーの削除(ログアウトされ、以後ログインできなくなります)")}
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            return redirect("admin:organizations_member_change", object_id)
+
+    def delete_model(self, request, obj):
+        """Removal, not deletion: the row stays (organizations.services.member_remove)."""
+        services.member_remove(actor=request.user, member=obj)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            try:
+                services.member_remove(actor=request.user, member=member)
+            except ValidationError as refused:
+                self.message_user(request, f"{member}: {' '.join(refused.messages)}", messages.ERROR)
 
 
 @admin.register(Prefecture)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization
+from .models import Member, Organization
 
 
 class DisclosuresForm(forms.ModelForm):
@@ -29,3 +29,20 @@ class DisclosuresForm(forms.ModelForm):
 
     def _post_clean(self):
         """Nothing is put on the instance: the service reads the values from cleaned_data."""
+
+
+class MemberInviteForm(forms.Form):
+    """The organisation's administrator invites a member (shape only: whether the address is free is
+    organizations.services.member_invite's, shown at the field)."""
+
+    email = forms.EmailField(label=_("メールアドレス(ログインに使います)"), max_length=254,
+                             error_messages={"required": _("メールアドレスを入力してください。"),
+                                             "invalid": _("メールアドレスの形式で入力してください(例: tanaka@example.jp)。")})
+    display_name = forms.CharField(label=_("担当者名"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("権限"), choices=Member.Role.choices, initial=Member.Role.MEMBER,
+                             widget=forms.RadioSelect)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("新しい権限"), choices=Member.Role.choices, widget=forms.RadioSelect,
+                             error_messages={"required": _("権限を選んでください。")})

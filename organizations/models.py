@@ -316,6 +316,10 @@ class Member(models.Model):
     )
     role = models.CharField(_("権限"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     display_name = models.CharField(_("担当者名"), max_length=100, blank=True)
+    # Set by organizations.services.member_remove. The row stays so that the organisation (and staff)
+    # still read what the person did (organizations.selectors.member_audit_events); the user can no
+    # longer sign in (is_active False), so nothing else needs to ask.
+    removed_at = models.DateTimeField(_("削除日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("メンバー")

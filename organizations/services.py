@@ -211,9 +211,16 @@ def organization_refresh_bits(*, organization: Organization) -> None:
 
 def member_invite(*, actor, organization: Organization, email: str, display_name: str = "",
                   role: str = "member"):
-    """Staff add a member (no self-registration). The member sets a password from an emailed link,
-    which expires with PASSWORD_RESET_TIMEOUT (1 hour); after that, パスワード再発行 sends a new one."""
+    """Add a member to the organisation (no self-registration): staff in admin, or the organisation's
+    administrator on its メンバー管理 page (organizations.access.may_manage_members). The member sets
+    a password from an emailed link, which expires with PASSWORD_RESET_TIMEOUT (1 hour); after that,
+    パスワード再発行 sends a new one. An address another member or staff already signs in with is
+    refused at the field (the database's case-insensitive unique constraint backs it)."""
     user_model = get_user_model()
+    email = user_model.objects.normalize_email(email.strip())
+    role = Member.Role(role)
+    if user_model.objects.exclude(role=user_model.Role.SEEKER).filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("このメールアドレスはすでに登録されています。")})
     with transaction.atomic():
         user = user_model(username=_member_username(email), email=email, role=user_model.Role.MEMBER)
         user.set_unusable_password()
@@ -223,7 +230,7 @@ def member_invite(*, actor, organization: Organization, email: str, display_name
             "account_reset_password_from_key",
             kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
         )
-        audit(actor=actor, verb=AuditEvent.Verb.MEMBER_INVITE, target=member, email=email)
+        audit(actor=actor, verb=AuditEvent.Verb.MEMBER_INVITE, target=member, email=email, role=role.value)
         email_queue(
             to=email,
             template="organizations/email/invite",
@@ -231,6 +238,85 @@ def member_invite(*, actor, organization: Organization, email: str, display_name
             kind=OutgoingEmail.Kind.MEMBER_INVITE,
         )
     return member
+
+
+# --- An organisation keeps at least one administrator (issue 16) ----------------------------------------
+
+
+def last_administrator_refusal(member: Member, *, new_role: str | None) -> str:
+    """Why `member` may not be given `new_role` (None: removed from the organisation), or "" when it
+    may: an organisation keeps at least one administrator, so its last current administrator can be
+    neither demoted nor removed. The one place this rule is decided: member_role_change and
+    member_remove ask it with the organisation row locked, and the confirmation pages ask it first so
+    the administrator reads the refusal before being asked to confirm."""
+    if member.role != Member.Role.ADMIN or member.removed_at is not None or new_role == Member.Role.ADMIN:
+        return ""
+    others = (Member.objects.filter(organization_id=member.organization_id, role=Member.Role.ADMIN,
+                                    removed_at__isnull=True).exclude(pk=member.pk))
+    if others.exists():
+        return ""
+    if new_role is None:
+        return _("団体には管理者が1人以上必要です。この方は最後の管理者のため削除できません。"
+                 "先に別のメンバーを管理者にしてください。")
+    return _("団体には管理者が1人以上必要です。この方は最後の管理者のため担当者に変更できません。"
+             "先に別のメンバーを管理者にしてください。")
+
+
+def _lock_member(member: Member) -> Member:
+    """Lock the organisation row, then the member row, in that order (every member change does the
+    same, so two changes never wait on each other crosswise). The organisation row is the lock the
+    last-administrator rule relies on: two administrators demoting each other at once both read the
+    count of the others only after taking it, so the second sees the first's change and is refused."""
+    Organization.objects.select_for_update().only("pk").get(pk=member.organization_id)
+    return Member.objects.select_for_update().get(pk=member.pk)
+
+
+def member_role_change(*, actor, member: Member, role: str) -> Member:
+    """Make a member 管理者 or 担当者 (the organisation's administrator, or staff in admin). Refused with
+    last_administrator_refusal's message, or when the member was removed. Audited before/after;
+    nothing happens when the role is already that one."""
+    role = Member.Role(role)
+    with transaction.atomic():
+        locked = _lock_member(member)
+        if locked.removed_at is not None:
+            raise ValidationError(_("このメンバーはすでに削除されています。"))
+        if locked.role != role:
+            refusal = last_administrator_refusal(locked, new_role=role)
+            if refusal:
+                raise ValidationError({"role": refusal})
+            before = locked.role
+            locked.role = role
+            locked.save(update_fields=["role"])
+            audit(actor=actor, verb=AuditEvent.Verb.MEMBER_ROLE_CHANGE, target=locked, before=before, after=role.value)
+    member.role = locked.role
+    return locked
+
+
+def member_remove(*, actor, member: Member) -> Member:
+    """Remove a member from the organisation (the organisation's administrator, or staff in admin).
+
+    Their sessions end at once, whichever browser holds them, with no session row to find: the user
+    is made inactive, so the authentication backend no longer loads them for any session (each is
+    anonymous from its next request), and given an unusable password, which changes the hash every
+    session carries (get_session_auth_hash), so a backend that admitted inactive users would still
+    flush it. The member row stays with removed_at, so what they did stays in the organisation's
+    audit page. Refused with last_administrator_refusal's message. Removing twice is a no-op."""
+    with transaction.atomic():
+        locked = _lock_member(member)
+        if locked.removed_at is None:
+            refusal = last_administrator_refusal(locked, new_role=None)
+            if refusal:
+                raise ValidationError(refusal)
+            locked.removed_at = timezone.now()
+            locked.save(update_fields=["removed_at"])
+            user = get_user_model().objects.select_for_update().get(pk=locked.user_id)
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])
+            audit(actor=actor, verb=AuditEvent.Verb.MEMBER_REMOVE, target=locked, email=user.email,
+                  role=locked.role)
+    member.removed_at = locked.removed_at
+    return locked
 
 
 def _member_username(email: str) -> str:
