@@ -320,3 +320,14 @@ def test_production_and_test_settings_keep_django_mail_backends(settings):
 
     assert base.EMAIL_BACKEND.startswith("django.core.mail.backends.")
     assert not settings.EMAIL_BACKEND.startswith("accounts.")
+
+
+def test_prints_the_organisation_administrators_login_for_member_management(output):
+    first = Organization.objects.get(name="株式会社デモキャリア紹介")
+    roles = dict(Member.objects.filter(organization=first).values_list("user__email", "role"))
+
+    assert roles == {"org1@demo.kyushoku.example.jp": "admin", "org1-tanto@demo.kyushoku.example.jp": "member"}
+    admin_line = next(line for line in output.splitlines() if "org1@demo.kyushoku.example.jp" in line)
+    assert "(管理者)" in admin_line and "/orgs/organization/members/ メンバー管理" in admin_line
+    member_line = next(line for line in output.splitlines() if "org1-tanto@" in line)
+    assert "(担当者)" in member_line and "メンバー管理" not in member_line

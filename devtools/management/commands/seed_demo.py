@@ -85,6 +85,12 @@ class Command(BaseCommand):
                 user__username=f"org{index}", user__email=f"org{index}@demo.kyushoku.example.jp",
                 user__password=DEMO_PASSWORD,
             )
+        # A 担当者 beside the first organisation's administrator, for メンバー管理 (issue 16): the
+        # administrator can change their role or remove them.
+        MemberFactory(
+            organization=Organization.objects.get(name=ORGS[0][2]), role=Member.Role.MEMBER, display_name="担当 次郎",
+            user__username="org1m", user__email="org1-tanto@demo.kyushoku.example.jp", user__password=DEMO_PASSWORD,
+        )
 
         today = timezone.localdate()
         people = DemoPeople(rng, today, prefectures)
@@ -123,7 +129,8 @@ class Command(BaseCommand):
 
         public_id = account.application.profile.public_id
         first_conversation = None
-        for member in Member.objects.select_related("organization", "user").order_by("user__username")[:3]:
+        for member in (Member.objects.filter(role=Member.Role.ADMIN).select_related("organization", "user")
+                       .order_by("user__username")[:3]):
             org = member.organization
             message = guidance_send(
                 actor=member.user, organization=org, public_id=public_id,
@@ -140,7 +147,13 @@ class Command(BaseCommand):
         """The last thing `make run` prints before runserver's banner: who to log in as, and what to try."""
         rows = [("職員 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告")]
         for member in Member.objects.select_related("organization", "user").order_by("user__username"):
-            rows.append((member.organization.name, member.user.email, f"{reverse('seekers_orgs:search')} 求職者検索・案内"))
+            if member.role == Member.Role.ADMIN:
+                rows.append((f"{member.organization.name}(管理者)", member.user.email,
+                             f"{reverse('seekers_orgs:search')} 求職者検索・案内、"
+                             f"{reverse('organizations_orgs:members')} メンバー管理"))
+            else:
+                rows.append((f"{member.organization.name}(担当者)", member.user.email,
+                             f"{reverse('seekers_orgs:search')} 求職者検索・案内"))
         rows += [
             ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧・受信条件設定"),
             ("利用登録前の求職者", f"求職番号 {READY_NUMBER}",
