@@ -214,25 +214,47 @@ def member_invite(*, actor, organization: Organization, email: str, display_name
     """Add a member to the organisation (no self-registration): staff in admin, or the organisation's
     administrator on its メンバー管理 page (organizations.access.may_manage_members). The member sets
     a password from an emailed link, which expires with PASSWORD_RESET_TIMEOUT (1 hour); after that,
-    パスワード再発行 sends a new one. An address another member or staff already signs in with is
-    refused at the field (the database's case-insensitive unique constraint backs it)."""
+    パスワード再発行 sends a new one.
+
+    An address another member or staff signs in with is refused at the field (the database's
+    case-insensitive unique constraint backs it), except a member this organisation removed
+    (member_remove): they come back on the same row, so their earlier actions stay in the
+    organisation's audit, with a new link to set a password (the old one stays unusable). Another
+    organisation's removed member is refused too: a member never moves between organisations."""
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email.strip())
     role = Member.Role(role)
-    if user_model.objects.exclude(role=user_model.Role.SEEKER).filter(email__iexact=email).exists():
+    existing = user_model.objects.exclude(role=user_model.Role.SEEKER).filter(email__iexact=email).first()
+    returning = getattr(existing, "membership", None) if existing is not None else None
+    if existing is not None and (returning is None or returning.removed_at is None
+                                 or returning.organization_id != organization.pk):
         raise ValidationError({"email": _("このメールアドレスはすでに登録されています。")})
     with transaction.atomic():
-        user = user_model(username=_member_username(email), email=email, role=user_model.Role.MEMBER)
-        user.set_unusable_password()
-        user.save()
-        member = Member.objects.create(user=user, organization=organization, display_name=display_name, role=role)
+        if returning is None:
+            user = user_model(username=_member_username(email), email=email, role=user_model.Role.MEMBER)
+            user.set_unusable_password()
+            user.save()
+            member = Member.objects.create(user=user, organization=organization, display_name=display_name,
+                                           role=role)
+        else:
+            member = Member.objects.select_for_update().get(pk=returning.pk)
+            if member.removed_at is None:  # invited back by someone else a moment ago
+                raise ValidationError({"email": _("このメールアドレスはすでに登録されています。")})
+            member.removed_at, member.role = None, role
+            member.display_name = display_name or member.display_name
+            member.save(update_fields=["removed_at", "role", "display_name"])
+            user = member.user
+            user.is_active = True
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])
         link = settings.SITE_URL + reverse(
             "account_reset_password_from_key",
             kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
         )
-        audit(actor=actor, verb=AuditEvent.Verb.MEMBER_INVITE, target=member, email=email, role=role.value)
+        audit(actor=actor, verb=AuditEvent.Verb.MEMBER_INVITE, target=member, email=email, role=role.value,
+              **({"returning": True} if returning is not None else {}))
         email_queue(
-            to=email,
+            to=user.email,
             template="organizations/email/invite",
             context={"organization": organization.name, "link": link, "site_url": settings.SITE_URL},
             kind=OutgoingEmail.Kind.MEMBER_INVITE,

@@ -18,7 +18,7 @@ def url(member) -> str:
 def test_the_page_says_what_removal_does_and_asks_first(agency_admin_client, agency_member):
     html = page(agency_admin_client.get(url(agency_member.membership)))
 
-    assert "すぐにログアウトされ" in html and "削除は取り消せません。" in html
+    assert "すぐにログアウトされ" in html and "あとで同じメールアドレスを招待すると" in html
     assert '<button class="button button--danger" type="submit">削除する</button>' in html
     assert Member.objects.get(pk=agency_member.membership.pk).removed_at is None
 

@@ -47,6 +47,32 @@ def test_an_address_already_used_is_refused_at_the_field(agency, agency_member):
     assert Member.objects.count() == 1
 
 
+def test_a_removed_member_invited_again_returns_on_the_same_row(agency, django_capture_on_commit_callbacks):
+    actor, member = admin_of(agency), MemberFactory(organization=agency, display_name="田中")
+    services.member_remove(actor=actor.user, member=member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        back = services.member_invite(actor=actor.user, organization=agency, email=member.user.email, role="admin")
+
+    assert back.pk == member.pk and back.removed_at is None and back.role == "admin" and back.display_name == "田中"
+    user = User.objects.get(pk=member.user_id)
+    assert user.is_active and not user.has_usable_password()
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.MEMBER_INVITE, to=user.email).count() == 1
+    assert AuditEvent.objects.filter(verb=AuditEvent.Verb.MEMBER_INVITE).get().data["returning"] is True
+
+
+def test_another_organisations_removed_member_is_refused(agency):
+    other = OrganizationFactory()
+    removed = MemberFactory(organization=other)
+    services.member_remove(actor=admin_of(other).user, member=removed)
+
+    with pytest.raises(ValidationError) as refused:
+        services.member_invite(actor=admin_of(agency).user, organization=agency, email=removed.user.email)
+
+    assert refused.value.message_dict == {"email": ["このメールアドレスはすでに登録されています。"]}
+    assert Member.objects.get(pk=removed.pk).organization == other
+
+
 # --- the last administrator ---------------------------------------------------------------------------
 
 

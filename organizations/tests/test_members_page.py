@@ -100,3 +100,15 @@ def test_a_suspended_organisations_administrator_cannot_invite():
 
     assert response.status_code == 403
     assert not User.objects.filter(email="x@agency.example.jp").exists()
+
+
+def test_a_removed_member_is_invited_back(agency_admin_client, agency_admin, agency_member):
+    from organizations.services import member_remove
+
+    member_remove(actor=agency_admin, member=agency_member.membership)
+
+    response = agency_admin_client.post(URL, {"email": agency_member.email, "display_name": "", "role": "member"})
+
+    assert response.status_code == 302
+    assert Member.objects.get(pk=agency_member.membership.pk).removed_at is None
+    assert agency_member.email in page(agency_admin_client.get(URL))
