@@ -122,19 +122,14 @@ class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 
 class MemberInviteForm(forms.ModelForm):
+    """The shape of an invitation; whether the address is free is organizations.services.member_invite's
+    (shown at the field by ServiceAdminMixin)."""
+
     email = forms.EmailField(label=_("メールアドレス(ログインに使います)"))
 
     class Meta:
         model = Member
         fields = ("organization", "display_name", "role")
-
-    def clean_email(self):
-        from django.contrib.auth import get_user_model
-
-        email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exclude(role="seeker").exists():
-            raise forms.ValidationError(_("このメールアドレスはすでに登録されています。"))
-        return email
 
 
 @admin.register(Member)

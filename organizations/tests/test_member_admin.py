@@ -84,3 +84,15 @@ def test_the_organisation_page_shows_members_read_only(staff_client, agency, age
 
     assert agency_admin.membership.display_name in html
     assert 'name="members-0-role"' not in html and 'name="members-0-DELETE"' not in html
+
+
+def test_staff_invite_back_a_member_the_organisation_removed(staff_client, agency, agency_admin, agency_member):
+    from organizations.services import member_remove
+
+    member_remove(actor=agency_admin, member=agency_member.membership)
+
+    response = staff_client.post("/admin/organizations/member/add/", {
+        "organization": agency.pk, "email": agency_member.email, "display_name": "", "role": "member"})
+
+    assert response.status_code == 302, field_error(response, "email")
+    assert Member.objects.get(pk=agency_member.membership.pk).removed_at is None
