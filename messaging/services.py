@@ -286,6 +286,7 @@ def guidance_template_create(*, actor, organization: Organization, name: str, su
     is locked (select_for_update) so two creates cannot both pass the count; a name is unique in the
     organisation (constraint)."""
     _check_template_body(body)
+    name = " ".join(name.split())
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
         if GuidanceTemplate.objects.filter(organization=organization).count() >= GUIDANCE_TEMPLATES_PER_ORGANIZATION:
@@ -306,6 +307,7 @@ def guidance_template_create(*, actor, organization: Organization, name: str, su
 def guidance_template_update(*, actor, template: GuidanceTemplate, name: str, subject: str,
                              body: str) -> GuidanceTemplate:
     _check_template_body(body)
+    name = " ".join(name.split())
     with transaction.atomic():
         if GuidanceTemplate.objects.filter(organization_id=template.organization_id, name=name).exclude(
             pk=template.pk

@@ -832,6 +832,7 @@ def saved_search_create(*, actor, member: Member, name: str, query: dict, mail_h
     """Keep the member's current search under a name. At most SAVED_SEARCHES_PER_MEMBER per member: the
     member row is locked (select_for_update) so two saves at once cannot both pass the count; a name is
     the member's once (the unique constraint closes the same race for names)."""
+    name = " ".join(name.split())
     with transaction.atomic():
         Member.objects.select_for_update().filter(pk=member.pk).first()
         if SavedSearch.objects.filter(member=member).count() >= SAVED_SEARCHES_PER_MEMBER:
@@ -851,6 +852,7 @@ def saved_search_create(*, actor, member: Member, name: str, query: dict, mail_h
 def saved_search_update(*, actor, saved: SavedSearch, name: str, mail_hour: int | None) -> SavedSearch:
     """Rename a saved search or change the hour of its daily mail (the conditions stay: a new search is
     saved anew)."""
+    name = " ".join(name.split())
     with transaction.atomic():
         _refuse_duplicate_name(saved.member, name, exclude_pk=saved.pk)
         before = {"name": saved.name, "mail_hour": saved.mail_hour}
