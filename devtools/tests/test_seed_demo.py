@@ -320,3 +320,23 @@ def test_production_and_test_settings_keep_django_mail_backends(settings):
 
     assert base.EMAIL_BACKEND.startswith("django.core.mail.backends.")
     assert not settings.EMAIL_BACKEND.startswith("accounts.")
+
+
+def test_org1_has_a_saved_search_with_new_profiles_and_a_template(output, settings):
+    from django.test import Client
+
+    from messaging.models import GuidanceTemplate
+    from seekers.models import SavedSearch
+
+    settings.REQUIRE_MFA = False
+    member = Member.objects.get(user__username="org1")
+    saved = SavedSearch.objects.get(member=member)
+    template = GuidanceTemplate.objects.get(organization=member.organization)
+    client = Client()
+    client.force_login(member.user)
+
+    listing = client.get("/orgs/saved-searches/").content.decode()
+    assert saved.name in listing and "毎日 9:00" in listing
+    guide_page = client.get("/orgs/templates/").content.decode()
+    assert template.name in guide_page
+    assert "/orgs/saved-searches/" in output and "/orgs/templates/" in output
