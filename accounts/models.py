@@ -111,6 +111,14 @@ class AuditEvent(models.Model):
         SANCTION_SUSPENSIONS_END = "sanction.suspensions_end", _("利用停止期間の終了(夜間処理)")
         RETENTION_ACCESS_END = "retention.access_end", _("利用団体の閲覧の終了(夜間処理)")
         RETENTION_PURGE = "retention.purge", _("保存期間を過ぎたやりとりの削除(夜間処理)")
+        # the members' working tools: saved searches (seekers) and guidance templates (messaging)
+        SAVED_SEARCH_CREATE = "saved_search.create", _("検索条件の保存")
+        SAVED_SEARCH_UPDATE = "saved_search.update", _("保存した検索条件の変更")
+        SAVED_SEARCH_DELETE = "saved_search.delete", _("保存した検索条件の削除")
+        SAVED_SEARCH_MAIL = "saved_search.mail", _("保存した検索条件の新着のお知らせ(定時処理)")
+        GUIDANCE_TEMPLATE_CREATE = "guidance_template.create", _("案内メッセージのテンプレートの作成")
+        GUIDANCE_TEMPLATE_UPDATE = "guidance_template.update", _("案内メッセージのテンプレートの変更")
+        GUIDANCE_TEMPLATE_DELETE = "guidance_template.delete", _("案内メッセージのテンプレートの削除")
 
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -146,6 +154,7 @@ class OutgoingEmail(models.Model):
         FIRST_GUIDANCE = "first_guidance", _("最初の案内メッセージの通知")
         PERIOD_END = "period_end", _("利用期間終了のお知らせ")
         USER_ID_REMINDER = "user_id_reminder", _("ユーザIDのお知らせ")
+        SAVED_SEARCH_NEW = "saved_search_new", _("保存した検索条件の新着のお知らせ")
 
     # Mails that carry a secret (認証キー, a password or confirmation link): their text is wiped once
     # sent, so the outbox never keeps a usable copy. The ユーザID reminder is kept: a ユーザID is a

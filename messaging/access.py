@@ -17,7 +17,7 @@ from seekers.models import SeekerAccount
 from seekers.search.visibility import profiles_visible_to
 from seekers.selectors import is_blocked
 
-from .models import Conversation, Message
+from .models import Conversation, GuidanceTemplate, Message
 
 # --- the organisation's side -------------------------------------------------------------------------
 
@@ -150,3 +150,18 @@ def get_message_for(account: SeekerAccount, message_id: int) -> Message:
     if message is None:
         raise Http404
     return message
+
+
+# --- guidance templates: an organisation's own, every member of it may use and change them ----------
+
+
+def get_guidance_template_for(organization: Organization, template_id) -> GuidanceTemplate:
+    """A template of this organisation; 404 for another organisation's, an unknown id, or an id that is
+    no number (the guidance form's ?template= is typed into a URL)."""
+    text = str(template_id)
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise Http404
+    found = GuidanceTemplate.objects.filter(pk=int(text), organization=organization).first()
+    if found is None:
+        raise Http404
+    return found

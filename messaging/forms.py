@@ -51,9 +51,18 @@ class GuidanceForm(forms.Form):
     subject = forms.CharField(**SUBJECT)
     body = forms.CharField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, templates=(), template=None, **kwargs):
+        """`templates`: the organisation's guidance templates, offered by the chooser above the form
+        (templates/messaging/includes/template_chooser.html, a GET form, so it works without
+        JavaScript); `template`: the one chosen (?template=<id>, found by
+        messaging.access.get_guidance_template_for), whose subject and body fill an unbound form."""
+        unbound = (args[0] if args else kwargs.get("data")) is None
+        if template is not None and unbound:
+            kwargs["initial"] = {**kwargs.get("initial", {}), "subject": template.subject, "body": template.body}
         super().__init__(*args, **kwargs)
         self.fields["body"] = BodyField()
+        self.templates = list(templates)
+        self.chosen_template = template
 
     def clean(self):
         data = super().clean()
@@ -110,3 +119,36 @@ class OrgReplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"] = BodyField()
+
+
+class GuidanceTemplateForm(forms.Form):
+    """A guidance template: a name, a subject and a body. The disclosures are not the template's (SPEC
+    rule 12): a POST that carries them is refused whole, as on the guidance form."""
+
+    name = forms.CharField(label=_("テンプレート名"), max_length=50,
+                           error_messages={"required": _("テンプレート名を入力してください。"),
+                                           "max_length": _("テンプレート名は50文字以内にしてください。")})
+    subject = forms.CharField(**SUBJECT, error_messages={"required": _("件名を入力してください。"),
+                                                         "max_length": _("件名は100文字以内にしてください。")})
+    body = forms.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = BodyField(error_messages={"required": _("本文を入力してください。")})
+        self.fields["body"].help_text = _(
+            "%(n)s文字まで。最初の案内メッセージの必須記載事項(職業紹介の実績・取り扱っている求人・手数料・責任者)は"
+            "団体の記載事項から自動で記載されるので、ここには書かないでください。"
+        ) % {"n": f"{settings.MESSAGE_BODY_MAX:,}"}
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        data = super().clean()
+        # "name" is the template's own name here; every other part of the record is refused.
+        if any(name in self.data for name in Organization.DISCLOSURE_SNAPSHOT if name != "name"):
+            raise ValidationError(
+                _("必須記載事項は団体の登録内容から記載されるため、テンプレートには含められません。"),
+                code="disclosures_typed",
+            )
+        return data

@@ -116,3 +116,28 @@ class DailyGuidanceCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.day} {self.count}"
+
+
+class GuidanceTemplate(models.Model):
+    """A named subject and body an organisation's members reuse on the guidance form (issue 16). The
+    disclosures of a first guidance (SPEC rule 12) are never part of it: guidance_send always takes
+    them from the organisation's record."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="guidance_templates"
+    )
+    name = models.CharField(_("テンプレート名"), max_length=50)
+    subject = models.CharField(_("件名"), max_length=100)
+    body = models.TextField(_("本文"))
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("案内メッセージのテンプレート")
+        verbose_name_plural = _("案内メッセージのテンプレート")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="guidance_template_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

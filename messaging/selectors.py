@@ -7,7 +7,7 @@ from organizations.models import Organization
 from seekers.models import Block, SeekerAccount
 
 from .access import OrgAccess, conversations_for_org
-from .models import Conversation, Message
+from .models import Conversation, GuidanceTemplate, Message
 
 
 def seeker_inbox(account: SeekerAccount) -> QuerySet[Message]:
@@ -64,3 +64,8 @@ def org_inbox_page(organization: Organization, *, page: int = 1, apply_only: boo
 
 def org_conversation_with(organization: Organization, account_id: int) -> Conversation | None:
     return Conversation.objects.filter(organization=organization, account_id=account_id).first()
+
+
+def guidance_templates(organization: Organization) -> QuerySet[GuidanceTemplate]:
+    """The organisation's guidance templates, by name (the list page and the guidance form's chooser)."""
+    return GuidanceTemplate.objects.filter(organization=organization).order_by("name", "pk")

@@ -19,7 +19,7 @@ from seekers.search.visibility import profile_visible_to
 from seekers.selectors import identity_needles
 
 from .access import OrgAccess, SeekerWrite, org_access, seeker_may_write
-from .models import Conversation, DailyGuidanceCount, Message
+from .models import Conversation, DailyGuidanceCount, GuidanceTemplate, Message
 
 # 辞退's text as the seeker first sees it on the confirmation page, and as sent when left unchanged.
 DECLINE_SUBJECT = gettext_lazy("辞退します")
@@ -253,3 +253,82 @@ def org_mark_read(*, organization: Organization, conversation: Conversation) -> 
         Conversation.objects.filter(pk=conversation.pk, organization=organization, org_unread=True).update(
             org_unread=False
         )
+
+
+# --- guidance templates (issue 16) ---------------------------------------------------------------------
+
+# Enough for every routine of an organisation, few enough for one select on the guidance form.
+GUIDANCE_TEMPLATES_PER_ORGANIZATION = 100
+
+
+class TemplateRefused(Exception):
+    """A template the rules refuse; `field` is the form field the message belongs beside (None: the form)."""
+
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _check_template_body(body: str) -> None:
+    if len(body or "") > settings.MESSAGE_BODY_MAX:
+        raise TemplateRefused("body", _("本文は%(n)s文字以内にしてください。") % {"n": f"{settings.MESSAGE_BODY_MAX:,}"})
+
+
+def _duplicate_template_name() -> TemplateRefused:
+    return TemplateRefused("name", _("同じ名前のテンプレートがすでにあります。別の名前にしてください。"))
+
+
+def guidance_template_create(*, actor, organization: Organization, name: str, subject: str,
+                             body: str) -> GuidanceTemplate:
+    """A named subject and body for the organisation's guidance (never the disclosures: guidance_send
+    takes those from the record). At most GUIDANCE_TEMPLATES_PER_ORGANIZATION: the organisation's row
+    is locked (select_for_update) so two creates cannot both pass the count; a name is unique in the
+    organisation (constraint)."""
+    _check_template_body(body)
+    name = " ".join(name.split())
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        if GuidanceTemplate.objects.filter(organization=organization).count() >= GUIDANCE_TEMPLATES_PER_ORGANIZATION:
+            raise TemplateRefused(None, _("テンプレートは%(n)s件まで作成できます。不要なテンプレートを削除してください。")
+                                  % {"n": GUIDANCE_TEMPLATES_PER_ORGANIZATION})
+        if GuidanceTemplate.objects.filter(organization=organization, name=name).exists():
+            raise _duplicate_template_name()
+        try:
+            with transaction.atomic():
+                template = GuidanceTemplate.objects.create(organization=organization, name=name,
+                                                           subject=clean_subject(subject), body=body)
+        except IntegrityError:
+            raise _duplicate_template_name() from None
+        audit(actor=actor, verb=AuditEvent.Verb.GUIDANCE_TEMPLATE_CREATE, target=template, name=name)
+    return template
+
+
+def guidance_template_update(*, actor, template: GuidanceTemplate, name: str, subject: str,
+                             body: str) -> GuidanceTemplate:
+    _check_template_body(body)
+    name = " ".join(name.split())
+    with transaction.atomic():
+        if GuidanceTemplate.objects.filter(organization_id=template.organization_id, name=name).exclude(
+            pk=template.pk
+        ).exists():
+            raise _duplicate_template_name()
+        before = {"name": template.name, "subject": template.subject, "body": template.body}
+        template.name, template.subject, template.body = name, clean_subject(subject), body
+        try:
+            with transaction.atomic():
+                template.save(update_fields=["name", "subject", "body", "updated_at"])
+        except IntegrityError:
+            raise _duplicate_template_name() from None
+        after = {"name": template.name, "subject": template.subject, "body": template.body}
+        audit(actor=actor, verb=AuditEvent.Verb.GUIDANCE_TEMPLATE_UPDATE, target=template,
+              before={k: v for k, v in before.items() if after[k] != v},
+              after={k: v for k, v in after.items() if before[k] != v})
+    return template
+
+
+def guidance_template_delete(*, actor, template: GuidanceTemplate) -> None:
+    """Messages already sent from it keep their text (a template is copied into the form, never linked)."""
+    with transaction.atomic():
+        audit(actor=actor, verb=AuditEvent.Verb.GUIDANCE_TEMPLATE_DELETE, target=template, name=template.name)
+        template.delete()

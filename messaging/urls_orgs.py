@@ -9,4 +9,8 @@ urlpatterns = [
     path("seekers/<public_id:public_id>/guide/", views.guide, name="guide"),
     path("messages/", views.inbox, name="inbox"),
     path("messages/<id:conversation_id>/", views.detail, name="detail"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/new/", views.template_new, name="template_new"),
+    path("templates/<id:template_id>/", views.template_edit, name="template_edit"),
+    path("templates/<id:template_id>/delete/", views.template_delete, name="template_delete"),
 ]

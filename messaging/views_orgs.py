@@ -11,8 +11,8 @@ from organizations.services import disclosures_snapshot, guidance_disclosures_re
 from seekers.access import get_profile_for
 
 from . import selectors, services
-from .access import get_conversation_for
-from .forms import GuidanceForm, OrgReplyForm
+from .access import get_conversation_for, get_guidance_template_for
+from .forms import GuidanceForm, GuidanceTemplateForm, OrgReplyForm
 from .models import Message
 
 # Far past any inbox's last page; a larger number is garbage, not a page (see inbox).
@@ -27,7 +27,9 @@ def guide(request, public_id):
     profile = get_profile_for(organization, public_id)
     existing = selectors.org_conversation_with(organization, profile.application.account.pk)
     first = existing is None
-    form = GuidanceForm(request.POST or None)
+    # ?template=<id> fills the form from one of the organisation's templates (404 for another's).
+    chosen = get_guidance_template_for(organization, request.GET["template"]) if request.GET.get("template") else None
+    form = GuidanceForm(request.POST or None, templates=selectors.guidance_templates(organization), template=chosen)
     if request.method == "POST" and form.is_valid():
         try:
             message = services.guidance_send(
@@ -99,3 +101,59 @@ def detail(request, conversation_id):
         "thread": list(selectors.thread(conversation)) if readable else [], "form": form,
         "procedure_sent": procedure_sent,
     })
+
+
+# --- guidance templates (issue 16): every member of the organisation uses and keeps them -------------
+
+
+@member_required
+def templates(request):
+    return render(request, "messaging/org_templates.html", {
+        "templates": selectors.guidance_templates(request.organization),
+        "limit": services.GUIDANCE_TEMPLATES_PER_ORGANIZATION,
+    })
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def template_new(request):
+    form = GuidanceTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guidance_template_create(actor=request.user, organization=request.organization, **form.cleaned_data)
+        except services.TemplateRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("テンプレートを作成しました。"))
+            return redirect("messaging_orgs:templates")
+    return render(request, "messaging/org_template_form.html", {"form": form, "creating": True})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, template_id):
+    template = get_guidance_template_for(request.organization, template_id)
+    form = GuidanceTemplateForm(request.POST or None, initial={
+        "name": template.name, "subject": template.subject, "body": template.body,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guidance_template_update(actor=request.user, template=template, **form.cleaned_data)
+        except services.TemplateRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("テンプレートを変更しました。"))
+            return redirect("messaging_orgs:templates")
+    return render(request, "messaging/org_template_form.html", {"form": form, "template": template, "creating": False})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def template_delete(request, template_id):
+    """The page says what will go; the POST deletes it."""
+    template = get_guidance_template_for(request.organization, template_id)
+    if request.method == "POST":
+        services.guidance_template_delete(actor=request.user, template=template)
+        messages.success(request, _("テンプレート「%(name)s」を削除しました。") % {"name": template.name})
+        return redirect("messaging_orgs:templates")
+    return render(request, "messaging/org_template_delete.html", {"template": template})

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 
-from organizations.models import Organization
+from organizations.models import Member, Organization
 
-from .models import Profile
+from .models import Profile, SavedSearch
 from .search.visibility import profile_visible_to
 
 
@@ -50,3 +50,12 @@ def get_profile_for(organization: Organization, public_id: str) -> Profile:
     if profile is None:
         raise Http404
     return profile
+
+
+def get_saved_search_for(member: Member, saved_id: int) -> SavedSearch:
+    """A saved search of this member; 404 for anyone else's (another member of the same organisation
+    too: a saved search and its daily mail are the member's own)."""
+    saved = SavedSearch.objects.filter(pk=saved_id, member=member).first()
+    if saved is None:
+        raise Http404
+    return saved

@@ -408,3 +408,26 @@ class SearchForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("income_max", _("上限は下限以上の金額にしてください。"))
         return data
+
+
+def _mail_hour_choices():
+    return [("", _("送らない"))] + [(str(hour), _("毎日 %(hour)s:00(日本時間)") % {"hour": hour}) for hour in range(24)]
+
+
+class SavedSearchForm(forms.Form):
+    """The name of a saved search and the hour of its daily new-match mail (none by default)."""
+
+    name = forms.CharField(label=_("名前"), max_length=50,
+                           help_text=_("一覧で見分けられる名前を付けてください(50文字まで)。例: 東京都・介護職"),
+                           error_messages={"required": _("名前を入力してください。"),
+                                           "max_length": _("名前は50文字以内にしてください。")})
+    mail_hour = forms.TypedChoiceField(
+        label=_("新着のお知らせメール"), required=False, coerce=int, empty_value=None, choices=_mail_hour_choices,
+        help_text=_("選んだ時刻に、前回のお知らせ(または最後に開いたとき)以降に公開された求職情報の件数と、"
+                    "この検索を開くリンクをメールでお知らせします。求職情報の内容はメールに記載しません。"
+                    "新着がない日は送りません。"),
+        error_messages={"invalid_choice": _("一覧から時刻を選んでください。")},
+    )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())

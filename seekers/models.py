@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import format_moment
-from organizations.models import IndustryGroup, OccupationGroup, Prefecture, Qualification
+from organizations.models import IndustryGroup, Member, OccupationGroup, Prefecture, Qualification
 
 from .search.reidentification import KEY_COLUMNS as REID_KEY_COLUMNS
 from .search.reidentification import LISTED_INDEX_CONDITION as REID_LISTED
@@ -493,3 +493,39 @@ class RegistrationGuard(models.Model):
 
     def is_locked(self, now) -> bool:
         return self.locked_until is not None and now < self.locked_until
+
+
+class SavedSearch(models.Model):
+    """A member's search kept under a name (issue 16): the search form's own query, read back through
+    seekers.forms.SearchForm whenever it is used, so a saved search filters exactly as the search page
+    does (seekers.search.saved). "New" is a profile published after the member last opened it; the
+    optional daily mail at `mail_hour` (JST) says how many, never who (seekers.services.saved_searches_mail)."""
+
+    member = models.ForeignKey(Member, verbose_name=_("メンバー"), on_delete=models.CASCADE,
+                               related_name="saved_searches")
+    name = models.CharField(_("名前"), max_length=50)
+    # {search form field: value as typed in the query string}, only the fields that were set.
+    query = models.JSONField(_("検索条件"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    last_looked_at = models.DateTimeField(_("最後に開いた日時"))
+    mail_hour = models.PositiveSmallIntegerField(_("新着のお知らせメールの時刻"), null=True, blank=True,
+                                                 help_text=_("日本時間。空欄ならメールは送りません。"))
+    # The JST day of the last daily run that handled this row: the claim that makes the mail once a day.
+    last_mailed_on = models.DateField(null=True, blank=True, editable=False)
+    last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("保存した検索条件")
+        verbose_name_plural = _("保存した検索条件")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "name"], name="saved_search_unique_name"),
+            models.CheckConstraint(condition=Q(mail_hour__isnull=True) | Q(mail_hour__lte=23),
+                                   name="saved_search_mail_hour_of_day"),
+        ]
+        indexes = [
+            models.Index(fields=["mail_hour"], name="saved_search_mail_hour_idx", condition=Q(mail_hour__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

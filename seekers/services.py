@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit
 from accounts.mail import email_queue, mail_render, outbox_write
 from accounts.models import AuditEvent, OutgoingEmail
-from organizations.models import Organization, bits_of
+from organizations.models import Member, Organization, bits_of
 
 from . import pii, selectors, throttles
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
@@ -35,11 +36,14 @@ from .models import (
     Reachability,
     RegistrationGuard,
     RegistrationRefusal,
+    SavedSearch,
     SeekerAccount,
 )
 from .search.facets import profile_facets
 from .search.listing import profile_sync_listing
+from .search.paging import COUNT_CAP
 from .search.reidentification import reidentification_keys
+from .search.saved import SAVED_SEARCHES_PER_MEMBER, new_profiles, saved_search_filters
 from .selectors import BLOCKABLE_STATUSES
 from .validity import add_one_month_end, end_of_month_after_next
 
@@ -804,3 +808,116 @@ def periods_end(*, today: date | None = None) -> int:
         )
         audit(actor=None, verb=AuditEvent.Verb.APPLICATION_PERIODS_END, count=len(ids))
     return len(ids)
+
+
+# --- saved searches (issue 16) -------------------------------------------------------------------------
+
+
+class SavedSearchRefused(Exception):
+    """A saved search the rules refuse; `field` is the form field the message belongs beside (None:
+    the whole form)."""
+
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _refuse_duplicate_name(member: Member, name: str, exclude_pk: int | None = None) -> None:
+    if SavedSearch.objects.filter(member=member, name=name).exclude(pk=exclude_pk).exists():
+        raise SavedSearchRefused("name", _("同じ名前の検索条件がすでにあります。別の名前にしてください。"))
+
+
+def saved_search_create(*, actor, member: Member, name: str, query: dict, mail_hour: int | None) -> SavedSearch:
+    """Keep the member's current search under a name. At most SAVED_SEARCHES_PER_MEMBER per member: the
+    member row is locked (select_for_update) so two saves at once cannot both pass the count; a name is
+    the member's once (the unique constraint closes the same race for names)."""
+    name = " ".join(name.split())
+    with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        if SavedSearch.objects.filter(member=member).count() >= SAVED_SEARCHES_PER_MEMBER:
+            raise SavedSearchRefused(None, _("保存できる検索条件は%(n)s件までです。不要な検索条件を削除してから保存してください。")
+                                     % {"n": SAVED_SEARCHES_PER_MEMBER})
+        _refuse_duplicate_name(member, name)
+        try:
+            with transaction.atomic():
+                saved = SavedSearch.objects.create(member=member, name=name, query=query, mail_hour=mail_hour,
+                                                   last_looked_at=timezone.now())
+        except IntegrityError:
+            raise SavedSearchRefused("name", _("同じ名前の検索条件がすでにあります。別の名前にしてください。")) from None
+        audit(actor=actor, verb=AuditEvent.Verb.SAVED_SEARCH_CREATE, target=saved, query=query, mail_hour=mail_hour)
+    return saved
+
+
+def saved_search_update(*, actor, saved: SavedSearch, name: str, mail_hour: int | None) -> SavedSearch:
+    """Rename a saved search or change the hour of its daily mail (the conditions stay: a new search is
+    saved anew)."""
+    name = " ".join(name.split())
+    with transaction.atomic():
+        _refuse_duplicate_name(saved.member, name, exclude_pk=saved.pk)
+        before = {"name": saved.name, "mail_hour": saved.mail_hour}
+        saved.name, saved.mail_hour = name, mail_hour
+        try:
+            with transaction.atomic():
+                saved.save(update_fields=["name", "mail_hour"])
+        except IntegrityError:
+            raise SavedSearchRefused("name", _("同じ名前の検索条件がすでにあります。別の名前にしてください。")) from None
+        audit(actor=actor, verb=AuditEvent.Verb.SAVED_SEARCH_UPDATE, target=saved, before=before,
+              after={"name": name, "mail_hour": mail_hour})
+    return saved
+
+
+def saved_search_delete(*, actor, saved: SavedSearch) -> None:
+    with transaction.atomic():
+        audit(actor=actor, verb=AuditEvent.Verb.SAVED_SEARCH_DELETE, target=saved, name=saved.name, query=saved.query)
+        saved.delete()
+
+
+def saved_search_open(*, saved: SavedSearch) -> None:
+    """The member opens the saved search: what is new is counted from now on. A read marker, like a
+    message's 読了, so no audit event (the search itself is not recorded either)."""
+    SavedSearch.objects.filter(pk=saved.pk).update(last_looked_at=timezone.now())
+
+
+def saved_searches_mail(*, now: datetime | None = None) -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): each saved search whose mail hour (JST) is this hour and that has
+    not had its run today tells its member how many new profiles match, with a link to open it, and
+    never who (no profile content in the mail). "New" is since the member last looked or the last
+    mail, whichever is later, so one arrival is announced once; nothing new, no mail.
+
+    The counts are the search's own (seekers.search.saved.new_profiles: profiles_visible_to and
+    filter_profiles), read before the claim. The claim is a conditional update of last_mailed_on
+    whose row count is checked, so a second run in the same day (a retried task, two beats) sends
+    nothing again. Returns the number of mails written."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    today = local.date()
+    due = (
+        SavedSearch.objects.filter(mail_hour=local.hour, member__user__is_active=True)
+        .filter(Q(last_mailed_on__isnull=True) | Q(last_mailed_on__lt=today))
+        .select_related("member__user", "member__organization")
+        .order_by("pk")
+    )
+    mailed = []
+    for saved in due:
+        since = max(saved.last_looked_at, saved.last_mailed_at or saved.last_looked_at)
+        filters = saved_search_filters(saved)
+        count = 0
+        if filters is not None:
+            count = new_profiles(filters, saved.member.organization, since)[: COUNT_CAP + 1].count()
+        with transaction.atomic():
+            claimed = SavedSearch.objects.filter(pk=saved.pk).filter(
+                Q(last_mailed_on__isnull=True) | Q(last_mailed_on__lt=today)
+            ).update(last_mailed_on=today, last_mailed_at=now)
+            if not claimed or not count:
+                continue
+            outbox_write([mail_render(
+                to=saved.member.user.email, kind=OutgoingEmail.Kind.SAVED_SEARCH_NEW,
+                template="seekers/email/saved_search_new",
+                context={"name": saved.name, "count": min(count, COUNT_CAP), "capped": count > COUNT_CAP,
+                         "since": timezone.localtime(since),
+                         "url": settings.SITE_URL + reverse("seekers_orgs:saved_search_open", args=[saved.pk])},
+            )])
+            audit(actor=None, verb=AuditEvent.Verb.SAVED_SEARCH_MAIL, target=saved, count=count)
+            mailed.append(saved.pk)
+    return len(mailed)

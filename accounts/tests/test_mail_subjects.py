@@ -84,6 +84,21 @@ def user_id_reminder(request, password):
                    email=seeker.email)
 
 
+def saved_search_new(request, password):
+    from django.utils import timezone
+
+    from seekers.models import SavedSearch
+    from seekers.services import saved_search_create, saved_searches_mail
+
+    now = timezone.now()
+    member = request.getfixturevalue("agency_member").membership
+    saved = saved_search_create(actor=member.user, member=member, name="全国", query={},
+                                mail_hour=timezone.localtime(now).hour)
+    SavedSearch.objects.filter(pk=saved.pk).update(last_looked_at=now - timedelta(hours=1))
+    request.getfixturevalue("seeker")  # published after the last look
+    saved_searches_mail(now=now)
+
+
 MAILS = {
     "registration": (registration, OutgoingEmail.Kind.AUTH_KEY),
     "key_reissue": (key_reissue, OutgoingEmail.Kind.AUTH_KEY),
@@ -94,6 +109,7 @@ MAILS = {
     "period_end": (period_end, OutgoingEmail.Kind.PERIOD_END),
     "email_change_notice": (email_change_notice, OutgoingEmail.Kind.ACCOUNT_NOTICE),
     "user_id_reminder": (user_id_reminder, OutgoingEmail.Kind.USER_ID_REMINDER),
+    "saved_search_new": (saved_search_new, OutgoingEmail.Kind.SAVED_SEARCH_NEW),
 }
 
 

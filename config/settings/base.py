@@ -151,6 +151,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "accounts.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
     "end-expired-periods": {"task": "seekers.tasks.end_expired_periods", "schedule": crontab(hour=0, minute=5)},
     "nightly-compliance": {"task": "compliance.tasks.nightly_compliance", "schedule": crontab(hour=0, minute=15)},
+    # Each saved search's daily new-match mail goes out in the hour its member chose (JST).
+    "saved-searches-mail": {"task": "seekers.tasks.saved_searches_mail", "schedule": crontab(minute=0)},
 }
 
 # The cache holds the throttles (login, registration, key reissue), so it must be shared by every

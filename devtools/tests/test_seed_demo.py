@@ -331,3 +331,23 @@ def test_prints_the_organisation_administrators_login_for_member_management(outp
     assert "(管理者)" in admin_line and "/orgs/organization/members/ メンバー管理" in admin_line
     member_line = next(line for line in output.splitlines() if "org1-tanto@" in line)
     assert "(担当者)" in member_line and "メンバー管理" not in member_line
+
+
+def test_org1_has_a_saved_search_with_new_profiles_and_a_template(output, settings):
+    from django.test import Client
+
+    from messaging.models import GuidanceTemplate
+    from seekers.models import SavedSearch
+
+    settings.REQUIRE_MFA = False
+    member = Member.objects.get(user__username="org1")
+    saved = SavedSearch.objects.get(member=member)
+    template = GuidanceTemplate.objects.get(organization=member.organization)
+    client = Client()
+    client.force_login(member.user)
+
+    listing = client.get("/orgs/saved-searches/").content.decode()
+    assert saved.name in listing and "毎日 9:00" in listing
+    guide_page = client.get("/orgs/templates/").content.decode()
+    assert template.name in guide_page
+    assert "/orgs/saved-searches/" in output and "/orgs/templates/" in output

@@ -9,5 +9,7 @@
   the search form's filters), and the `has_facets` lookup with its GIN index.
 - `paging`: the results page — `search_profiles`, `SearchPage`, the signed keyset cursor and the
   capped, time-boxed count (`_capped_count`).
+- `saved`: the members' saved searches, read back through the search form and counted with the pieces
+  above (`new_profiles`, `saved_search_rows`).
 
 Writes to the profile's other columns stay in seekers.services (profile_screen rebuilds the facets)."""

@@ -123,6 +123,24 @@ class Command(BaseCommand):
             application=people.application(office_worker, kyushoku_number="13010-00000002", applied_on=today),
         )
         self._demo_messages(account)
+        self._demo_member_tools()
+
+    def _demo_member_tools(self) -> None:
+        """org1's member has a saved search (looked at a week ago, so the list shows what is new since,
+        with a 9:00 daily mail) and a guidance template to choose on the guidance form."""
+        from messaging.services import guidance_template_create
+        from seekers.models import SavedSearch
+        from seekers.services import saved_search_create
+
+        member = Member.objects.select_related("organization", "user").get(user__username="org1")
+        saved = saved_search_create(actor=member.user, member=member, name="東京都の求職者", query={"prefecture": "13"},
+                                    mail_hour=9)
+        SavedSearch.objects.filter(pk=saved.pk).update(last_looked_at=timezone.now() - datetime.timedelta(days=7))
+        guidance_template_create(
+            actor=member.user, organization=member.organization, name="はじめてのご案内",
+            subject=f"{member.organization.name}からのご案内",
+            body="はじめまして。ご希望の条件に合う求人をご紹介できます。ご質問があれば、このメッセージに返信してください。",
+        )
 
     def _demo_messages(self, account) -> None:
         from messaging.services import guidance_send, org_reply, seeker_reply
@@ -155,6 +173,8 @@ class Command(BaseCommand):
                 rows.append((f"{member.organization.name}(担当者)", member.user.email,
                              f"{reverse('seekers_orgs:search')} 求職者検索・案内"))
         rows += [
+            ("org1 の保存した検索・テンプレート", "org1@demo.kyushoku.example.jp",
+             f"{reverse('seekers_orgs:saved_searches')} 新着件数, {reverse('messaging_orgs:templates')} 案内の文面"),
             ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧・受信条件設定"),
             ("利用登録前の求職者", f"求職番号 {READY_NUMBER}",
              f"{reverse('seekers_seekers:register')} 生年月日 {READY_BIRTH:%Y-%m-%d} → 認証キー → 公開前の確認"),
