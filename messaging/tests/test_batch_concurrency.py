@@ -11,15 +11,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import OutgoingEmail
+from devtools.bench import fill_profiles
 from messaging import services, tasks
 from messaging.models import Conversation, DailyGuidanceCount, GuidanceBatch, GuidanceBatchItem, Message
 from messaging.tests.batch_helpers import BODY, SUBJECT
 from messaging.tests.helpers import public_id
 from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
-from seekers.tests.factories import SeekerAccountFactory
-from devtools.bench import fill_profiles
 from seekers.search.visibility import profiles_visible_to
+from seekers.tests.factories import SeekerAccountFactory
 from tests.concurrency import at_the_same_moment
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True),

@@ -117,6 +117,25 @@ class Command(BaseCommand):
             application=people.application(office_worker, kyushoku_number="13010-00000002", applied_on=today),
         )
         self._demo_messages(account)
+        self._demo_batch(account)
+
+    def _demo_batch(self, account) -> None:
+        """One guidance to many (issue 16) from the first organisation: five seekers of its search,
+        so its results show 案内済み and 一括送信 lists a finished batch."""
+        from messaging.services import guidance_batch_create
+        from seekers.search.visibility import profiles_visible_to
+
+        member = Member.objects.select_related("organization", "user").order_by("user__username").first()
+        ids = list(
+            profiles_visible_to(member.organization).exclude(pk=account.application_id)
+            .order_by("-published_at").values_list("public_id", flat=True)[:5]
+        )
+        if ids:
+            guidance_batch_create(
+                actor=member.user, organization=member.organization, public_ids=ids,
+                subject=f"{member.organization.name}からの求人のご案内",
+                body="ご希望の条件に近い求人を取り扱っています。ご興味があれば、このメッセージに返信してください。",
+            )
 
     def _demo_messages(self, account) -> None:
         from messaging.services import guidance_send, org_reply, seeker_reply
@@ -140,7 +159,7 @@ class Command(BaseCommand):
         """The last thing `make run` prints before runserver's banner: who to log in as, and what to try."""
         rows = [("職員 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告")]
         for member in Member.objects.select_related("organization", "user").order_by("user__username"):
-            rows.append((member.organization.name, member.user.email, f"{reverse('seekers_orgs:search')} 求職者検索・案内"))
+            rows.append((member.organization.name, member.user.email, f"{reverse('seekers_orgs:search')} 求職者検索・案内・一括送信"))
         rows += [
             ("求職者 (seeker)", f"ユーザID {SEEKER_ID}", "メッセージ一覧・受信条件設定"),
             ("利用登録前の求職者", f"求職番号 {READY_NUMBER}",
