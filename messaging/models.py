@@ -154,8 +154,10 @@ class GuidanceBatch(models.Model):
 
 class GuidanceBatchItem(models.Model):
     """One seeker of a batch. The item's state changes in the same transaction as its message is
-    written, so a worker that dies mid-batch leaves each item either sent (with its message) or still
-    pending; the unique pairs make a second run send nobody twice."""
+    written, so a worker that dies mid-batch leaves each item either sent (its message written) or
+    still pending; the unique pairs make a second run send nobody twice. No foreign key to the
+    message: the retention purge deletes messages set-based, and a link would make every purge load
+    them to clear it (the message is the organisation's only one in that conversation at that time)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("送信待ち")
@@ -176,7 +178,6 @@ class GuidanceBatchItem(models.Model):
     account = models.ForeignKey(SeekerAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(_("状態"), max_length=8, choices=State.choices, default=State.PENDING)
     skip_reason = models.CharField(_("送信しなかった理由"), max_length=12, choices=Skip.choices, blank=True)
-    message = models.OneToOneField(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

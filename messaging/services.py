@@ -404,9 +404,9 @@ def guidance_batch_item_send(*, item_id: int) -> bool:
         else:
             try:
                 with transaction.atomic():
-                    message = _guidance_deliver(actor=batch.created_by, organization=organization, profile=profile,
-                                                subject=batch.subject, body=batch.body, now=timezone.now(),
-                                                today=timezone.localdate())
+                    _guidance_deliver(actor=batch.created_by, organization=organization, profile=profile,
+                                      subject=batch.subject, body=batch.body, now=timezone.now(),
+                                      today=timezone.localdate())
             except SendRefused as refused:
                 reason = (GuidanceBatchItem.Skip.DISCLOSURES if refused.code == "disclosures"
                           else GuidanceBatchItem.Skip.NOT_VISIBLE)
@@ -415,6 +415,6 @@ def guidance_batch_item_send(*, item_id: int) -> bool:
             item.save(update_fields=["state", "skip_reason", "updated_at"])
             _quota_give_back(organization=organization, day=batch.day, n=1)
             return False
-        item.state, item.message = GuidanceBatchItem.State.SENT, message
-        item.save(update_fields=["state", "message", "updated_at"])
+        item.state = GuidanceBatchItem.State.SENT
+        item.save(update_fields=["state", "updated_at"])
         return True
