@@ -75,10 +75,17 @@ def email_queue(*, to: str, template: str, context: dict, kind: OutgoingEmail.Ki
 
 
 def _publish(mail_ids: list[int]) -> None:
-    """Runs after the commit, still inside the request: one broker connection with short timeouts and
-    no retries, discarded afterwards so a timed-out socket is never reused. At the first failure the
-    rest are left to the sweep, so a hung broker costs the request one timeout, not one per mail."""
-    app = send_outgoing_email.app
+    """Runs after the commit, still inside the request (see publish_once); what it could not queue
+    the outbox sweep sends."""
+    publish_once(send_outgoing_email, mail_ids, label="mail", left_to="the outbox sweep will retry")
+
+
+def publish_once(task, ids: list[int], *, label: str, left_to: str) -> bool:
+    """Queue `task(id)` once per id from inside a request: one broker connection with short
+    timeouts and no retries, discarded afterwards so a timed-out socket is never reused. At the first
+    failure the rest are left to the caller's sweep (`left_to` says which, in the log), so a hung
+    broker costs the request one timeout, not one per call. Returns whether all were queued."""
+    app = task.app
     connection = app.connection_for_write(
         connect_timeout=PUBLISH_TIMEOUT,
         transport_options={
@@ -88,10 +95,11 @@ def _publish(mail_ids: list[int]) -> None:
         },
     )
     with connection:
-        for index, mail_id in enumerate(mail_ids):
+        for index, row_id in enumerate(ids):
             try:
-                send_outgoing_email.apply_async((mail_id,), connection=connection, retry=False)
-            except Exception:  # broker down or hung: the outbox sweep sends them later
-                logger.warning("Could not queue mail %s; the outbox sweep will retry.",
-                               ", ".join(map(str, mail_ids[index:])), exc_info=True)
-                return
+                task.apply_async((row_id,), connection=connection, retry=False)
+            except Exception:  # broker down or hung: the sweep queues them later
+                logger.warning("Could not queue %s %s; %s.", label, ", ".join(map(str, ids[index:])), left_to,
+                               exc_info=True)
+                return False
+    return True

@@ -85,6 +85,7 @@ class AuditEvent(models.Model):
         PROFILE_RELEASE_FIELD = "profile.release_field", _("保留した項目の公開")
         # messaging: one verb for each kind of message
         MESSAGE_GUIDANCE = "message.guidance", _("案内メッセージの送信")
+        MESSAGE_GUIDANCE_BATCH = "message.guidance_batch", _("案内メッセージの一括送信の受付")
         MESSAGE_ANSWER = "message.answer", _("回答の送信")
         MESSAGE_PROCEDURE = "message.procedure", _("求職申込みの手続きの送信")
         MESSAGE_QUESTION = "message.question", _("問い合わせの送信")

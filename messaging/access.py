@@ -17,7 +17,7 @@ from seekers.models import SeekerAccount
 from seekers.search.visibility import profiles_visible_to
 from seekers.selectors import is_blocked
 
-from .models import Conversation, GuidanceTemplate, Message
+from .models import Conversation, GuidanceBatch, GuidanceTemplate, Message
 
 # --- the organisation's side -------------------------------------------------------------------------
 
@@ -165,3 +165,19 @@ def get_guidance_template_for(organization: Organization, template_id) -> Guidan
     if found is None:
         raise Http404
     return found
+
+
+# --- guidance batches ----------------------------------------------------------------------------
+
+
+def batches_for_org(organization: Organization) -> QuerySet[GuidanceBatch]:
+    """The queryset form: an organisation's batches are its own, whichever member sent them."""
+    return GuidanceBatch.objects.filter(organization=organization)
+
+
+def get_batch_for(organization: Organization, batch_id: int) -> GuidanceBatch:
+    """One of this organisation's batches; another organisation's is a 404."""
+    batch = batches_for_org(organization).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    return batch

@@ -1,7 +1,20 @@
 def unread(request):
-    """The 未読 count in the header of every seeker page (one indexed count)."""
+    """The 未読 count in the header of every seeker page (one indexed count); on an organisation's
+    pages (member_required has set request.organization) its unread replies and what is left of
+    today's guidance cap, in one query (messaging.selectors.org_header)."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.role != "seeker":
+    if user is None or not user.is_authenticated:
+        return {}
+    if user.role == "member":
+        organization = getattr(request, "organization", None)
+        if organization is None:
+            return {}
+        from .selectors import org_header
+        from .services import guidance_remaining_after
+
+        unread_count, sent_today = org_header(organization)
+        return {"org_unread_count": unread_count, "guidance_remaining": guidance_remaining_after(sent_today)}
+    if user.role != "seeker":
         return {}
     account = getattr(user, "seeker_account", None)
     if account is None:

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,6 +75,43 @@ class GuidanceForm(forms.Form):
                 code="disclosures_typed",
             )
         return data
+
+
+PUBLIC_ID = re.compile(r"[0-9a-f]{16}")
+
+
+class PublicIdsField(forms.Field):
+    """The ticked profiles' public ids, carried in hidden inputs. Shape only: each id once, in the
+    order given, well-formed, at most GUIDANCE_BATCH_MAX; whether the organisation sees them is the
+    service's question (messaging.services.guidance_batch_create)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return list(dict.fromkeys(str(v).strip() for v in value))
+
+    def validate(self, value):
+        if not value:
+            raise ValidationError(_("送信先の求職者を選んでください。"), code="required")
+        if any(not PUBLIC_ID.fullmatch(v) for v in value):
+            raise ValidationError(_("送信先に正しくない公開IDが含まれています。検索結果から選び直してください。"),
+                                  code="invalid")
+        if len(value) > settings.GUIDANCE_BATCH_MAX:
+            raise ValidationError(
+                _("一度に送信できるのは%(n)s人までです(選んだ人数: %(count)s人)。"), code="too_many",
+                params={"n": f"{settings.GUIDANCE_BATCH_MAX:,}", "count": f"{len(value):,}"},
+            )
+
+
+class GuidanceBatchForm(GuidanceForm):
+    """The same guidance form (subject, body, the refusal of typed disclosures, and whatever else
+    GuidanceForm offers), to many seekers at once."""
+
+    public_id = PublicIdsField()
 
 
 class SeekerReplyForm(forms.Form):

@@ -141,3 +141,84 @@ class GuidanceTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GuidanceBatch(models.Model):
+    """One guidance written once and sent to many seekers (issue 16). Its sends were counted against the
+    daily cap (SPEC rule 17) on `day` when it was accepted, all at once; each item is sent on its own
+    by the background task (messaging.tasks.guidance_batch_run)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("送信したメンバー"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    subject = models.CharField(_("件名"), max_length=100)
+    body = models.TextField(_("本文"), max_length=10_000)
+    # The JST day whose cap the batch's sends were counted on (a batch that finishes after midnight
+    # still counts on the day it was accepted).
+    day = models.DateField(_("送信数を数える日"))
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("案内メッセージの一括送信")
+        verbose_name_plural = _("案内メッセージの一括送信")
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="guidance_batch_org_idx"),
+            # The sweep's scan: only batches with items still to send.
+            models.Index(fields=["created_at"], name="guidance_batch_open_idx",
+                         condition=Q(finished_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.subject}"
+
+
+class GuidanceBatchItem(models.Model):
+    """One seeker of a batch. The item's state changes in the same transaction as its message is
+    written, so a worker that dies mid-batch leaves each item either sent (its message written) or
+    still pending; the unique pairs make a second run send nobody twice. No foreign key to the
+    message: the retention purge deletes messages set-based, and a link would make every purge load
+    them to clear it (the message is the organisation's only one in that conversation at that time)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("送信待ち")
+        SENT = "sent", _("送信済み")
+        SKIPPED = "skipped", _("送信せず")
+
+    class Skip(models.TextChoices):
+        # One reason for every seeker the organisation may not message now (not visible, blocked,
+        # declined, an id that names no one): what the page says must not tell them apart.
+        NOT_VISIBLE = "not_visible", _("現在この求職者には送信できません")
+        DISCLOSURES = "disclosures", _("団体の記載事項に未記入の項目があるため送信できません")
+
+    batch = models.ForeignKey(GuidanceBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    # The profile's public id as it was ticked: all the progress page names a seeker by.
+    public_id = models.CharField(_("公開ID"), max_length=16)
+    # None when the id named no profile the organisation could see when the batch was accepted.
+    account = models.ForeignKey(SeekerAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(_("状態"), max_length=8, choices=State.choices, default=State.PENDING)
+    skip_reason = models.CharField(_("送信しなかった理由"), max_length=12, choices=Skip.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("一括送信の宛先")
+        verbose_name_plural = _("一括送信の宛先")
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "public_id"], name="guidance_batch_item_unique_id"),
+            models.UniqueConstraint(fields=["batch", "account"], name="guidance_batch_item_unique_seeker"),
+            models.UniqueConstraint(fields=["batch", "position"], name="guidance_batch_item_unique_position"),
+            models.CheckConstraint(
+                condition=Q(state="pending", skip_reason="") | Q(state="sent", skip_reason="")
+                | Q(state="skipped") & ~Q(skip_reason=""),
+                name="guidance_batch_item_reason_iff_skipped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} {self.public_id} {self.state}"

@@ -1,13 +1,23 @@
 """Reads for the messaging pages. Which conversations an organisation may open, and how far, is its
 access policy (messaging.access.conversations_for_org); these selectors order and page it."""
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db import connection, models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 from seekers.models import Block, SeekerAccount
 
-from .access import OrgAccess, conversations_for_org
-from .models import Conversation, GuidanceTemplate, Message
+from .access import OrgAccess, batches_for_org, conversations_for_org
+from .models import (
+    Conversation,
+    DailyGuidanceCount,
+    GuidanceBatch,
+    GuidanceBatchItem,
+    GuidanceTemplate,
+    Message,
+)
 
 
 def seeker_inbox(account: SeekerAccount) -> QuerySet[Message]:
@@ -69,3 +79,91 @@ def org_conversation_with(organization: Organization, account_id: int) -> Conver
 def guidance_templates(organization: Organization) -> QuerySet[GuidanceTemplate]:
     """The organisation's guidance templates, by name (the list page and the guidance form's chooser)."""
     return GuidanceTemplate.objects.filter(organization=organization).order_by("name", "pk")
+
+
+# --- guidance batches and what the search results know (issue 16) ---------------------------------
+
+
+class GuidanceMarker(models.TextChoices):
+    """What a search result says about the organisation's history with that seeker, the strongest
+    first: a 求職申込み希望 outranks a reply, a reply outranks the guidance alone."""
+
+    DECLINED = "declined", _("辞退")
+    APPLY = "apply", _("求職申込み希望")
+    REPLIED = "replied", _("返信あり")
+    GUIDED = "guided", _("案内済み")
+
+
+def guidance_markers(organization: Organization, application_ids) -> dict[int, GuidanceMarker]:
+    """application id → marker, for the profiles of one results page: one query over the
+    organisation's conversations with them (the unique (organization, account) pair, and one probe
+    of msg_thread_idx per conversation for a seeker's message). A conversation whose access ended
+    (retention, a 削除・廃棄 answer) marks nothing; such a profile is not in the results anyway."""
+    seeker_wrote = Message.objects.filter(conversation=OuterRef("pk"), sender=Message.Sender.SEEKER)
+    rows = (
+        Conversation.objects.filter(organization=organization, account__application_id__in=list(application_ids),
+                                    org_access_ended_at__isnull=True)
+        .annotate(replied=Exists(seeker_wrote))
+        .values_list("account__application_id", "declined_at", "apply_requested_at", "replied")
+    )
+    markers = {}
+    for application_id, declined_at, apply_requested_at, replied in rows:
+        if declined_at is not None:
+            markers[application_id] = GuidanceMarker.DECLINED
+        elif apply_requested_at is not None:
+            markers[application_id] = GuidanceMarker.APPLY
+        elif replied:
+            markers[application_id] = GuidanceMarker.REPLIED
+        else:
+            markers[application_id] = GuidanceMarker.GUIDED
+    return markers
+
+
+def org_header(organization: Organization) -> tuple[int, int]:
+    """(conversations with an unread reply, guidance messages sent today) for the navigation of every
+    organisation page, in one statement of two scalar subqueries (the organisation row itself is not
+    read again: member_required did). Unread counts as the inbox shows it: the conversations the
+    organisation may still open and read (a withdrawn one's reply is content it lost); the count
+    walks the unread prefix of conv_org_inbox_idx."""
+    unread = conversations_for_org(organization).filter(org_unread=True).exclude(org_access=OrgAccess.WITHDRAWN)
+    sent = DailyGuidanceCount.objects.filter(organization=organization, day=timezone.localdate()).values("count")
+    unread_sql, unread_params = unread.order_by().values("pk").query.sql_with_params()
+    sent_sql, sent_params = sent.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM ({unread_sql}) AS unread), ({sent_sql})",  # noqa: S608
+                       [*unread_params, *sent_params])
+        unread_count, sent_today = cursor.fetchone()
+    return unread_count or 0, sent_today or 0
+
+
+def org_batches(organization: Organization) -> QuerySet[GuidanceBatch]:
+    """The organisation's batches, newest first, each with its counts by state (one grouped join)."""
+    return (
+        batches_for_org(organization)
+        .select_related("created_by")
+        .annotate(**_item_counts("items__"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def batch_progress(batch: GuidanceBatch) -> dict:
+    """送信済み / 送信せず / 送信待ち of one batch (one aggregate), and the skipped items with their reason."""
+    counts = GuidanceBatchItem.objects.filter(batch=batch).aggregate(**_item_counts(""))
+    skipped = list(
+        GuidanceBatchItem.objects.filter(batch=batch, state=GuidanceBatchItem.State.SKIPPED)
+        .order_by("position").values_list("public_id", "skip_reason")
+    )
+    return {
+        **counts, "total": counts["sent"] + counts["skipped"] + counts["pending"],
+        "skipped_items": [(public_id, GuidanceBatchItem.Skip(reason).label) for public_id, reason in skipped],
+        "done": counts["pending"] == 0,
+    }
+
+
+def _item_counts(prefix: str) -> dict:
+    state = f"{prefix}state"
+    return {
+        name: Count(f"{prefix}pk" if prefix else "pk", filter=Q(**{state: value}))
+        for name, value in (("sent", GuidanceBatchItem.State.SENT), ("skipped", GuidanceBatchItem.State.SKIPPED),
+                            ("pending", GuidanceBatchItem.State.PENDING))
+    }

@@ -1,7 +1,9 @@
-"""The organisations' side of messaging: the guidance form (/orgs/seekers/<public_id>/guide/), the inbox
-(/orgs/messages/) and one conversation."""
+"""The organisations' side of messaging: the guidance form (/orgs/seekers/<public_id>/guide/), guidance
+to many seekers ticked in the search results (/orgs/guidance/…), the inbox (/orgs/messages/) and one
+conversation."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,8 +13,8 @@ from organizations.services import disclosures_snapshot, guidance_disclosures_re
 from seekers.access import get_profile_for
 
 from . import selectors, services
-from .access import get_conversation_for, get_guidance_template_for
-from .forms import GuidanceForm, GuidanceTemplateForm, OrgReplyForm
+from .access import get_batch_for, get_conversation_for, get_guidance_template_for
+from .forms import GuidanceBatchForm, GuidanceForm, GuidanceTemplateForm, OrgReplyForm
 from .models import Message
 
 # Far past any inbox's last page; a larger number is garbage, not a page (see inbox).
@@ -61,9 +63,9 @@ def inbox(request):
     if not 1 <= number <= PAGE_MAX:  # past it the row offset would overflow the database's bigint
         number = 1
     rows, has_next = selectors.org_inbox_page(request.organization, page=number, apply_only=apply_only)
+    # What is left of today's cap is in every organisation page's header (context processor).
     return render(request, "messaging/org_inbox.html", {
         "rows": rows, "has_next": has_next, "number": number, "apply_only": apply_only,
-        "remaining": services.guidance_remaining(request.organization),
     })
 
 
@@ -157,3 +159,69 @@ def template_delete(request, template_id):
         messages.success(request, _("テンプレート「%(name)s」を削除しました。") % {"name": template.name})
         return redirect("messaging_orgs:templates")
     return render(request, "messaging/org_template_delete.html", {"template": template})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def batch_new(request):
+    """One guidance to the seekers ticked in the search results (GET from the results: `public_id`
+    for the ticked ones, or `scope=page` with every `page_id` of the page). Whether the
+    organisation sees them is decided when it is sent; this page only repeats the ids it was given."""
+    organization = request.organization
+    templates = selectors.guidance_templates(organization)
+    if request.method == "POST":
+        form = GuidanceBatchForm(request.POST, templates=templates)
+        if form.is_valid():
+            try:
+                batch = services.guidance_batch_create(
+                    actor=request.user, organization=organization, public_ids=form.cleaned_data["public_id"],
+                    subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
+                )
+            except services.SendRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("案内メッセージの送信を受け付けました。送信の進み具合はこのページで確認できます。"))
+                return redirect("messaging_orgs:batch_detail", batch_id=batch.pk)
+    else:
+        key = "page_id" if request.GET.get("scope") == "page" else "public_id"
+        # ?template=<id> fills subject and body as on the one-seeker form (404 for another organisation's).
+        chosen = get_guidance_template_for(organization, request.GET["template"]) if request.GET.get("template") else None
+        form = GuidanceBatchForm(initial={"public_id": form_ids(request.GET.getlist(key))}, templates=templates,
+                                 template=chosen)
+    ids = form_ids(form["public_id"].value())
+    return render(request, "messaging/org_batch_new.html", {
+        "form": form, "ids": ids, "ids_problem": _ids_problem(form, ids),
+        "on_record": disclosures_snapshot(organization),
+        "refusal": guidance_disclosures_refusal(organization),
+    })
+
+
+def form_ids(value) -> list[str]:
+    return GuidanceBatchForm.base_fields["public_id"].to_python(value)
+
+
+def _ids_problem(form, ids) -> str:
+    """What is wrong with the ticked ids, said before the member writes anything."""
+    try:
+        form.fields["public_id"].validate(ids)
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
+@member_required
+def batch_list(request):
+    """The organisation's batches, newest first, with their progress."""
+    return render(request, "messaging/org_batch_list.html", {
+        "batches": list(selectors.org_batches(request.organization)[:50]),
+    })
+
+
+@member_required
+def batch_detail(request, batch_id):
+    """A batch's progress: 送信済み / 送信せず / 送信待ち, the skipped ids and why. Reads the rows each
+    time, so a reload (and the page's own refresh while sending) shows where it is."""
+    batch = get_batch_for(request.organization, batch_id)
+    return render(request, "messaging/org_batch_detail.html", {
+        "batch": batch, "progress": selectors.batch_progress(batch),
+    })

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 SEEKER_BASE = 4
 
 # An organisation's page: 1 session, 2 user, 3 the TOTP authenticator (the MFA gate), 4 membership,
-# 5 the organisation, read once and checked (member_required); then the page's own.
-MEMBER_BASE = 5
+# 5 the organisation, read once and checked (member_required), 6 the header's unread replies and
+# remaining sends (messaging's context processor, one statement); then the page's own.
+MEMBER_BASE = 6
 
 
 def queries(client, url: str) -> tuple[int, str]:
@@ -80,7 +81,7 @@ def test_the_organisations_deletion_requests_cost_the_same_for_one_row_and_for_f
     DeletionRequestFactory(conversation=ConversationFactory(organization=OrganizationFactory()))
     five, html = queries(member_client, "/orgs/deletion-requests/")
 
-    # 6 the organisation's requests with each seeker's public id (one join through the conversation)
+    # 7 the organisation's requests with each seeker's public id (one join through the conversation)
     assert one == five == MEMBER_BASE + 1
     assert all(r.conversation.account.application.profile.public_id in html for r in requests)
     assert html.count("回答期限") == 5

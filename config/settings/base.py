@@ -150,6 +150,8 @@ CELERY_BEAT_SCHEDULE = {
     # Mail that could not be queued (broker down or hung) waits in the outbox table; this sweep sends it.
     "outbox-sweep": {"task": "accounts.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
     "end-expired-periods": {"task": "seekers.tasks.end_expired_periods", "schedule": crontab(hour=0, minute=5)},
+    # Batches of guidance whose task was never queued (broker down) or whose worker died: sent on.
+    "guidance-batches-resume": {"task": "messaging.tasks.guidance_batches_resume", "schedule": timedelta(minutes=1)},
     "nightly-compliance": {"task": "compliance.tasks.nightly_compliance", "schedule": crontab(hour=0, minute=15)},
     # Each saved search's daily new-match mail goes out in the hour its member chose (JST).
     "saved-searches-mail": {"task": "seekers.tasks.saved_searches_mail", "schedule": crontab(minute=0)},
@@ -296,6 +298,8 @@ ACCOUNT_FORMS = {
 REIDENTIFICATION_K = env.int("REIDENTIFICATION_K", default=5)
 # SPEC rule 17 (the real service's FAQ): guidance messages per organisation per JST day.
 GUIDANCE_DAILY_LIMIT = 1000
+# Seekers one guidance may be sent to at once (issue 16: ticked in the search results).
+GUIDANCE_BATCH_MAX = 100
 MESSAGE_BODY_MAX = 10_000
 # Compliance: days an organisation has to answer a 削除・廃棄 request, and how long staff keep a
 # conversation the organisation can no longer open (evidence), before the nightly job deletes it.

@@ -162,7 +162,7 @@ def test_the_list_reads_in_constant_queries(member_client, agency, django_assert
         while GuidanceTemplate.objects.count() < count:
             template_of(agency, name=f"文面{GuidanceTemplate.objects.count()}")
         # The session, the user, the membership and its organisation (member_required), the templates.
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             member_client.get(LIST)
 
 
@@ -214,3 +214,23 @@ def test_without_templates_the_form_says_where_to_make_them(member_client, accou
 
     assert 'name="template"' not in html
     assert f'href="{LIST}"' in html
+
+
+def test_the_batch_form_offers_the_templates_keeps_the_ticked_ids_and_fills_from_the_chosen_one(
+        member_client, agency, account):
+    template = template_of(agency)
+    ids = [public_id(account)]
+
+    html = page(member_client.get("/orgs/guidance/new/", {"public_id": ids, "scope": "ticked"}))
+    assert f'<option value="{template.pk}">介護職</option>' in html
+    # The chooser's GET form carries the ticked ids, so choosing a template keeps them.
+    assert html.count(f'type="hidden" name="public_id" value="{ids[0]}"') == 2
+
+    html = page(member_client.get("/orgs/guidance/new/", {"public_id": ids, "scope": "ticked",
+                                                          "template": template.pk}))
+    assert f'name="subject" value="{SUBJECT}"' in html
+    assert textarea(html, "body") == BODY
+    assert "選んだ 1 人" in html
+
+    other = template_of(OrganizationFactory())
+    assert member_client.get("/orgs/guidance/new/", {"public_id": ids, "template": other.pk}).status_code == 404

@@ -91,7 +91,8 @@ def fill_org_inbox(organization, n: int) -> None:
 # GET /orgs/messages/ as a logged-in member:
 #   1 session, 2 user, 3 membership, 4 the organisation fresh (member_required),
 #   5 the page plus one row to tell whether another page follows (public id joined through
-#   account → application → profile; no COUNT), 6 today's guidance count (the remaining figure),
+#   account → application → profile; no COUNT), 6 the header: unread replies and today's guidance
+#   count (the remaining figure) in one statement (messaging.selectors.org_header),
 #   7-9 the session save (savepoint, UPDATE, release).
 ORG_INBOX_QUERIES = 9
 

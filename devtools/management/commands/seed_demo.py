@@ -124,6 +124,7 @@ class Command(BaseCommand):
         )
         self._demo_messages(account)
         self._demo_member_tools()
+        self._demo_batch(account)
 
     def _demo_member_tools(self) -> None:
         """org1's member has a saved search (looked at a week ago, so the list shows what is new since,
@@ -141,6 +142,24 @@ class Command(BaseCommand):
             subject=f"{member.organization.name}からのご案内",
             body="はじめまして。ご希望の条件に合う求人をご紹介できます。ご質問があれば、このメッセージに返信してください。",
         )
+
+    def _demo_batch(self, account) -> None:
+        """One guidance to many (issue 16) from the first organisation: five seekers of its search,
+        so its results show 案内済み and 一括送信 lists a finished batch."""
+        from messaging.services import guidance_batch_create
+        from seekers.search.visibility import profiles_visible_to
+
+        member = Member.objects.select_related("organization", "user").order_by("user__username").first()
+        ids = list(
+            profiles_visible_to(member.organization).exclude(pk=account.application_id)
+            .order_by("-published_at").values_list("public_id", flat=True)[:5]
+        )
+        if ids:
+            guidance_batch_create(
+                actor=member.user, organization=member.organization, public_ids=ids,
+                subject=f"{member.organization.name}からの求人のご案内",
+                body="ご希望の条件に近い求人を取り扱っています。ご興味があれば、このメッセージに返信してください。",
+            )
 
     def _demo_messages(self, account) -> None:
         from messaging.services import guidance_send, org_reply, seeker_reply
@@ -167,11 +186,11 @@ class Command(BaseCommand):
         for member in Member.objects.select_related("organization", "user").order_by("user__username"):
             if member.role == Member.Role.ADMIN:
                 rows.append((f"{member.organization.name}(管理者)", member.user.email,
-                             f"{reverse('seekers_orgs:search')} 求職者検索・案内、"
+                             f"{reverse('seekers_orgs:search')} 求職者検索・案内・一括送信、"
                              f"{reverse('organizations_orgs:members')} メンバー管理"))
             else:
                 rows.append((f"{member.organization.name}(担当者)", member.user.email,
-                             f"{reverse('seekers_orgs:search')} 求職者検索・案内"))
+                             f"{reverse('seekers_orgs:search')} 求職者検索・案内・一括送信"))
         rows += [
             ("org1 の保存した検索・テンプレート", "org1@demo.kyushoku.example.jp",
              f"{reverse('seekers_orgs:saved_searches')} 新着件数, {reverse('messaging_orgs:templates')} 案内の文面"),
