@@ -7,4 +7,5 @@ app_name = "organizations_orgs"
 # Under /orgs/ (config.urls). The member's own organisation: no id in the path.
 urlpatterns = [
     path("organization/", views.disclosures, name="disclosures"),
+    path("organization/terms/", views.terms, name="terms"),
 ]
