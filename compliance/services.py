@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit
 from accounts.models import AuditEvent
 from messaging.models import Conversation, Message
-from organizations.models import Organization
-from organizations.models import Member
+from organizations.models import Member, Organization
 from organizations.services import organization_set_sanction_state, organization_set_withdrawn
 from seekers.models import JobApplication, SeekerAccount
 from seekers.services import disposal_record
@@ -131,11 +130,12 @@ def deletion_answer_record(*, actor, request: DeletionRequest, disposed_on: date
     return request
 
 
-def disposal_duties_create(*, actor, organization: Organization) -> int:
-    """At 利用解除: the organisation must dispose of what it obtained about every seeker it saw
-    (viewed or messaged). One deletion request (origin REVOCATION, due in DELETION_ANSWER_DAYS) per
+def disposal_duties_create(*, actor, organization: Organization,
+                           origin: str = DeletionRequest.Origin.REVOCATION) -> int:
+    """At 利用解除 or 利用の終了: the organisation must dispose of what it obtained about every seeker it saw
+    (viewed or messaged). One deletion request (due in DELETION_ANSWER_DAYS) per
     such seeker who has none yet; the unique constraint skips those that have one. Callers in a
-    transaction."""
+    transaction. `origin`: REVOCATION (利用解除) or WITHDRAWAL (the organisation left)."""
     due = timezone.localdate() + timedelta(days=settings.DELETION_ANSWER_DAYS)
     conversations = dict(
         Conversation.objects.filter(organization=organization).values_list("account_id", "pk")
@@ -143,7 +143,7 @@ def disposal_duties_create(*, actor, organization: Organization) -> int:
     already = set(DeletionRequest.objects.filter(organization=organization).values_list("account_id", flat=True))
     rows = [
         DeletionRequest(account_id=account_id, organization=organization, conversation_id=conversations.get(account_id),
-                        due_on=due, origin=DeletionRequest.Origin.REVOCATION)
+                        due_on=due, origin=origin)
         for account_id in accounts_seen_by(organization).values_list("pk", flat=True)
         if account_id not in already
     ]
@@ -458,7 +458,7 @@ def organization_withdraw(*, actor, member: Member, reason: str = "") -> Organiz
         raise PermissionDenied
     with transaction.atomic():
         organization = organization_set_withdrawn(actor=actor, organization=member.organization, reason=reason)
-        disposal_duties_create(actor=actor, organization=organization)
+        disposal_duties_create(actor=actor, organization=organization, origin=DeletionRequest.Origin.WITHDRAWAL)
     return organization
 
 

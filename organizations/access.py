@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from .models import Member, Organization
 
-
 Status = Organization.Status
 # Which statuses each kind of page lets through (Organization.status decides the status; this is
 # only which pages each one leaves open):

@@ -84,6 +84,16 @@ def user_id_reminder(request, password):
                    email=seeker.email)
 
 
+def approval_reminder(request, password):
+    from organizations.models import Member
+    from organizations.services import approval_reminders_send
+    from organizations.tests.factories import MemberFactory
+
+    agency = request.getfixturevalue("agency")
+    MemberFactory(organization=agency, role=Member.Role.ADMIN)
+    approval_reminders_send(today=agency.approval_until - timedelta(days=10))
+
+
 MAILS = {
     "registration": (registration, OutgoingEmail.Kind.AUTH_KEY),
     "key_reissue": (key_reissue, OutgoingEmail.Kind.AUTH_KEY),
@@ -94,6 +104,7 @@ MAILS = {
     "period_end": (period_end, OutgoingEmail.Kind.PERIOD_END),
     "email_change_notice": (email_change_notice, OutgoingEmail.Kind.ACCOUNT_NOTICE),
     "user_id_reminder": (user_id_reminder, OutgoingEmail.Kind.USER_ID_REMINDER),
+    "approval_reminder": (approval_reminder, OutgoingEmail.Kind.APPROVAL_REMINDER),
 }
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 Kind = OutgoingEmail.Kind
 WIPED = {Kind.AUTH_KEY, Kind.PASSWORD_RESET_KEY, Kind.MEMBER_INVITE, Kind.EMAIL_CONFIRMATION}
-KEPT = {Kind.ACCOUNT_NOTICE, Kind.FIRST_GUIDANCE, Kind.PERIOD_END, Kind.USER_ID_REMINDER}
+KEPT = {Kind.ACCOUNT_NOTICE, Kind.FIRST_GUIDANCE, Kind.PERIOD_END, Kind.USER_ID_REMINDER, Kind.APPROVAL_REMINDER}
 
 
 def test_every_kind_is_either_wiped_or_kept_once_sent():

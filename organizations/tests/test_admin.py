@@ -313,7 +313,7 @@ def test_approve_action_approves_a_complete_organisation(staff_client, staff):
     event = AuditEvent.objects.get(verb="organization.approve")
     assert event.actor == staff
     assert event.target_id == str(pending.pk)
-    assert event.data == {"approved_on": "2026-11-26"}
+    assert event.data == {"approved_on": "2026-11-26", "approval_until": "2029-11-25"}
 
 
 @pytest.mark.parametrize(
