@@ -61,7 +61,8 @@ class CorrectionAnswerForm(forms.Form):
     """The organisation's answer to a 是正要請, in text (compliance.services.correction_request_org_answer)."""
 
     answer = forms.CharField(label=_("是正要請への回答"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
-                             help_text=_("是正の内容と実施した日、再発防止策を書いてください(5,000文字まで)。"))
+                             help_text=_("是正の内容と実施した日、再発防止策を書いてください(5,000文字まで)。"),
+                             error_messages={"required": _("是正要請への回答を入力してください。")})
 
 
 class WithdrawForm(forms.Form):

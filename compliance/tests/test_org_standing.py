@@ -54,7 +54,7 @@ def test_an_empty_answer_is_refused_at_the_field(member_client, correction):
     response = member_client.post(answer_url(correction), {"answer": "   "})
 
     assert response.status_code == 200
-    assert 'id="id_answer_error"' in page(response) or "入力してください" in page(response)
+    assert "是正要請への回答を入力してください。" in page(response)
     assert CorrectionRequest.objects.get(pk=correction.pk).answered_on is None
 
 
