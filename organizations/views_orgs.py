@@ -3,6 +3,7 @@ disclosures every first guidance message carries (SPEC rule 12). Every member se
 organisation's administrators change them. And the 利用規約 its administrator accepts
 (/orgs/organization/terms/)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -62,7 +63,7 @@ def terms(request):
                 form.add_error(None, refused)
             else:
                 messages.success(request, _("利用規約に同意しました。サービスを利用できます。"))
-                return redirect("seekers_orgs:search")
+                return redirect(settings.LOGIN_REDIRECTS["member"])  # the member's first page
     return render(request, "organizations/org_terms.html", {
         "organization": organization, "may_accept": may_accept, "form": form, "accepted": accepted,
         "version": CURRENT_TERMS_VERSION, "effective_on": TERMS_VERSIONS[CURRENT_TERMS_VERSION],
