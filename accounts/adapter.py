@@ -117,7 +117,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def login_refusal(user) -> str:
-    """Why this user may not log in now, or "": a revoked organisation's member (Organization.status),
+    """Why this user may not log in now, or "": a revoked or withdrawn organisation's member
+    (Organization.status),
     read through the user's own rows, since accounts sits below the apps that define them. A stopped
     seeker signs in: their site is read-only (SPEC rule 9, SeekerAccount.read_only), and the services
     refuse whatever would send or change something."""
@@ -125,6 +126,9 @@ def login_refusal(user) -> str:
     if user.role == "member":
         membership = getattr(user, "membership", None)
         organization = membership.organization if membership is not None else None
-        if organization is None or organization.status(today) == organization.Status.REVOKED:
+        status = organization.status(today) if organization is not None else None
+        if organization is None or status == organization.Status.REVOKED:
             return _("この利用団体はサービスの利用を解除されているため、ログインできません。")
+        if status == organization.Status.WITHDRAWN:
+            return _("この利用団体はサービスの利用を終了したため、ログインできません。")
     return ""

@@ -51,6 +51,10 @@ class AuditEvent(models.Model):
         ORGANIZATION_DISCLOSURES_UPDATE = "organization.disclosures_update", _("利用団体の必須記載事項の変更")
         ORGANIZATION_SET_HANDLED = "organization.set_handled", _("取り扱う地域・産業・職業の設定")
         ORGANIZATION_SANCTION_STATE = "organization.sanction_state", _("利用団体の利用停止・利用解除の状態の変更")
+        ORGANIZATION_TERMS_ACCEPT = "organization.terms_accept", _("利用団体の利用規約への同意")
+        ORGANIZATION_APPROVAL_UNTIL = "organization.approval_until", _("利用団体の承諾の有効期限の変更")
+        ORGANIZATION_APPROVAL_REMINDER = "organization.approval_reminder", _("承諾の有効期限のお知らせ(送信)")
+        ORGANIZATION_WITHDRAW = "organization.withdraw", _("利用団体の利用の終了(団体からの申出)")
         MEMBER_INVITE = "member.invite", _("利用団体メンバーの登録")
         MEMBER_ROLE_CHANGE = "member.role_change", _("利用団体メンバーの権限の変更")
         MEMBER_REMOVE = "member.remove", _("利用団体メンバーの削除")
@@ -107,6 +111,8 @@ class AuditEvent(models.Model):
         EVIDENCE_EXPORT = "evidence.export", _("証拠(メッセージ履歴)の出力")
         SANCTION_CORRECTION_REQUEST = "sanction.correction_request", _("是正要請")
         SANCTION_CORRECTION_ANSWER = "sanction.correction_answer", _("是正要請への回答の記録")
+        SANCTION_CORRECTION_ORG_ANSWER = "sanction.correction_org_answer", _("是正要請への利用団体の回答")
+        SANCTION_SUSPENSION_CHANGE = "sanction.suspension_change", _("利用停止の期間の訂正・早期終了")
         SANCTION_SUSPEND = "sanction.suspend", _("利用団体の利用停止")
         SANCTION_REVOKE = "sanction.revoke", _("利用団体の利用解除")
         SANCTION_SUSPENSIONS_END = "sanction.suspensions_end", _("利用停止期間の終了(夜間処理)")
@@ -156,6 +162,7 @@ class OutgoingEmail(models.Model):
         PERIOD_END = "period_end", _("利用期間終了のお知らせ")
         USER_ID_REMINDER = "user_id_reminder", _("ユーザIDのお知らせ")
         SAVED_SEARCH_NEW = "saved_search_new", _("保存した検索条件の新着のお知らせ")
+        APPROVAL_REMINDER = "approval_reminder", _("承諾の有効期限のお知らせ")
 
     # Mails that carry a secret (認証キー, a password or confirmation link): their text is wiped once
     # sent, so the outbox never keeps a usable copy. The ユーザID reminder is kept: a ユーザID is a

@@ -55,3 +55,22 @@ class DataCorrectionForm(forms.Form):
     def __init__(self, *args, fields, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = [("", _("選んでください")), *fields]
+
+
+class CorrectionAnswerForm(forms.Form):
+    """The organisation's answer to a 是正要請, in text (compliance.services.correction_request_org_answer)."""
+
+    answer = forms.CharField(label=_("是正要請への回答"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+                             help_text=_("是正の内容と実施した日、再発防止策を書いてください(5,000文字まで)。"),
+                             error_messages={"required": _("是正要請への回答を入力してください。")})
+
+
+class WithdrawForm(forms.Form):
+    """The administrator's confirmation that the organisation leaves the service."""
+
+    reason = forms.CharField(label=_("利用を終了する理由(任意)"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("上の内容を確認し、サービスの利用を終了します"),
+        error_messages={"required": _("利用を終了する場合は、確認のチェックを入れてください。")},
+    )

@@ -15,11 +15,13 @@ from seekers.models import SeekerAccount
 class DeletionRequest(models.Model):
     """削除・廃棄の求め: the organisation must answer with the status of its handling by due_on. One per
     seeker and organisation that saw them (viewed the profile or messaged them), asked by the seeker
-    or, at 利用解除, made by the revocation as the organisation's disposal duty (origin)."""
+    or, at 利用解除 or when the organisation leaves (利用の終了), made as the organisation's disposal
+    duty (origin)."""
 
     class Origin(models.TextChoices):
         SEEKER = "seeker", _("求職者からの依頼")
         REVOCATION = "revocation", _("利用解除による廃棄義務")
+        WITHDRAWAL = "withdrawal", _("利用の終了による廃棄義務")
 
     conversation = models.ForeignKey(
         Conversation, verbose_name=_("やりとり"), null=True, blank=True, on_delete=models.PROTECT,

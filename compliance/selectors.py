@@ -12,7 +12,7 @@ from organizations.models import Organization
 from seekers.models import Block, ProfileView, SeekerAccount
 from seekers.selectors import profiles_awaiting_pii_review
 
-from .models import Complaint, CorrectionRequest, DeletionRequest
+from .models import Complaint, CorrectionRequest, DeletionRequest, Suspension
 
 # What makes a spreadsheet read a cell as a formula (or DDE, `|`) or hide what follows (tab, CR).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "|", "\t", "\r")
@@ -186,3 +186,14 @@ def staff_work_counts(today: date) -> dict[str, int]:
         "organizations_pending": Organization.objects.in_status(Organization.Status.PENDING, today).count(),
         "corrections_due_soon": correction_requests_due_soon(today).count(),
     }
+
+
+def org_corrections(organization: Organization):
+    """The 是正要請 addressed to this organisation, open ones first (by due date), then answered ones."""
+    return (CorrectionRequest.objects.filter(organization=organization)
+            .order_by(F("answered_on").asc(nulls_first=True), "due_on", "-pk"))
+
+
+def org_suspensions(organization: Organization, today: date):
+    """The organisation's suspensions in force today or still to come, earliest first."""
+    return Suspension.objects.filter(organization=organization, ends_on__gte=today).order_by("starts_on", "pk")

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit
 from accounts.models import AuditEvent
 from messaging.models import Conversation, Message
-from organizations.models import Organization
-from organizations.services import organization_set_sanction_state
+from organizations.models import Member, Organization
+from organizations.services import organization_set_sanction_state, organization_set_withdrawn
 from seekers.models import JobApplication, SeekerAccount
 from seekers.services import disposal_record
 
@@ -31,6 +31,8 @@ from .my_data import changed_names_in, correctable_fields
 from .selectors import accounts_seen_by, organizations_that_saw
 
 SANCTION_PERMISSION = "compliance.sanction"
+# The organisations whose members can no longer sign in: staff record their deletion answers.
+STAFF_RECORDED_ANSWER_STATUSES = (Organization.Status.REVOKED, Organization.Status.WITHDRAWN)
 
 
 def _require_sanction_permission(actor) -> None:
@@ -118,8 +120,8 @@ def deletion_answer_record(*, actor, request: DeletionRequest, disposed_on: date
     with transaction.atomic():
         request = DeletionRequest.objects.select_for_update().select_related("account", "organization").get(
             pk=request.pk)
-        if request.organization.status(timezone.localdate()) != Organization.Status.REVOKED:
-            raise ValidationError(_("回答を職員が記録できるのは、利用解除された利用団体の分だけです。"
+        if request.organization.status(timezone.localdate()) not in STAFF_RECORDED_ANSWER_STATUSES:
+            raise ValidationError(_("回答を職員が記録できるのは、利用解除された利用団体と利用を終了した利用団体の分だけです。"
                                     "利用中・利用停止中の利用団体は、自らサイトで回答します。"))
         if request.answered_at is not None:
             raise ValidationError(_("この依頼にはすでに回答が記録されています。"))
@@ -128,11 +130,12 @@ def deletion_answer_record(*, actor, request: DeletionRequest, disposed_on: date
     return request
 
 
-def disposal_duties_create(*, actor, organization: Organization) -> int:
-    """At 利用解除: the organisation must dispose of what it obtained about every seeker it saw
-    (viewed or messaged). One deletion request (origin REVOCATION, due in DELETION_ANSWER_DAYS) per
+def disposal_duties_create(*, actor, organization: Organization,
+                           origin: str = DeletionRequest.Origin.REVOCATION) -> int:
+    """At 利用解除 or 利用の終了: the organisation must dispose of what it obtained about every seeker it saw
+    (viewed or messaged). One deletion request (due in DELETION_ANSWER_DAYS) per
     such seeker who has none yet; the unique constraint skips those that have one. Callers in a
-    transaction."""
+    transaction. `origin`: REVOCATION (利用解除) or WITHDRAWAL (the organisation left)."""
     due = timezone.localdate() + timedelta(days=settings.DELETION_ANSWER_DAYS)
     conversations = dict(
         Conversation.objects.filter(organization=organization).values_list("account_id", "pk")
@@ -140,7 +143,7 @@ def disposal_duties_create(*, actor, organization: Organization) -> int:
     already = set(DeletionRequest.objects.filter(organization=organization).values_list("account_id", flat=True))
     rows = [
         DeletionRequest(account_id=account_id, organization=organization, conversation_id=conversations.get(account_id),
-                        due_on=due, origin=DeletionRequest.Origin.REVOCATION)
+                        due_on=due, origin=origin)
         for account_id in accounts_seen_by(organization).values_list("pk", flat=True)
         if account_id not in already
     ]
@@ -379,6 +382,84 @@ def correction_request_answer(*, actor, correction: CorrectionRequest, answer: s
         audit(actor=actor, verb=AuditEvent.Verb.SANCTION_CORRECTION_ANSWER, target=correction,
               answered_on=str(answered_on), before=before)
     return correction
+
+
+def correction_request_org_answer(*, actor, organization: Organization, correction_id: int,
+                                  answer: str) -> CorrectionRequest:
+    """The organisation answers a 是正要請 addressed to it, in text, on its 是正要請 page (also while
+    suspended or after its approval lapsed): the answer and today's date are kept on the request,
+    which staff read in the admin. Another organisation's request is CorrectionRequest.DoesNotExist
+    (the view's 404). The row is locked (select_for_update); once answered (by the organisation or
+    recorded by staff) it is not answered again."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("是正要請への回答を入力してください。")})
+    with transaction.atomic():
+        correction = (CorrectionRequest.objects.select_for_update()
+                      .filter(pk=correction_id, organization=organization).first())
+        if correction is None:
+            raise CorrectionRequest.DoesNotExist
+        if correction.answered_on is not None:
+            raise ValidationError(_("この是正要請にはすでに回答しています。"))
+        correction.answer, correction.answered_on = answer, timezone.localdate()
+        correction.save(update_fields=["answer", "answered_on"])
+        audit(actor=actor, verb=AuditEvent.Verb.SANCTION_CORRECTION_ORG_ANSWER, target=correction,
+              answered_on=str(correction.answered_on))
+    return correction
+
+
+def suspension_change(*, actor, suspension: Suspension, starts_on: date, ends_on: date, reason: str) -> Suspension:
+    """Staff end a suspension early (ends_on today or earlier: access comes back at once — a
+    suspension ending yesterday is over) or correct its period, with a reason (SPEC rule 20). The
+    organisation's period is worked out again from all its suspensions and written through
+    organization_set_sanction_state. The organisation row, then the suspension, are locked
+    (select_for_update), the order organization_suspend takes them in."""
+    _require_sanction_permission(actor)
+    reason = reason.strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("変更の理由を入力してください。")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("終了日は開始日以降にしてください。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=suspension.organization_id)
+        suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if suspension.ends_on < timezone.localdate() and ends_on != suspension.ends_on:
+            raise ValidationError({"ends_on": _("すでに終わった利用停止の期間は変更できません。")})
+        before = {"starts_on": str(suspension.starts_on), "ends_on": str(suspension.ends_on)}
+        suspension.starts_on, suspension.ends_on = starts_on, ends_on
+        suspension.save(update_fields=["starts_on", "ends_on"])
+        _refresh_suspension_state(actor=actor, organization=organization, reason=reason)
+        audit(actor=actor, verb=AuditEvent.Verb.SANCTION_SUSPENSION_CHANGE, target=suspension, before=before,
+              after={"starts_on": str(starts_on), "ends_on": str(ends_on)}, reason=reason)
+    return suspension
+
+
+def suspension_end_early(*, actor, suspension: Suspension, reason: str) -> Suspension:
+    """End a suspension in force now: its last day becomes yesterday, so the organisation can search
+    and send again at once (suspension_change). A suspension that begins today or later has no day
+    before today to end on: it is refused, and staff correct its period instead."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    if suspension.starts_on > yesterday:
+        raise ValidationError({"ends_on": _("今日以降に始まる利用停止は早期終了できません。期間を訂正してください。")})
+    return suspension_change(actor=actor, suspension=suspension, starts_on=suspension.starts_on, ends_on=yesterday,
+                             reason=reason)
+
+
+def organization_withdraw(*, actor, member: Member, reason: str = "") -> Organization:
+    """The organisation's administrator ends its use of the service (利用の終了): from now on no member
+    can sign in (Organization.status WITHDRAWN, accounts.adapter.login_refusal), and the organisation
+    must dispose of what it obtained about every seeker it saw: one disposal duty per seeker
+    (disposal_duties_create, as 利用解除 does), whose answers staff record (deletion_answer_record).
+    One transaction; the organisation row is locked by organization_set_withdrawn."""
+    if member.role != Member.Role.ADMIN:
+        raise PermissionDenied
+    with transaction.atomic():
+        organization = organization_set_withdrawn(actor=actor, organization=member.organization, reason=reason)
+        disposal_duties_create(actor=actor, organization=organization, origin=DeletionRequest.Origin.WITHDRAWAL)
+    return organization
 
 
 def organization_suspend(*, actor, violation: Violation, starts_on: date, ends_on: date, reason: str) -> Suspension:

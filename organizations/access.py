@@ -7,25 +7,38 @@ from functools import wraps
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from .models import Member, Organization
 
+Status = Organization.Status
+# Which statuses each kind of page lets through (Organization.status decides the status; this is
+# only which pages each one leaves open):
+# - every page: ACTIVE;
+# - the 削除・廃棄 answers (open_while_suspended=True): a duty that no suspension, lapsed approval or
+#   pending terms lifts (SPEC rules 18, 20);
+# - the organisation's own standing (standing=True: 利用規約, 是正要請・利用停止, 利用の終了): what it
+#   must read and answer while it cannot search or send.
+# A TERMS_PENDING organisation is sent from any other page to the terms page, which says that its
+# administrator must accept them; REVOKED and WITHDRAWN members are logged out at once.
+_ADMITTED_WHILE_SUSPENDED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.EXPIRED, Status.TERMS_PENDING})
+_ADMITTED_ON_STANDING_PAGES = _ADMITTED_WHILE_SUSPENDED
 
-def member_required(view=None, *, open_while_suspended: bool = False):
-    """Anonymous → login; not a member → 403; an organisation whose status today is not active
-    (pending, suspended, revoked) gets a page that says which (403) on every organisation URL, except
-    that `open_while_suspended=True` lets a suspended one through: the 削除・廃棄 requests it must
-    still answer (SPEC rules 18, 20) are the one thing a suspension leaves open. The view reads
-    request.organization_status to say so.
+
+def member_required(view=None, *, open_while_suspended: bool = False, standing: bool = False):
+    """Anonymous → login; not a member → 403; an organisation whose status today is not active gets a
+    page that says which (403) on every organisation URL, except the pages opened above
+    (open_while_suspended, standing), and a TERMS_PENDING one is redirected to the terms page. The
+    view reads request.organization_status to say so.
 
     The organisation row is read here once per request, so a sanction bites at once, and the view
     gets it as request.organization: the selectors take that object as checked and do not read it
     again (SPEC rule 10's organisation clause is this status)."""
     if view is None:
-        return lambda view: member_required(view, open_while_suspended=open_while_suspended)
-    admitted = {Organization.Status.ACTIVE} | ({Organization.Status.SUSPENDED} if open_while_suspended else set())
+        return lambda view: member_required(view, open_while_suspended=open_while_suspended, standing=standing)
+    admitted = ({Status.ACTIVE} | (_ADMITTED_WHILE_SUSPENDED if open_while_suspended else set())
+                | (_ADMITTED_ON_STANDING_PAGES if standing else set()))
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -42,9 +55,11 @@ def member_required(view=None, *, open_while_suspended: bool = False):
             raise PermissionDenied
         organization = Organization.objects.get(pk=membership.organization_id)
         status = organization.status(timezone.localdate())
-        if status == Organization.Status.REVOKED:
-            # 利用解除: the member is logged out at once and refused from then on.
+        if status in (Status.REVOKED, Status.WITHDRAWN):
+            # 利用解除, or the organisation left: the member is logged out at once and refused from then on.
             logout(request)
+        if status == Status.TERMS_PENDING and status not in admitted:
+            return redirect("organizations_orgs:terms")
         if status not in admitted:
             return render(
                 request, "organizations/inactive.html", {"organization": organization, "status": status}, status=403,

@@ -63,18 +63,22 @@ class OrganizationAdminForm(ServiceModelForm):
 @admin.register(Organization)
 class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     form = OrganizationAdminForm
-    list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "approved_on", "suspended_until",
+    list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "approved_on", "approval_until",
+                    "suspended_until",
                     "revoked_at")
     list_filter = ("kind", "sub_kind", ApprovalFilter, "privacy_mark")
     search_fields = ("name", "permit_number")
     filter_horizontal = ("regions", "industries", "occupations")
     # Sanction state is written only through the compliance screens.
-    readonly_fields = ("approved_by", "suspended_from", "suspended_until", "revoked_at")
+    readonly_fields = ("approved_by", "suspended_from", "suspended_until", "revoked_at", "terms_version",
+                       "terms_accepted_at", "terms_accepted_by", "withdrawn_at")
     inlines = [MemberInline]
     actions = ["approve"]
     fieldsets = (
         (_("団体"), {"fields": ("name", "kind", "sub_kind", "permit_number", "privacy_mark")}),
-        (_("労働局の承諾"), {"fields": ("approved_on", "approved_by")}),
+        (_("労働局の承諾"), {"fields": ("approved_on", "approved_by", "approval_until")}),
+        (_("利用規約・利用の終了"), {"fields": ("terms_version", "terms_accepted_at", "terms_accepted_by",
+                                      "withdrawn_at")}),
         (_("取り扱う地域・業種・職種"), {"fields": ("regions", "industries", "occupations")}),
         (
             _("最初の案内メッセージの必須記載事項"),
@@ -88,8 +92,10 @@ class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Approval happens once, through organizations.services.organization_approve; who approved
         # and when is then part of the record.
+        # The approval's last day is set by the approval (APPROVAL_VALIDITY_YEARS); staff change it
+        # afterwards (organization_approval_until_set).
         readonly = super().get_readonly_fields(request, obj)
-        return (*readonly, "approved_on") if obj is not None and obj.approved_on else readonly
+        return (*readonly, "approved_on") if obj is not None and obj.approved_on else (*readonly, "approval_until")
 
     def save_model(self, request, obj, form, change):
         """Nothing is written here: save_related hands the record, what it handles and the approval
@@ -102,6 +108,11 @@ class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
             industries=data.get("industries", ()), occupations=data.get("occupations", ()),
             approve_on=data.get("approved_on") if "approved_on" in form.changed_data else None,
         )
+        if "approval_until" in form.changed_data:
+            if data.get("approval_until") is None:
+                raise ValidationError({"approval_until": _("承諾の有効期限を入力してください。")})
+            services.organization_approval_until_set(actor=request.user, organization=form.instance,
+                                                     approval_until=data["approval_until"])
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

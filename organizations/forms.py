@@ -46,3 +46,13 @@ class MemberInviteForm(forms.Form):
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("新しい権限"), choices=Member.Role.choices, widget=forms.RadioSelect,
                              error_messages={"required": _("権限を選んでください。")})
+
+
+class TermsAcceptForm(forms.Form):
+    """The administrator's consent to the 利用規約 version shown (organization_terms_accept decides)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=32767)
+    agree = forms.BooleanField(
+        label=_("利用規約(利用団体用)に同意します"),
+        error_messages={"required": _("同意する場合は、「利用規約(利用団体用)に同意します」にチェックを入れてください。")},
+    )

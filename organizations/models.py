@@ -6,6 +6,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .terms import CURRENT_TERMS_VERSION
+
 # --- Reference codes (loaded from organizations/data/*.csv by a data migration) ---------------------
 
 
@@ -125,24 +127,34 @@ class OrganizationStatus(models.TextChoices):
 
     ACTIVE = "active", _("承諾済み(利用可)")
     PENDING = "pending", _("未承諾")
+    TERMS_PENDING = "terms_pending", _("利用規約への同意待ち")
+    EXPIRED = "expired", _("承諾の有効期限切れ")
     SUSPENDED = "suspended", _("利用停止中")
+    WITHDRAWN = "withdrawn", _("利用終了(団体からの申出)")
     REVOKED = "revoked", _("利用解除")
 
 
 # The organisation's status, computed in one place: the instance form (_status_of, behind
 # Organization.status) and the queryset form (_status_conditions, behind OrganizationQuerySet) side
-# by side, the same three tests in the same order; organizations/tests/test_status.py checks that
-# they agree over every combination.
+# by side, the same tests in the same order; organizations/tests/test_status.py checks that they
+# agree over every combination. The order is the precedence: revoked, withdrawn, never approved,
+# approval lapsed (approval_until before today), suspended today, the terms in force not accepted.
 
 
 def _status_of(organization: "Organization", today: date) -> OrganizationStatus:
     if organization.revoked_at is not None:
         return OrganizationStatus.REVOKED
+    if organization.withdrawn_at is not None:
+        return OrganizationStatus.WITHDRAWN
     if organization.approved_on is None:
         return OrganizationStatus.PENDING
+    if organization.approval_until is not None and organization.approval_until < today:
+        return OrganizationStatus.EXPIRED
     if (organization.suspended_from is not None and organization.suspended_until is not None
             and organization.suspended_from <= today <= organization.suspended_until):
         return OrganizationStatus.SUSPENDED
+    if organization.terms_version < CURRENT_TERMS_VERSION:
+        return OrganizationStatus.TERMS_PENDING
     return OrganizationStatus.ACTIVE
 
 
@@ -150,8 +162,11 @@ def _status_conditions(today: date) -> list[tuple[OrganizationStatus, Q]]:
     """The first condition that holds names the status; an organisation that meets none is active."""
     return [
         (OrganizationStatus.REVOKED, Q(revoked_at__isnull=False)),
+        (OrganizationStatus.WITHDRAWN, Q(withdrawn_at__isnull=False)),
         (OrganizationStatus.PENDING, Q(approved_on__isnull=True)),
+        (OrganizationStatus.EXPIRED, Q(approval_until__lt=today)),
         (OrganizationStatus.SUSPENDED, Q(suspended_from__lte=today, suspended_until__gte=today)),
+        (OrganizationStatus.TERMS_PENDING, Q(terms_version__lt=CURRENT_TERMS_VERSION)),
     ]
 
 
@@ -214,6 +229,25 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    # The approval's last day (JST): from the next day the status is EXPIRED. organization_approve sets
+    # it (APPROVAL_VALIDITY_YEARS); staff change it through organization_approval_until_set. NULL on
+    # an approved organisation means no end (rows made before approvals had one; every approval
+    # through the service has one). approval_reminder_sent_for: the approval_until the reminder mail
+    # went out for, so it goes once per end date (organizations.services.approval_reminders_send).
+    approval_until = models.DateField(_("承諾の有効期限"), null=True, blank=True)
+    approval_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+
+    # The 利用規約(利用団体用) version its administrator accepted (organizations.terms), with who and
+    # when; written only by organization_terms_accept.
+    terms_version = models.PositiveSmallIntegerField(_("同意した利用規約の版"), default=0, editable=False)
+    terms_accepted_at = models.DateTimeField(_("利用規約への同意日時"), null=True, blank=True, editable=False)
+    terms_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("利用規約に同意した管理者"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    # The organisation left the service (its administrator's 利用の終了): permanent, like 利用解除.
+    withdrawn_at = models.DateTimeField(_("利用終了日時"), null=True, blank=True, editable=False)
 
     # What the organisation handles; the bit sets mirror the M2M rows (major groups only) so that
     # a seeker's receive conditions are one cheap expression per row. Kept in step by
@@ -287,14 +321,21 @@ class Organization(models.Model):
                     suspended_from__lte=F("suspended_until")),
                 name="org_suspension_period_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(approval_until__isnull=True)
+                | Q(approved_on__isnull=False, approval_until__gte=F("approved_on")),
+                name="org_approval_until_after_approval",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def status(self, today: date | None = None) -> OrganizationStatus:
-        """May this organisation use the service on this day (JST, default today): approved and
-        neither revoked nor suspended (SPEC rules 10, 20). The queryset form is
+        """May this organisation use the service on this day (JST, default today): approved, its
+        approval not lapsed, neither revoked, withdrawn nor suspended, and the 利用規約 in force
+        accepted by its administrator (SPEC rules 10, 20; issue 14). The one function that decides
+        whether an organisation may act; the queryset form is
         Organization.objects.with_status(today) / .in_status(status, today) / .active(today)."""
         return _status_of(self, today or timezone.localdate())
 

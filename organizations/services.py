@@ -1,12 +1,13 @@
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from allauth.account.forms import default_token_generator  # the generator allauth's reset view checks
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from accounts.mail import email_queue
 from accounts.models import AuditEvent, OutgoingEmail
 
 from .models import Member, Organization, bits_of
+from .terms import CURRENT_TERMS_VERSION
 
 DISCLOSURE_FIELDS = Organization.APPROVAL_FIELDS
 
@@ -114,16 +116,126 @@ def organization_approve(*, actor, organization: Organization, approved_on: date
         if org.approved_on is None:
             org.approved_on = approved_on
             org.approved_by = actor
-            org.save(update_fields=["approved_on", "approved_by", "updated_at"])
+            org.approval_until = approval_end(approved_on)
+            org.save(update_fields=["approved_on", "approved_by", "approval_until", "updated_at"])
             audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_APPROVE, target=org,
-                  approved_on=str(org.approved_on))
+                  approved_on=str(org.approved_on), approval_until=str(org.approval_until))
     organization.approved_on, organization.approved_by = org.approved_on, org.approved_by
+    organization.approval_until = org.approval_until
+    return org
+
+
+def approval_end(approved_on: date) -> date:
+    """The last day of an approval given on approved_on: APPROVAL_VALIDITY_YEARS later, the day before
+    the same calendar day (approved 2026-04-01 → last day 2029-03-31; 29 February counts from 28)."""
+    years = settings.APPROVAL_VALIDITY_YEARS
+    try:
+        anniversary = approved_on.replace(year=approved_on.year + years)
+    except ValueError:
+        anniversary = approved_on.replace(year=approved_on.year + years, day=28)
+    return anniversary - timedelta(days=1)
+
+
+def organization_approval_until_set(*, actor, organization: Organization, approval_until: date) -> Organization:
+    """Staff change the last day of an organisation's approval (a renewal, a correction). Not before
+    the approval day; a new end date may be reminded of again (approval_reminders_send compares the
+    date the reminder went out for). The row is locked (select_for_update); audited before/after."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if org.approved_on is None:
+            raise ValidationError({"approval_until": _("労働局の承諾を受けていない団体には有効期限を設定できません。")})
+        if approval_until < org.approved_on:
+            raise ValidationError({"approval_until": _("承諾の有効期限は労働局承諾日以降の日付にしてください。")})
+        if org.approval_until != approval_until:
+            before = str(org.approval_until)
+            org.approval_until = approval_until
+            org.save(update_fields=["approval_until", "updated_at"])
+            audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_APPROVAL_UNTIL, target=org, before=before,
+                  after=str(approval_until))
+    organization.approval_until = org.approval_until
+    return org
+
+
+def approval_reminders_send(*, today: date | None = None) -> int:
+    """Daily (Celery beat, organizations.tasks.approval_reminders): one mail to each administrator of
+    every organisation whose approval ends within APPROVAL_REMINDER_DAYS (and has not ended), once
+    per end date: approval_reminder_sent_for is set to the end date in the same transaction, by a
+    conditional update per organisation whose row count is checked, so two runs at once send once."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.APPROVAL_REMINDER_DAYS)
+    sent = 0
+    due = (Organization.objects.filter(approval_until__gte=today, approval_until__lte=horizon,
+                                       revoked_at__isnull=True, withdrawn_at__isnull=True)
+           .exclude(approval_reminder_sent_for=F("approval_until")))
+    for org in due.only("pk", "name", "approval_until"):
+        with transaction.atomic():
+            claimed = (Organization.objects.filter(pk=org.pk, approval_until=org.approval_until)
+                       .exclude(approval_reminder_sent_for=org.approval_until)
+                       .update(approval_reminder_sent_for=org.approval_until))
+            if not claimed:
+                continue
+            admins = list(Member.objects.filter(organization_id=org.pk, role=Member.Role.ADMIN)
+                          .select_related("user").values_list("user__email", flat=True))
+            for email in admins:
+                email_queue(
+                    to=email, template="organizations/email/approval_reminder",
+                    context={"organization": org.name, "approval_until": org.approval_until,
+                             "site_url": settings.SITE_URL},
+                    kind=OutgoingEmail.Kind.APPROVAL_REMINDER,
+                )
+            audit(actor=None, verb=AuditEvent.Verb.ORGANIZATION_APPROVAL_REMINDER, target=org,
+                  approval_until=str(org.approval_until), recipients=len(admins))
+            sent += 1
+    return sent
+
+
+# --- 利用規約(利用団体用): the administrator's consent (organizations.terms) --------------------------
+
+
+def may_accept_terms(member: Member) -> bool:
+    """Only an organisation's administrator accepts the terms for it; every member reads them."""
+    return member.role == Member.Role.ADMIN
+
+
+def organization_terms_accept(*, actor, member: Member, version: int) -> Organization:
+    """The organisation's administrator accepts the 利用規約 version in force (the page shows it and
+    posts its number): until then no member can search or send (Organization.status TERMS_PENDING).
+    A version other than the one in force is refused (the page was open while the terms changed).
+    The row is locked (select_for_update); accepting twice keeps the first acceptance."""
+    if not may_accept_terms(member):
+        raise PermissionDenied
+    if version != CURRENT_TERMS_VERSION:
+        raise ValidationError(_("利用規約が改定されました。改定後の利用規約をお読みのうえ、あらためて同意してください。"))
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=member.organization_id)
+        if org.terms_version < version:
+            before = org.terms_version
+            org.terms_version, org.terms_accepted_at, org.terms_accepted_by = version, timezone.now(), actor
+            org.save(update_fields=["terms_version", "terms_accepted_at", "terms_accepted_by", "updated_at"])
+            audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_TERMS_ACCEPT, target=org, version=version,
+                  before=before)
+    return org
+
+
+def organization_set_withdrawn(*, actor, organization: Organization, reason: str = "") -> Organization:
+    """Record that the organisation left the service (status WITHDRAWN, permanent). Called by
+    compliance.services.organization_withdraw, which opens the disposal duties in the same
+    transaction (this app never imports compliance). The row is locked; a second call changes
+    nothing and returns the stored row."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if org.withdrawn_at is None and org.revoked_at is None:
+            org.withdrawn_at = timezone.now()
+            org.save(update_fields=["withdrawn_at", "updated_at"])
+            audit(actor=actor, verb=AuditEvent.Verb.ORGANIZATION_WITHDRAW, target=org, reason=reason)
     return org
 
 
 # Written by other services only: approval (organization_approve), the bit sets
 # (organization_refresh_bits) and the sanction state (organization_set_sanction_state).
 _NOT_SAVED_BY_STAFF = {"approved_on", "approved_by", "suspended_from", "suspended_until", "revoked_at",
+                       "approval_until", "approval_reminder_sent_for", "terms_version", "terms_accepted_at",
+                       "terms_accepted_by", "withdrawn_at",
                        "kind_bits", "region_bits", "industry_bits", "occupation_bits", "created_at"}
 STAFF_FIELDS = [
     field.name for field in Organization._meta.concrete_fields

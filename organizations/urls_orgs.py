@@ -12,4 +12,5 @@ urlpatterns = [
     path("organization/members/audit/", views.member_audit, name="member_audit"),
     path("organization/members/<id:member_id>/role/", views.member_role, name="member_role"),
     path("organization/members/<id:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("organization/terms/", views.terms, name="terms"),
 ]

@@ -1,8 +1,10 @@
 """The organisation's own record as its members see it: 団体の記載事項 (/orgs/organization/), the
 disclosures every first guidance message carries (SPEC rule 12). Every member sees them; the
 organisation's administrators change them. The administrators also manage the members
-(/orgs/organization/members/…: invite, change a role, remove, read their audit)."""
+(/orgs/organization/members/…: invite, change a role, remove, read their audit), and accept the 利用規約
+(/orgs/organization/terms/)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +17,9 @@ from accounts.service_admin import show_refusal
 
 from . import selectors, services
 from .access import get_member_for, may_edit_disclosures, may_manage_members, member_required
-from .forms import DisclosuresForm, MemberInviteForm, MemberRoleForm
+from .forms import DisclosuresForm, MemberInviteForm, MemberRoleForm, TermsAcceptForm
 from .models import Member, Organization
+from .terms import CURRENT_TERMS_VERSION, TERMS_VERSIONS, terms_template
 
 
 @member_required
@@ -139,3 +142,33 @@ def member_audit(request):
 
 def _member_name(member: Member) -> str:
     return member.display_name or member.user.email
+
+
+@member_required(standing=True)
+@require_http_methods(["GET", "POST"])
+def terms(request):
+    """利用規約(利用団体用): every member reads the version in force; the administrator accepts it
+    (organization_terms_accept), and until then every other organisation page sends here. The POST
+    carries the version shown, so terms changed while the page was open are not accepted unread."""
+    organization, member = request.organization, request.member
+    may_accept = services.may_accept_terms(member)
+    accepted = organization.terms_version >= CURRENT_TERMS_VERSION
+    if request.method == "POST" and not may_accept:
+        raise PermissionDenied
+    form = None
+    if may_accept and not accepted:
+        form = TermsAcceptForm(request.POST or None, initial={"version": CURRENT_TERMS_VERSION})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.organization_terms_accept(actor=request.user, member=member,
+                                                   version=form.cleaned_data["version"])
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                messages.success(request, _("利用規約に同意しました。サービスを利用できます。"))
+                return redirect(settings.LOGIN_REDIRECTS["member"])  # the member's first page
+    return render(request, "organizations/org_terms.html", {
+        "organization": organization, "may_accept": may_accept, "form": form, "accepted": accepted,
+        "version": CURRENT_TERMS_VERSION, "effective_on": TERMS_VERSIONS[CURRENT_TERMS_VERSION],
+        "terms_template": terms_template(),
+    })

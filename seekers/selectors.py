@@ -11,10 +11,12 @@ from . import pii
 from .models import ApplicantIdentity, Block, Profile, ProfileView, SeekerAccount
 
 # The organisations a seeker may block (SPEC rule 8): those that use the service or will again (a
-# suspended one comes back when its period ends). Not one still awaiting approval, whose name the
-# seeker has no business learning, nor a revoked one, which never comes back. The instance form is
+# suspended one comes back when its period ends, a lapsed or terms-pending one when renewed or
+# accepted). Not one still awaiting approval, whose name the
+# seeker has no business learning, nor a revoked or withdrawn one, which never comes back. The instance form is
 # in seekers.services.block_check; organizations_blockable below is its queryset form.
-BLOCKABLE_STATUSES = (Organization.Status.ACTIVE, Organization.Status.SUSPENDED)
+BLOCKABLE_STATUSES = (Organization.Status.ACTIVE, Organization.Status.SUSPENDED, Organization.Status.EXPIRED,
+                      Organization.Status.TERMS_PENDING)
 
 # At most this many organisations are listed for one name typed on ブロック設定.
 ORGANIZATION_SEARCH_LIMIT = 20

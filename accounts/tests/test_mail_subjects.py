@@ -99,6 +99,16 @@ def saved_search_new(request, password):
     saved_searches_mail(now=now)
 
 
+def approval_reminder(request, password):
+    from organizations.models import Member
+    from organizations.services import approval_reminders_send
+    from organizations.tests.factories import MemberFactory
+
+    agency = request.getfixturevalue("agency")
+    MemberFactory(organization=agency, role=Member.Role.ADMIN)
+    approval_reminders_send(today=agency.approval_until - timedelta(days=10))
+
+
 MAILS = {
     "registration": (registration, OutgoingEmail.Kind.AUTH_KEY),
     "key_reissue": (key_reissue, OutgoingEmail.Kind.AUTH_KEY),
@@ -110,6 +120,7 @@ MAILS = {
     "email_change_notice": (email_change_notice, OutgoingEmail.Kind.ACCOUNT_NOTICE),
     "user_id_reminder": (user_id_reminder, OutgoingEmail.Kind.USER_ID_REMINDER),
     "saved_search_new": (saved_search_new, OutgoingEmail.Kind.SAVED_SEARCH_NEW),
+    "approval_reminder": (approval_reminder, OutgoingEmail.Kind.APPROVAL_REMINDER),
 }
 
 

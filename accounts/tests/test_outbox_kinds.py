@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 Kind = OutgoingEmail.Kind
 WIPED = {Kind.AUTH_KEY, Kind.PASSWORD_RESET_KEY, Kind.MEMBER_INVITE, Kind.EMAIL_CONFIRMATION}
 # The saved-search mail carries a count and a link that needs the member's login: no secret in it.
-KEPT = {Kind.ACCOUNT_NOTICE, Kind.FIRST_GUIDANCE, Kind.PERIOD_END, Kind.USER_ID_REMINDER, Kind.SAVED_SEARCH_NEW}
+KEPT = {Kind.ACCOUNT_NOTICE, Kind.FIRST_GUIDANCE, Kind.PERIOD_END, Kind.USER_ID_REMINDER, Kind.SAVED_SEARCH_NEW,
+        Kind.APPROVAL_REMINDER}
 
 
 def test_every_kind_is_either_wiped_or_kept_once_sent():

@@ -12,7 +12,7 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
-from compliance.models import Complaint, DeletionRequest, Suspension, Violation
+from compliance.models import Complaint, CorrectionRequest, DeletionRequest, Suspension, Violation
 from messaging.tests.factories import ConversationFactory
 from organizations.tests.factories import OrganizationFactory
 
@@ -103,6 +103,19 @@ class SuspensionFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=6))
     reason = "職業紹介と無関係な広告の送信(是正要請に応じなかったため)"
+
+
+class CorrectionRequestFactory(factory.django.DjangoModelFactory):
+    """An unanswered 是正要請 for a confirmed violation, issued today and due in 14 days."""
+
+    class Meta:
+        model = CorrectionRequest
+
+    violation = factory.SubFactory(ViolationFactory, confirmed=True)
+    organization = factory.LazyAttribute(lambda o: o.violation.organization)
+    issued_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.issued_on + timedelta(days=14))
+    content = "職業紹介と無関係な広告の送信をやめ、再発防止策を報告してください。"
 
 
 def staff_in(group: str):

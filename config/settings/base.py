@@ -155,6 +155,7 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-compliance": {"task": "compliance.tasks.nightly_compliance", "schedule": crontab(hour=0, minute=15)},
     # Each saved search's daily new-match mail goes out in the hour its member chose (JST).
     "saved-searches-mail": {"task": "seekers.tasks.saved_searches_mail", "schedule": crontab(minute=0)},
+    "approval-reminders": {"task": "organizations.tasks.approval_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 # The cache holds the throttles (login, registration, key reissue), so it must be shared by every
@@ -304,4 +305,8 @@ MESSAGE_BODY_MAX = 10_000
 # Compliance: days an organisation has to answer a 削除・廃棄 request, and how long staff keep a
 # conversation the organisation can no longer open (evidence), before the nightly job deletes it.
 DELETION_ANSWER_DAYS = env.int("DELETION_ANSWER_DAYS", default=14)
+# An organisation's 労働局 approval lasts this many years (its approval_until; staff may change it), and
+# its administrators get one reminder mail this many days before the last day.
+APPROVAL_VALIDITY_YEARS = env.int("APPROVAL_VALIDITY_YEARS", default=3)
+APPROVAL_REMINDER_DAYS = env.int("APPROVAL_REMINDER_DAYS", default=60)
 EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=365)

@@ -70,7 +70,10 @@ def test_the_demo_organisations_are_usable(output):
 
     assert orgs
     for org in orgs:
-        assert org.status() == Organization.Status.ACTIVE, org.name
+        # One demo organisation waits for its administrator to accept the 利用規約 (issue 14).
+        expected = (Organization.Status.TERMS_PENDING if org.name == "利用規約同意待ちの人材紹介株式会社"
+                    else Organization.Status.ACTIVE)
+        assert org.status() == expected, org.name
         assert org.kind == "local_gov" or org.permit_number, org.name
         # The bit sets match the rows, so the receive conditions work on the demo (STYLE.md).
         assert org.regions.exists(), org.name
@@ -361,3 +364,13 @@ def test_the_first_organisation_has_sent_one_guidance_to_many(output):
     assert 1 <= items.count() <= 5
     # Accepted here; `make run` commits the seed, and the eager task sends it then.
     assert set(items.values_list("state", flat=True)) == {"pending"}
+
+
+def test_the_demo_shows_an_open_correction_request_and_pending_terms(output):
+    from compliance.models import CorrectionRequest
+
+    [correction] = CorrectionRequest.objects.filter(answered_on__isnull=True)
+    assert correction.organization.name == "是正要請中の職業紹介株式会社"
+    assert correction.organization.members.get().user.username == "org-correction"
+    assert Organization.objects.get(name="利用規約同意待ちの人材紹介株式会社").status() == Organization.Status.TERMS_PENDING
+    assert "/orgs/standing/" in output and "/orgs/organization/terms/" in output

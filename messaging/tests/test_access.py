@@ -146,7 +146,8 @@ def test_an_organisation_that_may_not_use_the_service_reads_no_content(agency, t
     conversation = open_conversation(agency, SeekerAccountFactory())
     probe = OrganizationFactory.build(**traits)
     Organization.objects.filter(pk=agency.pk).update(
-        approved_on=probe.approved_on, suspended_from=probe.suspended_from, suspended_until=probe.suspended_until,
+        approved_on=probe.approved_on, approval_until=probe.approval_until, suspended_from=probe.suspended_from,
+        suspended_until=probe.suspended_until,
         revoked_at=probe.revoked_at,
     )
     org = fresh_org(agency)

@@ -5,7 +5,8 @@ from factory.faker import Faker
 
 from accounts.tests.factories import UserFactory
 from organizations.models import Member, Organization
-from organizations.services import organization_refresh_bits
+from organizations.services import approval_end, organization_refresh_bits
+from organizations.terms import CURRENT_TERMS_VERSION
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -21,6 +22,8 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     permit_number = factory.Sequence(lambda n: f"13-ユ-{300000 + n}")
     privacy_mark = True
     approved_on = datetime.date(2026, 4, 1)
+    approval_until = factory.LazyAttribute(lambda o: approval_end(o.approved_on) if o.approved_on else None)
+    terms_version = CURRENT_TERMS_VERSION
     track_record = "2025年度 紹介就職件数 120件(うち介護職 80件)"
     job_openings = "首都圏の介護・福祉職の求人を中心に約300件"
     fees = "求職者からの手数料はいただきません(求人者から徴収)。"
@@ -42,6 +45,10 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
             name=factory.Sequence(lambda n: f"就職支援センター{n}"),
         )
         unapproved = factory.Trait(approved_on=None)
+        terms_pending = factory.Trait(terms_version=0)
+        expired = factory.Trait(approval_until=datetime.date(2026, 4, 30))  # after approved_on, long past
+        withdrawn = factory.Trait(
+            withdrawn_at=factory.LazyFunction(lambda: datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)))
         suspended = factory.Trait(
             suspended_from=datetime.date(2000, 1, 1), suspended_until=datetime.date(2099, 12, 31)
         )

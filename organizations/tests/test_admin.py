@@ -10,7 +10,7 @@ from accounts.models import AuditEvent
 from conftest import jst
 from organizations.models import IndustryGroup, Member, OccupationGroup, Organization, Qualification
 from organizations.tests.factories import MemberFactory, OrganizationFactory
-from tests.pages import AdminPage, with_totp
+from tests.pages import AdminPage, field_error, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +313,7 @@ def test_approve_action_approves_a_complete_organisation(staff_client, staff):
     event = AuditEvent.objects.get(verb="organization.approve")
     assert event.actor == staff
     assert event.target_id == str(pending.pk)
-    assert event.data == {"approved_on": "2026-11-26"}
+    assert event.data == {"approved_on": "2026-11-26", "approval_until": "2029-11-25"}
 
 
 @pytest.mark.parametrize(
@@ -464,3 +464,37 @@ def test_member_changelist_lists_each_member_with_its_organisation(staff_client)
 
     assert response.status_code == 200
     assert {m.display_name for m in response.context["cl"].result_list} == {"担当 一郎", "担当 二郎"}
+
+
+# --- the approval's end (issue 14) ------------------------------------------------------------------
+
+
+def test_staff_change_the_approvals_end_on_the_change_form(staff_client, staff, agency):
+    data = filled_form(staff_client, change_url(agency), approval_until="2030-03-31")
+
+    response = staff_client.post(change_url(agency), data)
+
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.approval_until == date(2030, 3, 31)
+    event = AuditEvent.objects.get(verb="organization.approval_until")
+    assert (event.actor, event.data["after"]) == (staff, "2030-03-31")
+
+
+def test_an_end_before_the_approval_is_refused_at_the_field(staff_client, agency):
+    data = filled_form(staff_client, change_url(agency), approval_until="2026-03-31")
+
+    response = staff_client.post(change_url(agency), data)
+
+    assert response.status_code == 200
+    assert "承諾の有効期限は労働局承諾日以降の日付にしてください。" in field_error(response.content.decode(), "approval_until")
+    agency.refresh_from_db()
+    assert agency.approval_until == date(2029, 3, 31)
+
+
+def test_an_unapproved_organisation_has_no_end_to_type(staff_client):
+    pending = OrganizationFactory(unapproved=True)
+
+    page = AdminPage(staff_client.get(change_url(pending)).content.decode(), "organization_form")
+
+    assert "approval_until" not in page.fields

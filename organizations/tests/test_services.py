@@ -61,7 +61,8 @@ def test_approve_on_approves_through_organization_approve(actor, today):
     org = Organization.objects.get(pk=org.pk)
     assert (org.approved_on, org.approved_by) == (today - timedelta(days=3), actor)
     event = AuditEvent.objects.get(verb="organization.approve")
-    assert (event.actor, event.data) == (actor, {"approved_on": str(today - timedelta(days=3))})
+    assert (event.actor, event.data) == (actor, {"approved_on": str(today - timedelta(days=3)),
+                                                 "approval_until": str(org.approval_until)})
 
 
 def test_a_refused_approval_leaves_nothing(actor, today):

@@ -205,7 +205,8 @@ BOTH_HIDDEN = {"agency": HIDDEN, "municipality": HIDDEN}
 # Each case: a list of (flip, expected state per organisation) applied in order to a fresh world.
 CASES = {
     "org_unapproved": [
-        (lambda w: org_update(w, "agency", approved_on=None), {"agency": INACTIVE, "municipality": VISIBLE}),
+        (lambda w: org_update(w, "agency", approved_on=None, approval_until=None),
+         {"agency": INACTIVE, "municipality": VISIBLE}),
     ],
     "org_suspended_today": [
         (lambda w: sanction(w, "agency", suspended_from=today(), suspended_until=today()),

@@ -38,6 +38,8 @@ DEMO_PASSWORD = "demo-Pass-2026"  # noqa: S105 - local demo only; seed_demo refu
 READY_NUMBER = "13010-00000001"
 READY_BIRTH = datetime.date(1990, 4, 1)
 SEEKER_ID = "DEMY2345"
+CORRECTION_ORG_LOGIN = "org-correction"
+TERMS_PENDING_ORG_LOGIN = "org-terms"
 
 ORGS = [
     ("agency", "", "株式会社デモキャリア紹介", True),
@@ -69,7 +71,7 @@ class Command(BaseCommand):
 
     def _seed(self, count: int, rng: random.Random) -> None:
         random.seed(rng.random())
-        StaffFactory(username="staff", email=STAFF_EMAIL, password=DEMO_PASSWORD)
+        staff = StaffFactory(username="staff", email=STAFF_EMAIL, password=DEMO_PASSWORD)
         prefectures = {p.code: p for p in Prefecture.objects.all()}
         majors = list(OccupationGroup.objects.filter(major=None))
         for index, (kind, sub_kind, name, pmark) in enumerate(ORGS, start=1):
@@ -125,6 +127,7 @@ class Command(BaseCommand):
         self._demo_messages(account)
         self._demo_member_tools()
         self._demo_batch(account)
+        self._lifecycle_orgs(staff, prefectures)
 
     def _demo_member_tools(self) -> None:
         """org1's member has a saved search (looked at a week ago, so the list shows what is new since,
@@ -161,6 +164,30 @@ class Command(BaseCommand):
                 body="ご希望の条件に近い求人を取り扱っています。ご興味があれば、このメッセージに返信してください。",
             )
 
+    def _lifecycle_orgs(self, staff, prefectures) -> None:
+        """Two more organisations for the lifecycle (issue 14): one with an open 是正要請 it answers at
+        /orgs/standing/, one whose administrator has not yet accepted the 利用規約 (every page sends its
+        members to /orgs/organization/terms/)."""
+        from compliance.services import correction_request_issue, violation_record
+
+        today = timezone.localdate()
+        for username, name, permit, traits in (
+            (CORRECTION_ORG_LOGIN, "是正要請中の職業紹介株式会社", "13-ユ-399001", {}),
+            (TERMS_PENDING_ORG_LOGIN, "利用規約同意待ちの人材紹介株式会社", "13-ユ-399002", {"terms_version": 0}),
+        ):
+            org = OrganizationFactory(name=name, permit_number=permit, **traits)
+            org.regions.set(prefectures.values())
+            organization_refresh_bits(organization=org)
+            MemberFactory(organization=org, role=Member.Role.ADMIN, user__username=username,
+                          user__email=f"{username}@demo.kyushoku.example.jp", user__password=DEMO_PASSWORD)
+            if not traits:
+                violation = violation_record(
+                    actor=staff, organization=org, category="advertising", occurred_on=today, confirmed=True,
+                    description="求職者に自社の健康食品の販売広告を送信した(職業紹介と無関係な案内)。")
+                correction_request_issue(
+                    actor=staff, violation=violation, due_on=today + datetime.timedelta(days=14),
+                    content="職業紹介と無関係な広告の送信をやめ、送信前の確認手順と再発防止策を回答してください。")
+
     def _demo_messages(self, account) -> None:
         from messaging.services import guidance_send, org_reply, seeker_reply
 
@@ -183,14 +210,17 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         """The last thing `make run` prints before runserver's banner: who to log in as, and what to try."""
         rows = [("職員 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告")]
+        special = {
+            CORRECTION_ORG_LOGIN: f"{reverse('compliance_orgs:standing')} 是正要請に回答する",
+            TERMS_PENDING_ORG_LOGIN: f"{reverse('organizations_orgs:terms')} 管理者として利用規約に同意する",
+        }
         for member in Member.objects.select_related("organization", "user").order_by("user__username"):
+            search = f"{reverse('seekers_orgs:search')} 求職者検索・案内・一括送信"
             if member.role == Member.Role.ADMIN:
-                rows.append((f"{member.organization.name}(管理者)", member.user.email,
-                             f"{reverse('seekers_orgs:search')} 求職者検索・案内・一括送信、"
-                             f"{reverse('organizations_orgs:members')} メンバー管理"))
+                try_ = special.get(member.user.username, f"{search}、{reverse('organizations_orgs:members')} メンバー管理")
+                rows.append((f"{member.organization.name}(管理者)", member.user.email, try_))
             else:
-                rows.append((f"{member.organization.name}(担当者)", member.user.email,
-                             f"{reverse('seekers_orgs:search')} 求職者検索・案内・一括送信"))
+                rows.append((f"{member.organization.name}(担当者)", member.user.email, search))
         rows += [
             ("org1 の保存した検索・テンプレート", "org1@demo.kyushoku.example.jp",
              f"{reverse('seekers_orgs:saved_searches')} 新着件数, {reverse('messaging_orgs:templates')} 案内の文面"),
