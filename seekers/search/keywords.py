@@ -60,5 +60,7 @@ class HasWord(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         contains, contains_params = self._contains(compiler, connection)
         # Must stay the same expression as the GIN index of migration seekers 0011.
-        return (f"(seekers_text_grams({lhs}) @@ %s::tsquery AND {contains})",
-                [*lhs_params, _tsquery(keyword_grams(self.rhs)), *contains_params])
+        return (
+            f"(seekers_text_grams({lhs}) @@ %s::tsquery AND {contains})",
+            [*lhs_params, _tsquery(keyword_grams(self.rhs)), *contains_params],
+        )

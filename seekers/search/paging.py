@@ -98,7 +98,9 @@ def _rows(queryset: QuerySet, position: _Position | None) -> tuple[list, bool]:
     # unique public_id), so the cursor needs no time in it.
     anchor = Subquery(Profile.objects.filter(public_id=position.public_id).values("published_at")[:1])
     if position.forward:
-        page = page.filter(Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=position.public_id))
+        page = page.filter(
+            Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=position.public_id)
+        )
         rows = list(page.order_by("-published_at", "-public_id")[: PAGE_SIZE + 1])
         return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     page = page.filter(Q(published_at__gt=anchor) | Q(published_at=anchor, public_id__gt=position.public_id))
@@ -129,5 +131,11 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "")
     previous_cursor = ""
     if number > 2:
         previous_cursor = _cursor(organization, forward=False, number=number - 1, profile=rows[0])
-    return SearchPage(rows=rows, next_cursor=next_cursor, previous_cursor=previous_cursor, number=number,
-                      count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP)
+    return SearchPage(
+        rows=rows,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        number=number,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+    )

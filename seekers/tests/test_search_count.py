@@ -36,7 +36,9 @@ def newest_first(db) -> list[str]:
     ids = []
     for minute in range(ROWS):
         account = SeekerAccountFactory(application__applied_on=timezone.localdate() - timedelta(days=10))
-        Profile.objects.filter(pk=account.application_id).update(published_at=base + timedelta(minutes=minute))
+        Profile.objects.filter(pk=account.application_id).update(
+            published_at=base + timedelta(minutes=minute)
+        )
         ids.insert(0, Profile.objects.get(pk=account.application_id).public_id)
     return ids
 
@@ -68,14 +70,31 @@ def test_beyond_the_cap_the_page_says_at_least(member_client, monkeypatch):
     assert len(re.findall(r"の詳細</a>", html)) == 4  # the cap is the count's, not the page's
 
 
-@pytest.mark.parametrize(("count", "capped", "shown"), [(0, False, "検索結果 0件"), (7, False, "検索結果 7件"),
-                                                      (1000, False, "検索結果 1,000件"),
-                                                      (1000, True, "検索結果 1,000件以上")])
+@pytest.mark.parametrize(
+    ("count", "capped", "shown"),
+    [
+        (0, False, "検索結果 0件"),
+        (7, False, "検索結果 7件"),
+        (1000, False, "検索結果 1,000件"),
+        (1000, True, "検索結果 1,000件以上"),
+    ],
+)
 def test_the_heading_words_the_count(count, capped, shown):
-    fake = SimpleNamespace(rows=[], next_cursor="", previous_cursor="", number=1, count=count, count_capped=capped,
-                           has_previous=False, first_shown=1, last_shown=0)
-    html = render_to_string("seekers/orgs/search.html", {"page": fake, "form": [], "query": "",
-                                                        "organization": SimpleNamespace(name="x")})
+    fake = SimpleNamespace(
+        rows=[],
+        next_cursor="",
+        previous_cursor="",
+        number=1,
+        count=count,
+        count_capped=capped,
+        has_previous=False,
+        first_shown=1,
+        last_shown=0,
+    )
+    html = render_to_string(
+        "seekers/orgs/search.html",
+        {"page": fake, "form": [], "query": "", "organization": SimpleNamespace(name="x")},
+    )
 
     assert f"{shown}</h2>" in html
 
@@ -85,8 +104,11 @@ def test_every_page_has_its_number_and_the_count(member_client, newest_first):
     second = member_client.get(link(NEXT, first))
     third = member_client.get(link(NEXT, second))
 
-    for number, response, rows in ((1, first, newest_first[:20]), (2, second, newest_first[20:40]),
-                                   (3, third, newest_first[40:])):
+    for number, response, rows in (
+        (1, first, newest_first[:20]),
+        (2, second, newest_first[20:40]),
+        (3, third, newest_first[40:]),
+    ):
         html = page(response)
         assert listed(response) == rows
         assert f"検索結果 {ROWS}件</h2>" in html
