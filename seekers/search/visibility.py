@@ -4,7 +4,6 @@ now (`organizations_seeing`). The organisation's search, its profile page, the g
 and its conversations all go through `profiles_visible_to`."""
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from organizations.models import Organization
@@ -33,22 +32,11 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
     if org.status(today) != Organization.Status.ACTIVE:
         return Profile.objects.none()
     queryset = (
-        Profile.objects.alias(
-            # Compared through COALESCE(x, x) (the same values) so that PostgreSQL checks them on the
-            # rows a search reads and never answers them from an index: the re-identification's
-            # partial indexes (listed, 提供先区分 not ④) would otherwise serve them as a bitmap of
-            # every listed profile (1.7 million rows on the bench, 0.5 s), ANDed with a filter's
-            # few thousand at far more cost than checking those (bench_search, EXPLAIN ANALYZE).
-            listed_through=Coalesce("listed_until", "listed_until"),
-            listed_for=Coalesce("listed_provision", "listed_provision"),
-        )
-        .filter(
+        Profile.objects.filter(
             # listed_until carries "opted in, published, started, not stopped" and the 有効期限
             # (seekers.search.listing); compared with today's JST date it ends at midnight by itself.
-            # IS NOT NULL as such lets the partial indexes of listed profiles serve the page.
-            listed_until__isnull=False,
-            listed_through__gte=today,
-            listed_for__in=provisions_admitting(org.kind),
+            listed_until__gte=today,
+            listed_provision__in=provisions_admitting(org.kind),
         )
         .alias(
             kind_match=F("cond_kind_bits").bitand(org.kind_bits),
@@ -75,9 +63,7 @@ def profile_visible_to(organization: Organization, public_id: str) -> Profile | 
     return (
         profiles_visible_to(organization)
         .select_related("desired_prefecture")
-        .prefetch_related(
-            "planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications"
-        )
+        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
         .filter(public_id=public_id)
         .first()
     )
@@ -90,12 +76,9 @@ def organizations_seeing(account: SeekerAccount) -> QuerySet[Organization]:
     if profile.listed_until is None or profile.listed_until < timezone.localdate():
         return Organization.objects.none()
     kinds = [k for k in Organization.Kind.values if profile.listed_provision in provisions_admitting(k)]
-    queryset = (
-        Organization.objects.active(timezone.localdate())
-        .filter(kind__in=kinds)
-        .exclude(pk__in=Block.objects.filter(account=account).values("organization_id"))
-        .exclude(pk__in=Disposal.objects.filter(account=account).values("organization_id"))
-    )
+    queryset = Organization.objects.active(timezone.localdate()).filter(kind__in=kinds).exclude(
+        pk__in=Block.objects.filter(account=account).values("organization_id")
+    ).exclude(pk__in=Disposal.objects.filter(account=account).values("organization_id"))
     for field, bits in (
         ("kind_bits", profile.cond_kind_bits),
         ("region_bits", profile.cond_region_bits),
