@@ -169,6 +169,14 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
             cursor.execute(f"ANALYZE {table}")
 
 
+def vacuum_profiles() -> None:
+    """VACUUM (ANALYZE) the search's tables after a fill, as autovacuum would soon after: fresh statistics
+    and the visibility map set."""
+    with connection.cursor() as cursor:
+        for table in ("seekers_profile", "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
 def _sql_key(parts: dict[str, str], left_out: str = "") -> str:
     """seekers.search.reidentification._key in SQL: the same canonical text, the same 64 bits."""
     text = " || '|' || ".join([f"'without={left_out}'", *(f"'{name}=' || {parts[name]}" for name in sorted(parts))])

@@ -7,8 +7,10 @@
   profile (Profile.listed_until, listed_provision) that every service changing its inputs calls.
 - `facets`: the facet tokens' writer (`profile_facets`, Profile.facets) and reader (`filter_profiles`,
   the search form's filters), and the `has_facets` lookup with its GIN index.
-- `paging`: the results page — `search_profiles`, `SearchPage`, the signed keyset cursor and the
-  capped, time-boxed count (`_capped_count`).
+- `keywords`: the キーワード filter (`filter_keyword`, the `has_word` lookup): each word a substring of
+  the released text, through a GIN index of its 1- and 2-character pieces on PostgreSQL.
+- `paging`: the results page — `search_profiles`, `SearchPage`, the signed keyset cursor both ways
+  (次の20件, 前へ) with the page number, and the count capped at 1,000 on every page (`_capped_count`).
 - `saved`: the members' saved searches, read back through the search form and counted with the pieces
   above (`new_profiles`, `saved_search_rows`).
 

@@ -8,7 +8,7 @@ of a scan over millions of rows (measured with bench_search)."""
 
 from django.db.models import Lookup, QuerySet, TextField
 
-from seekers.pii import normalize
+from .keywords import filter_keyword
 
 
 def profile_facets(profile) -> str:
@@ -45,8 +45,8 @@ def filter_profiles(queryset: QuerySet, f: dict) -> QuerySet:
     海外勤務, U/I ターン: a few percent of profiles each) are facet tokens, one full-text match served
     on PostgreSQL by a GIN index. Broad ones (a fifth or more: 就業形態, 正社員希望, 派遣・請負・転居) are
     plain column tests, cheap on a scan, where intersecting their huge posting lists in the GIN index
-    would cost more (measured with bench_search). The income range and the keyword are checked on
-    what remains."""
+    would cost more (measured with bench_search). The income range is checked on what remains; the keyword
+    through its own index (seekers.search.keywords)."""
     tokens = []
     if f.get("occupation"):
         tokens.append(occupation_facet(f["occupation"]))
@@ -72,8 +72,7 @@ def filter_profiles(queryset: QuerySet, f: dict) -> QuerySet:
     if f.get("income_max") is not None:
         queryset = queryset.filter(desired_monthly_income__lte=f["income_max"])
     if f.get("keyword"):
-        for word in normalize(f["keyword"]).lower().split()[:5]:
-            queryset = queryset.filter(search_text__contains=word)
+        queryset = filter_keyword(queryset, f["keyword"])
     return queryset
 
 

@@ -1,11 +1,11 @@
 """The members' search page (/orgs/seekers/): newest first, keyset paging behind an opaque signed
-cursor, and a result count that is capped and time-boxed so it cannot hold up the page."""
+cursor both ways (次の20件 and 前へ) with the page number, and a result count on every page, capped at
+COUNT_CAP (「N件」 exactly up to it, 「1,000件以上」 beyond)."""
 
 import re
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet, Subquery
 
 from organizations.models import Organization
@@ -19,98 +19,123 @@ from .visibility import profiles_visible_to
 class SearchPage:
     rows: list
     next_cursor: str
-    count: int | None
+    # The 前へ link's cursor; "" on page 2 (the link is the first page itself) and on page 1.
+    previous_cursor: str
+    number: int
+    count: int
     count_capped: bool
-    counted: bool
-    # The first page tried to count and the count ran out of its time budget.
-    count_omitted: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def first_shown(self) -> int:
+        """The position of the page's first row among the results (1-based)."""
+        return (self.number - 1) * PAGE_SIZE + 1
+
+    @property
+    def last_shown(self) -> int:
+        return self.first_shown + len(self.rows) - 1
 
 
 COUNT_CAP = 1000
 PAGE_SIZE = 20
-# The result count is information, the page is the point: on PostgreSQL the count gets this many
-# milliseconds and is left out ("件数は省略") when it needs more, so a search that must read many
-# rows to count them cannot hold up the page (bench_search).
-COUNT_BUDGET_MS = 40
+MAX_PAGE_NUMBER = 999_999
 
 
 # --- the paging cursor -------------------------------------------------------------------------------
-# The 次の20件 link carries the last row's public id (already on the page it came from) signed for
-# this organisation, and nothing else: no time (published_at is the moment of the seeker's first
-# login, and the link lands in the browser's history). The next page finds that row's place in the
-# keyset itself. Anything that does not verify is the first page.
+# A link carries the direction, the number of the page it leads to and the public id of the row it
+# continues from (already on the page it came from), signed for this organisation, and nothing else:
+# no time (published_at is the moment of the seeker's first login, and the link lands in the
+# browser's history). The page finds that row's place in the keyset itself. Anything that does not
+# verify is the first page.
 CURSOR_MAX_LENGTH = 200
-PUBLIC_ID = re.compile(r"[0-9a-f]{16}")
+POSITION = re.compile(r"(?P<direction>[np])(?P<number>[1-9][0-9]{0,5})\.(?P<public_id>[0-9a-f]{16})")
+
+
+@dataclass(frozen=True)
+class _Position:
+    forward: bool  # n: the rows after public_id (older); p: the rows before it (newer)
+    number: int
+    public_id: str
 
 
 def _cursor_signer(organization: Organization) -> signing.Signer:
     return signing.Signer(salt=f"seekers.search.cursor:{organization.pk}")
 
 
-def _cursor_after(profile: Profile, organization: Organization) -> str:
-    return _cursor_signer(organization).sign(profile.public_id)
+def _cursor(organization: Organization, *, forward: bool, number: int, profile: Profile) -> str:
+    return _cursor_signer(organization).sign(f"{'n' if forward else 'p'}{number}.{profile.public_id}")
 
 
-def _cursor_position(cursor: str, organization: Organization) -> str | None:
-    """The public id a cursor continues after, or None for a missing, malformed or forged one."""
+def _cursor_position(cursor: str, organization: Organization) -> _Position | None:
+    """Where a cursor leads, or None for a missing, malformed or forged one."""
     if not cursor or len(cursor) > CURSOR_MAX_LENGTH:
         return None
     try:
-        public_id = _cursor_signer(organization).unsign(cursor)
+        value = _cursor_signer(organization).unsign(cursor)
     except signing.BadSignature:
         return None
-    return public_id if PUBLIC_ID.fullmatch(public_id) else None
+    match = POSITION.fullmatch(value)
+    if not match or int(match["number"]) < 2:
+        return None
+    return _Position(match["direction"] == "n", int(match["number"]), match["public_id"])
 
 
-class _UndoTimeout(Exception):
-    pass
+def _capped_count(queryset: QuerySet) -> int:
+    """min(matches, COUNT_CAP + 1): one more than the cap tells "more than the cap"."""
+    return queryset[: COUNT_CAP + 1].count()
 
 
-def _capped_count(queryset: QuerySet) -> int | None:
-    """min(matches, COUNT_CAP + 1), or None when the budget ran out (PostgreSQL only).
-
-    SET LOCAL would last to the end of an enclosing transaction, so the block is always rolled back
-    (to its savepoint, or as its own transaction): that undoes the timeout and nothing else, since
-    the block only reads."""
-    if connection.vendor != "postgresql":
-        return queryset[: COUNT_CAP + 1].count()
-    counted = None
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = %s", [COUNT_BUDGET_MS])
-            counted = queryset[: COUNT_CAP + 1].count()
-            raise _UndoTimeout
-    except _UndoTimeout:
-        return counted
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", "") == "57014":  # query_canceled: over budget
-            return None
-        raise
+def _rows(queryset: QuerySet, position: _Position | None) -> tuple[list, bool]:
+    """The page's rows newest first, and whether there are more beyond them in its direction."""
+    page = queryset.select_related("desired_prefecture")
+    if position is None:
+        rows = list(page.order_by("-published_at", "-public_id")[: PAGE_SIZE + 1])
+        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    # The anchor row's published_at is looked up in the same query (a scalar subquery on the
+    # unique public_id), so the cursor needs no time in it.
+    anchor = Subquery(Profile.objects.filter(public_id=position.public_id).values("published_at")[:1])
+    if position.forward:
+        page = page.filter(
+            Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=position.public_id)
+        )
+        rows = list(page.order_by("-published_at", "-public_id")[: PAGE_SIZE + 1])
+        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    page = page.filter(Q(published_at__gt=anchor) | Q(published_at=anchor, public_id__gt=position.public_id))
+    rows = list(page.order_by("published_at", "public_id")[: PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE][::-1], len(rows) > PAGE_SIZE
 
 
 def search_profiles(organization: Organization, filters: dict, cursor: str = "") -> SearchPage:
     """The members' search: filters on published fields only, newest first, keyset paging on
-    (published_at, public_id). The first page also counts the results, capped at COUNT_CAP and
-    time-boxed (COUNT_BUDGET_MS); later pages do not count again. A cursor that does not verify
-    gives the first page."""
-    queryset = profiles_visible_to(organization)
-    queryset = filter_profiles(queryset, filters)
-    after = _cursor_position(cursor, organization)
-    count = None if after else _capped_count(queryset)
-    page = queryset.select_related("desired_prefecture").order_by("-published_at", "-public_id")
-    if after:
-        # The anchor row's published_at is looked up in the same query (a scalar subquery on the
-        # unique public_id), so the cursor needs no time in it.
-        anchor = Subquery(Profile.objects.filter(public_id=after).values("published_at")[:1])
-        page = page.filter(Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=after))
-    rows = list(page[: PAGE_SIZE + 1])
+    (published_at, public_id) both ways. Every page counts the results, capped at COUNT_CAP. A cursor
+    that does not verify gives the first page; a 前へ that finds no full page before it (profiles
+    came or went since) gives the first page too, so page 1 is always the newest 20."""
+    queryset = filter_profiles(profiles_visible_to(organization), filters)
+    position = _cursor_position(cursor, organization)
+    rows, more = _rows(queryset, position)
+    if position is not None and not position.forward and not more:
+        position = None  # nothing before these: the first page proper
+        rows, more = _rows(queryset, None)
+    if position is not None and position.forward and not rows:
+        position = None  # the anchor's page emptied: start again
+        rows, more = _rows(queryset, None)
+    number = position.number if position else 1
+    count = _capped_count(queryset)
+    older = more if position is None or position.forward else True
     next_cursor = ""
-    if len(rows) > PAGE_SIZE:
-        rows = rows[:PAGE_SIZE]
-        next_cursor = _cursor_after(rows[-1], organization)
+    if rows and older and number < MAX_PAGE_NUMBER:
+        next_cursor = _cursor(organization, forward=True, number=number + 1, profile=rows[-1])
+    previous_cursor = ""
+    if number > 2:
+        previous_cursor = _cursor(organization, forward=False, number=number - 1, profile=rows[0])
     return SearchPage(
-        rows=rows, next_cursor=next_cursor, count=None if count is None else min(count, COUNT_CAP),
-        count_capped=count is not None and count > COUNT_CAP, counted=not after and count is not None,
-        count_omitted=not after and count is None,
+        rows=rows,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        number=number,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
     )
