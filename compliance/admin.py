@@ -101,6 +101,7 @@ class ComplaintWorkFilter(admin.SimpleListFilter):
 
 @admin.register(Complaint)
 class ComplaintAdmin(IdentityReadsAudited, StaffInputMixin, admin.ModelAdmin):
+    reach = ("offices", "office_code")
     list_display = ("created_at", "organization", "complainant", "status")
     list_select_related = ("organization", "account__application")
     list_filter = (ComplaintWorkFilter, "status")
@@ -188,6 +189,7 @@ class DeletionRequestAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin)
     organisation's members cannot sign in, so staff with the 労働局 監督 permission record the
     answer it sent by other means (services.deletion_answer_record); other answers are the
     organisation's own, read-only here."""
+    reach = ("applications", "account__application__kyushoku_number")
 
     form = DeletionAnswerAdminForm
     list_display = ("organization", "account", "origin", "requested_at", "due_on", "answered_at", "disposed_on",
@@ -231,6 +233,7 @@ class DataCorrectionRequestAdmin(IdentityReadsAudited, StaffInputMixin, ServiceA
     """訂正等の請求: staff correct the field in the application's own admin (its link is on the page;
     that save is seekers.services.application_save, audited), then set 訂正済み here; or 訂正せず
     with the reason the seeker reads. compliance.services.data_correction_answer decides."""
+    reach = ("applications", "account__application__kyushoku_number")
 
     form = DataCorrectionForm
     list_display = ("created_at", "applicant", "field_label", "status")
@@ -284,6 +287,7 @@ class SanctionForm(ServiceModelForm):
 
 class SanctionAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Sanctions are created through services, which check the 労働局 監督 permission."""
+    reach = ("organizations", "organization__bureau")
 
     form = SanctionForm
     list_select_related = ("organization",)
@@ -385,6 +389,7 @@ class RevocationAdmin(SanctionAdmin):
 
 @admin.register(Violation)
 class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    reach = ("organizations", "organization__bureau")
     list_display = ("occurred_on", "organization", "category", "confirmed", "repeat_hint", "evidence_links")
     list_select_related = ("organization",)
     list_filter = ("category", "confirmed")

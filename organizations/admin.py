@@ -1,12 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.service_admin import ServiceAdminMixin, ServiceModelForm, StaffInputMixin
 
 from . import services
-from .models import IndustryGroup, Member, OccupationGroup, Organization, Prefecture, Qualification
+from .admin_reach import reach_of
+from .models import (
+    IndustryGroup,
+    Member,
+    OccupationGroup,
+    Office,
+    Organization,
+    Prefecture,
+    Qualification,
+    StaffPost,
+)
 
 
 class MemberInline(StaffInputMixin, admin.StackedInline):
@@ -54,10 +64,11 @@ class OrganizationAdminForm(ServiceModelForm):
 
 @admin.register(Organization)
 class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    reach = ("organizations", "bureau")
     form = OrganizationAdminForm
-    list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "approved_on", "suspended_until",
-                    "revoked_at")
-    list_filter = ("kind", "sub_kind", ApprovalFilter, "privacy_mark")
+    list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "bureau", "approved_on",
+                    "suspended_until", "revoked_at")
+    list_filter = ("kind", "sub_kind", ApprovalFilter, "privacy_mark", "bureau")
     search_fields = ("name", "permit_number")
     filter_horizontal = ("regions", "industries", "occupations")
     # Sanction state is written only through the compliance screens.
@@ -66,7 +77,7 @@ class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     actions = ["approve"]
     fieldsets = (
         (_("団体"), {"fields": ("name", "kind", "sub_kind", "permit_number", "privacy_mark")}),
-        (_("労働局の承諾"), {"fields": ("approved_on", "approved_by")}),
+        (_("労働局の承諾"), {"fields": ("bureau", "approved_on", "approved_by")}),
         (_("取り扱う地域・業種・職種"), {"fields": ("regions", "industries", "occupations")}),
         (
             _("最初の案内メッセージの必須記載事項"),
@@ -104,11 +115,13 @@ class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
             try:
                 services.organization_approve(actor=request.user, organization=org)
                 done += 1
-            except ValidationError:
-                self.message_user(
-                    request, _("%(name)s は必須記載事項が未入力のため承諾できません。") % {"name": org.name},
-                    messages.ERROR,
-                )
+            except ValidationError as refusal:
+                message = (_("%(name)s は管轄労働局が未選択のため承諾できません。")
+                           if set(refusal.message_dict) == {"bureau"}
+                           else _("%(name)s は必須記載事項が未入力のため承諾できません。"))
+                self.message_user(request, message % {"name": org.name}, messages.ERROR)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{org.name}: {refusal}", messages.ERROR)
         if done:
             self.message_user(request, _("%(n)d 団体を承諾しました。") % {"n": done}, messages.SUCCESS)
 
@@ -132,6 +145,7 @@ class MemberInviteForm(forms.ModelForm):
 @admin.register(Member)
 class MemberAdmin(StaffInputMixin, admin.ModelAdmin):
     """Adding a member sends them a link to set their password (no self-registration)."""
+    reach = ("organizations", "organization__bureau")
 
     list_display = ("display_name", "user", "organization", "role")
     list_filter = ("role", "organization__kind")
@@ -164,12 +178,14 @@ class MemberAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(Prefecture)
 class PrefectureAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("reference", None)
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(OccupationGroup, IndustryGroup)
 class GroupedCodeAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("reference", None)
     list_display = ("code", "name", "major")
     list_select_related = ("major",)
     list_filter = (("major", admin.EmptyFieldListFilter),)
@@ -178,6 +194,40 @@ class GroupedCodeAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(Qualification)
 class QualificationAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("reference", None)
     list_display = ("code", "name", "category")
     list_filter = ("category",)
     search_fields = ("code", "name")
+
+
+@admin.register(Office)
+class OfficeAdmin(StaffInputMixin, admin.ModelAdmin):
+    """The offices table (organizations/data/offices.csv): every staff member reads it; national
+    administrators add an office from the official list (SPEC rule 23)."""
+
+    reach = ("reference", None)
+    list_display = ("code", "name", "prefecture", "phone")
+    list_select_related = ("prefecture",)
+    list_filter = ("prefecture",)
+    search_fields = ("code", "name")
+
+    def has_add_permission(self, request):
+        return reach_of(request).national and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return reach_of(request).national and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return reach_of(request).national and super().has_delete_permission(request, obj)
+
+
+@admin.register(StaffPost)
+class StaffPostAdmin(StaffInputMixin, admin.ModelAdmin):
+    """Where each staff member works, and so what they reach (organizations.jurisdiction). National
+    administrators only: the default of organizations.admin_reach for an admin without reach."""
+
+    list_display = ("user", "level", "office", "bureau")
+    list_select_related = ("user", "office", "bureau")
+    list_filter = ("level", "bureau")
+    search_fields = ("user__email", "office__name")
+    raw_id_fields = ("user",)
