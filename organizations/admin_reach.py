@@ -49,15 +49,23 @@ class ReachAdmin:
         q = reach_q(reach_of(request), *self.reach)
         return queryset if q is None else queryset.filter(q)
 
+    def _closed(self, request) -> bool:
+        return self.reach[0] == "national" and not reach_of(request).national
+
     def has_module_permission(self, request):
-        if self.reach[0] == "national" and not reach_of(request).national:
-            return False
-        return super().has_module_permission(request)
+        return not self._closed(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        if self.reach[0] == "national" and not reach_of(request).national:
-            return False
-        return super().has_view_permission(request, obj)
+        return not self._closed(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._closed(request) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return not self._closed(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._closed(request) and super().has_delete_permission(request, obj)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
