@@ -27,7 +27,12 @@ from compliance.models import (
     Suspension,
     Violation,
 )
-from compliance.tests.factories import ComplaintFactory, DeletionRequestFactory, SuspensionFactory, ViolationFactory
+from compliance.tests.factories import (
+    ComplaintFactory,
+    DeletionRequestFactory,
+    SuspensionFactory,
+    ViolationFactory,
+)
 from messaging.models import Conversation
 from messaging.tests.factories import ConversationFactory
 from organizations.models import (
@@ -41,7 +46,15 @@ from organizations.models import (
     StaffPost,
 )
 from organizations.tests.factories import MemberFactory, OfficeFactory, OrganizationFactory
-from seekers.models import AuthKey, Block, JobApplication, Profile, ProfileView, RegistrationGuard, SeekerAccount
+from seekers.models import (
+    AuthKey,
+    Block,
+    JobApplication,
+    Profile,
+    ProfileView,
+    RegistrationGuard,
+    SeekerAccount,
+)
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory
 from tests.pages import with_totp
 
@@ -182,10 +195,10 @@ def test_every_list_and_change_page_answers_by_reach(world, client, role_name):
     for model in registered():
         info = (model._meta.app_label, model._meta.model_name)
         closed = model in NATIONAL_ONLY or model._meta.app_label in NATIONAL_ONLY_APPS
-        status = client.get(reverse("admin:%s_%s_changelist" % info)).status_code
+        status = client.get(reverse(f"admin:{info[0]}_{info[1]}_changelist")).status_code
         assert status == (403 if closed and not national else 200), f"{info} list as {role_name}"
         for obj in model._default_manager.all()[:12]:
-            status = client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code
+            status = client.get(reverse(f"admin:{info[0]}_{info[1]}_change", args=[obj.pk])).status_code
             if closed and not national:
                 want = 403
             else:

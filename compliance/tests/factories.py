@@ -111,7 +111,6 @@ def staff_in(group: str):
     from django.contrib.auth.models import Group
 
     from accounts.tests.factories import UserFactory
-
     from organizations.models import StaffPost
     from organizations.tests.factories import OfficeFactory
 
