@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from organizations.jurisdiction import office_for_number
+from .selectors import office_of
 
 
 def read_only(request):
@@ -23,6 +23,6 @@ def seeker_office(request):
 
     def load():
         account = getattr(user, "seeker_account", None)
-        return office_for_number(account.application.kyushoku_number) if account is not None else None
+        return office_of(account) if account is not None else None
 
     return {"seeker_office": SimpleLazyObject(load)}
