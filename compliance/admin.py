@@ -26,6 +26,7 @@ from accounts.service_admin import (
 )
 from messaging.admin import thread_html
 from organizations.admin import OrganizationAdmin as OrganizationBaseAdmin
+from organizations.admin_reach import reach_of
 from organizations.models import Organization
 from organizations.selectors import disclosure_changes
 from seekers.models import Profile
@@ -456,7 +457,7 @@ class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     def _evidence(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        violation = get_object_or_404(Violation, pk=pk)
+        violation = get_object_or_404(self.get_queryset(request), pk=pk)  # SPEC rule 23: in reach only
         conversations = list(violation.conversations.all()) + [c.conversation for c in violation.complaints.all()]
         audit(actor=request.user, verb=AuditEvent.Verb.EVIDENCE_EXPORT, target=violation)
         return violation, selectors.evidence_rows(conversations)
@@ -477,7 +478,7 @@ class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     def history(self, request, org_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        organization = get_object_or_404(Organization, pk=org_id)
+        organization = get_object_or_404(Organization.objects.filter(reach_of(request).organizations()), pk=org_id)
         violations = list(Violation.objects.filter(organization=organization).order_by("-occurred_on"))
         return TemplateResponse(request, "admin/compliance/history.html", {
             **self.admin_site.each_context(request), "organization": organization,

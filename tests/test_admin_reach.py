@@ -262,3 +262,19 @@ def test_the_conversation_list_filters_by_organisation_and_finds_by_number_withi
     assert [c.account.application.kyushoku_number for c in found] == ["13010-00000000"]
     assert list(other) == []
     assert [c.account.application.kyushoku_number for c in by_org] == ["13010-00000000"]
+
+
+def test_evidence_and_history_of_another_bureaus_organisation_are_404(world, client):
+    """The violation admin's own pages (evidence CSV, print, the organisation's history) ask the same
+    reach as its list."""
+    client.force_login(with_totp(posted(level="bureau", bureau="27")))
+    tokyo_violation = Violation.objects.filter(organization=world["13"]).first()
+    osaka_violation = Violation.objects.filter(organization=world["27"]).first()
+
+    for name, args in [("compliance_violation_evidence_csv", [tokyo_violation.pk]),
+                       ("compliance_violation_evidence_print", [tokyo_violation.pk]),
+                       ("compliance_organization_history", [world["13"].pk])]:
+        assert client.get(reverse(f"admin:{name}", args=args)).status_code == 404, name
+    assert client.get(reverse("admin:compliance_violation_evidence_print", args=[osaka_violation.pk])).status_code == 200
+    assert client.get(reverse("admin:compliance_organization_history", args=[world["27"].pk])).status_code == 200
+    assert not AuditEvent.objects.filter(verb="evidence.export", target_id=str(tokyo_violation.pk)).exists()
