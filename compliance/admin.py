@@ -50,7 +50,7 @@ def staff_work(request) -> list[dict]:
     """The index's counts, each linked to the changelist filtered to exactly its rows; only those of
     lists the user may open."""
     today = timezone.localdate()
-    counts = selectors.staff_work_counts(today)
+    counts = selectors.staff_work_counts(today, scope=lambda model: admin.site.get_model_admin(model).get_queryset(request))
     items = [
         (Complaint, "complaints_open", _("未対応の苦情"), _("受付・調査中の苦情申出"), "work=open"),
         (DeletionRequest, "deletion_requests_overdue", _("期限を過ぎた削除・廃棄の回答"),

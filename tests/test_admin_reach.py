@@ -278,3 +278,12 @@ def test_evidence_and_history_of_another_bureaus_organisation_are_404(world, cli
     assert client.get(reverse("admin:compliance_violation_evidence_print", args=[osaka_violation.pk])).status_code == 200
     assert client.get(reverse("admin:compliance_organization_history", args=[world["27"].pk])).status_code == 200
     assert not AuditEvent.objects.filter(verb="evidence.export", target_id=str(tokyo_violation.pk)).exists()
+
+
+def test_the_index_counts_only_the_work_in_reach(world, client):
+    client.force_login(with_totp(posted(level="office", office="13010")))
+
+    work = {item["label"]: item["count"] for item in client.get(reverse("admin:index")).context["staff_work"]}
+
+    assert Complaint.objects.count() == 3
+    assert work["未対応の苦情"] == 1
