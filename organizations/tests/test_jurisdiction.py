@@ -199,3 +199,20 @@ def test_an_office_not_in_the_table_leaves_the_line_generic(client):
 
     assert page.count("office-contact") == 0
     assert "ハローワークに苦情を申し出る" in page
+
+
+def test_an_office_cannot_enter_another_offices_number():
+    from seekers.models import ApplicantIdentity, JobApplication, Profile
+    from seekers.services import application_save
+
+    counter = staff_with_post(StaffPost.Level.OFFICE, office="13010")
+    application = JobApplication(kyushoku_number="13020-00000009", applied_on=timezone.localdate(),
+                                 opt_in="yes", provision=1)
+
+    with pytest.raises(ValidationError) as refused:
+        application_save(actor=counter, application=application,
+                         identity=ApplicantIdentity(name="山田 太郎", name_kana="ヤマダ タロウ"),
+                         profile=Profile(desired_job="事務"))
+
+    assert "kyushoku_number" in refused.value.message_dict
+    assert not JobApplication.objects.filter(kyushoku_number="13020-00000009").exists()
