@@ -27,6 +27,7 @@ from accounts.service_admin import (
 )
 from messaging.admin import thread_html
 from organizations.admin import OrganizationAdmin as OrganizationBaseAdmin
+from organizations.admin_reach import reach_of
 from organizations.models import Organization
 from organizations.selectors import disclosure_changes
 from seekers.models import Profile
@@ -50,7 +51,7 @@ def staff_work(request) -> list[dict]:
     """The index's counts, each linked to the changelist filtered to exactly its rows; only those of
     lists the user may open."""
     today = timezone.localdate()
-    counts = selectors.staff_work_counts(today)
+    counts = selectors.staff_work_counts(today, scope=lambda model: admin.site.get_model_admin(model).get_queryset(request))
     items = [
         (Complaint, "complaints_open", _("未対応の苦情"), _("受付・調査中の苦情申出"), "work=open"),
         (DeletionRequest, "deletion_requests_overdue", _("期限を過ぎた削除・廃棄の回答"),
@@ -102,6 +103,7 @@ class ComplaintWorkFilter(admin.SimpleListFilter):
 
 @admin.register(Complaint)
 class ComplaintAdmin(IdentityReadsAudited, StaffInputMixin, admin.ModelAdmin):
+    reach = ("offices", "office_code")
     list_display = ("created_at", "organization", "complainant", "status")
     list_select_related = ("organization", "account__application")
     list_filter = (ComplaintWorkFilter, "status")
@@ -189,6 +191,7 @@ class DeletionRequestAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin)
     organisation's members cannot sign in, so staff with the 労働局 監督 permission record the
     answer it sent by other means (services.deletion_answer_record); other answers are the
     organisation's own, read-only here."""
+    reach = ("applications", "account__application__kyushoku_number")
 
     form = DeletionAnswerAdminForm
     list_display = ("organization", "account", "origin", "requested_at", "due_on", "answered_at", "disposed_on",
@@ -232,6 +235,7 @@ class DataCorrectionRequestAdmin(IdentityReadsAudited, StaffInputMixin, ServiceA
     """訂正等の請求: staff correct the field in the application's own admin (its link is on the page;
     that save is seekers.services.application_save, audited), then set 訂正済み here; or 訂正せず
     with the reason the seeker reads. compliance.services.data_correction_answer decides."""
+    reach = ("applications", "account__application__kyushoku_number")
 
     form = DataCorrectionForm
     list_display = ("created_at", "applicant", "field_label", "status")
@@ -285,6 +289,7 @@ class SanctionForm(ServiceModelForm):
 
 class SanctionAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Sanctions are created through services, which check the 労働局 監督 permission."""
+    reach = ("organizations", "organization__bureau")
 
     form = SanctionForm
     list_select_related = ("organization",)
@@ -437,6 +442,7 @@ class RevocationAdmin(SanctionAdmin):
 
 @admin.register(Violation)
 class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    reach = ("organizations", "organization__bureau")
     list_display = ("occurred_on", "organization", "category", "confirmed", "repeat_hint", "evidence_links")
     list_select_related = ("organization",)
     list_filter = ("category", "confirmed")
@@ -503,7 +509,7 @@ class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     def _evidence(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        violation = get_object_or_404(Violation, pk=pk)
+        violation = get_object_or_404(self.get_queryset(request), pk=pk)  # SPEC rule 23: in reach only
         conversations = list(violation.conversations.all()) + [c.conversation for c in violation.complaints.all()]
         audit(actor=request.user, verb=AuditEvent.Verb.EVIDENCE_EXPORT, target=violation)
         return violation, selectors.evidence_rows(conversations)
@@ -524,7 +530,7 @@ class ViolationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     def history(self, request, org_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        organization = get_object_or_404(Organization, pk=org_id)
+        organization = get_object_or_404(Organization.objects.filter(reach_of(request).organizations()), pk=org_id)
         violations = list(Violation.objects.filter(organization=organization).order_by("-occurred_on"))
         return TemplateResponse(request, "admin/compliance/history.html", {
             **self.admin_site.each_context(request), "organization": organization,

@@ -67,6 +67,10 @@ class Complaint(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("利用団体"), on_delete=models.CASCADE, related_name="complaints"
     )
+    # SPEC rule 23: the seeker's office (the first five digits of the 求職番号), set when filed by
+    # compliance.services.complaint_file; its staff see the complaint (organizations.jurisdiction).
+    office_code = models.CharField(_("受付ハローワーク(安定所コード)"), max_length=5, db_index=True, default="",
+                                   editable=False)
     conversation = models.ForeignKey(
         Conversation, verbose_name=_("やりとり"), on_delete=models.PROTECT, related_name="complaints"
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit
 from accounts.models import AuditEvent
 from messaging.models import Conversation, Message
+from organizations.jurisdiction import require_governs
 from organizations.models import Member, Organization
 from organizations.services import organization_set_sanction_state, organization_set_withdrawn
 from seekers.models import JobApplication, SeekerAccount
@@ -174,8 +175,10 @@ def complaint_file(*, actor, account: SeekerAccount, conversation: Conversation,
     if conversation.account_id != account.pk:
         raise PermissionDenied
     with transaction.atomic():
+        # SPEC rule 23: the complaint goes to the seeker's office, the one its 求職番号 names.
         complaint = Complaint.objects.create(
-            account=account, organization_id=conversation.organization_id, conversation=conversation, body=body
+            account=account, organization_id=conversation.organization_id, conversation=conversation, body=body,
+            office_code=account.application.kyushoku_number[:5],
         )
         audit(actor=actor, verb=AuditEvent.Verb.COMPLAINT_FILE, target=complaint)
     return complaint
@@ -346,6 +349,7 @@ def _require_confirmed(violation: Violation, message: str) -> None:
 def correction_request_issue(*, actor, violation: Violation, due_on: date, content: str) -> CorrectionRequest:
     """是正要請 for a confirmed violation (SPEC rule 20), answered by the organisation by due_on."""
     _require_sanction_permission(actor)
+    require_governs(actor, violation.organization)  # SPEC rule 23: its own 労働局 (or national) only
     _require_confirmed(violation, _("是正要請は、違反と確認された事案にのみ行えます。"))
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("回答期限は今日以降の日付にしてください。")})
@@ -364,6 +368,7 @@ def correction_request_answer(*, actor, correction: CorrectionRequest, answer: s
     it: the answer and its date go together, and an answer cannot predate the request. The row is
     locked (select_for_update) while it is written."""
     _require_sanction_permission(actor)
+    require_governs(actor, correction.organization)
     answer = answer.strip()
     errors = {}
     if answer and answered_on is None:
@@ -425,6 +430,7 @@ def suspension_change(*, actor, suspension: Suspension, starts_on: date, ends_on
         raise ValidationError(errors)
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=suspension.organization_id)
+        require_governs(actor, organization)  # SPEC rule 23: its own 労働局 (or national) only
         suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if suspension.ends_on < timezone.localdate() and ends_on != suspension.ends_on:
             raise ValidationError({"ends_on": _("すでに終わった利用停止の期間は変更できません。")})
@@ -470,6 +476,7 @@ def organization_suspend(*, actor, violation: Violation, starts_on: date, ends_o
     suspension saved at the same moment waits for this one to commit, then sees it, so the period
     kept on the organisation covers both."""
     _require_sanction_permission(actor)
+    require_governs(actor, violation.organization)  # SPEC rule 23: its own 労働局 (or national) only
     _require_confirmed(violation, _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("終了日は開始日以降にしてください。")})
@@ -517,6 +524,7 @@ def organization_revoke(*, actor, violation: Violation, reason: str) -> Revocati
     organisation's disposal duty is created with it (disposal_duties_create): staff see, per
     seeker it saw, the deadline and the answer they record (deletion_answer_record)."""
     _require_sanction_permission(actor)
+    require_governs(actor, violation.organization)  # SPEC rule 23: its own 労働局 (or national) only
     _require_confirmed(violation, _("利用停止・利用解除は、違反と確認された事案にのみ行えます。"))
     if Revocation.objects.filter(organization_id=violation.organization_id).exists():
         raise ValidationError({"violation": _("この利用団体はすでに利用解除されています。")})

@@ -70,8 +70,20 @@ class CraftedInputAdmin:
 
 class AdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
+        """Each ModelAdmin also gets ReachAdmin (SPEC rule 23, organizations.admin_reach): its rows
+        filtered by the staff member's reach. An admin that does not say what its rows hang on
+        (`reach`) is for national administrators only, so a new admin is closed until it says."""
+        from organizations.admin_reach import ReachAdmin
+
         admin_class = admin_class or admin.ModelAdmin
+        bases = []
         if not issubclass(admin_class, CraftedInputAdmin):
-            admin_class = type(admin_class.__name__, (CraftedInputAdmin, admin_class),
-                               {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__})
+            bases.append(CraftedInputAdmin)
+        if not issubclass(admin_class, ReachAdmin):
+            bases.append(ReachAdmin)
+        if bases:
+            admin_class = type(admin_class.__name__, (*bases, admin_class), {
+                "__module__": admin_class.__module__, "__doc__": admin_class.__doc__,
+                "reach": getattr(admin_class, "reach", ("national", None)),
+            })
         super().register(model_or_iterable, admin_class, **options)

@@ -39,9 +39,11 @@ def _as_date(term: str):
 
 @admin.register(Conversation)
 class ConversationAdmin(IdentityReadsAudited, StaffInputMixin, admin.ModelAdmin):
+    reach = ("applications", "account__application__kyushoku_number")
     list_display = ("id", "organization", "created_at", "last_message_at", "declined_at", "org_access_ended_at")
     list_select_related = ("organization",)
-    list_filter = (("declined_at", admin.EmptyFieldListFilter), ("org_access_ended_at", admin.EmptyFieldListFilter))
+    list_filter = (("organization", admin.RelatedOnlyFieldListFilter), ("declined_at", admin.EmptyFieldListFilter),
+                   ("org_access_ended_at", admin.EmptyFieldListFilter))
     search_fields = ("=id", "organization__name", "=account__application__kyushoku_number")
     date_hierarchy = "created_at"
     ordering = ("-last_message_at", "-id")

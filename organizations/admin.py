@@ -1,13 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.service_admin import ServiceAdminMixin, ServiceModelForm, StaffInputMixin
 
 from . import services
-from .models import IndustryGroup, Member, OccupationGroup, Organization, Prefecture, Qualification
+from .admin_reach import reach_of
+from .models import (
+    IndustryGroup,
+    Member,
+    OccupationGroup,
+    Office,
+    Organization,
+    Prefecture,
+    Qualification,
+    StaffPost,
+)
 
 
 class MemberInline(StaffInputMixin, admin.StackedInline):
@@ -62,11 +72,11 @@ class OrganizationAdminForm(ServiceModelForm):
 
 @admin.register(Organization)
 class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    reach = ("organizations", "bureau")
     form = OrganizationAdminForm
-    list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "approved_on", "approval_until",
-                    "suspended_until",
-                    "revoked_at")
-    list_filter = ("kind", "sub_kind", ApprovalFilter, "privacy_mark")
+    list_display = ("name", "kind", "sub_kind", "permit_number", "privacy_mark", "bureau", "approved_on",
+                    "approval_until", "suspended_until", "revoked_at")
+    list_filter = ("kind", "sub_kind", ApprovalFilter, "privacy_mark", "bureau")
     search_fields = ("name", "permit_number")
     filter_horizontal = ("regions", "industries", "occupations")
     # Sanction state is written only through the compliance screens.
@@ -76,7 +86,7 @@ class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     actions = ["approve"]
     fieldsets = (
         (_("団体"), {"fields": ("name", "kind", "sub_kind", "permit_number", "privacy_mark")}),
-        (_("労働局の承諾"), {"fields": ("approved_on", "approved_by", "approval_until")}),
+        (_("労働局の承諾"), {"fields": ("bureau", "approved_on", "approved_by", "approval_until")}),
         (_("利用規約・利用の終了"), {"fields": ("terms_version", "terms_accepted_at", "terms_accepted_by",
                                       "withdrawn_at")}),
         (_("取り扱う地域・業種・職種"), {"fields": ("regions", "industries", "occupations")}),
@@ -123,11 +133,13 @@ class OrganizationAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
             try:
                 services.organization_approve(actor=request.user, organization=org)
                 done += 1
-            except ValidationError:
-                self.message_user(
-                    request, _("%(name)s は必須記載事項が未入力のため承諾できません。") % {"name": org.name},
-                    messages.ERROR,
-                )
+            except ValidationError as refusal:
+                message = (_("%(name)s は管轄労働局が未選択のため承諾できません。")
+                           if set(refusal.message_dict) == {"bureau"}
+                           else _("%(name)s は必須記載事項が未入力のため承諾できません。"))
+                self.message_user(request, message % {"name": org.name}, messages.ERROR)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{org.name}: {refusal}", messages.ERROR)
         if done:
             self.message_user(request, _("%(n)d 団体を承諾しました。") % {"n": done}, messages.SUCCESS)
 
@@ -149,6 +161,7 @@ class MemberAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     and a removal go through the services the organisation's administrator uses
     (organizations.services.member_role_change, member_remove), so the last-administrator rule and
     the end of the sessions hold here too; a refusal is shown at the field or as a message."""
+    reach = ("organizations", "organization__bureau")
 
     list_display = ("display_name", "user", "organization", "role", "removed_at")
     list_filter = ("role", ("removed_at", admin.EmptyFieldListFilter), "organization__kind")
@@ -208,12 +221,14 @@ class MemberAdmin(StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(Prefecture)
 class PrefectureAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("reference", None)
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(OccupationGroup, IndustryGroup)
 class GroupedCodeAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("reference", None)
     list_display = ("code", "name", "major")
     list_select_related = ("major",)
     list_filter = (("major", admin.EmptyFieldListFilter),)
@@ -222,6 +237,40 @@ class GroupedCodeAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(Qualification)
 class QualificationAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("reference", None)
     list_display = ("code", "name", "category")
     list_filter = ("category",)
     search_fields = ("code", "name")
+
+
+@admin.register(Office)
+class OfficeAdmin(StaffInputMixin, admin.ModelAdmin):
+    """The offices table (organizations/data/offices.csv): every staff member reads it; national
+    administrators add an office from the official list (SPEC rule 23)."""
+
+    reach = ("reference", None)
+    list_display = ("code", "name", "prefecture", "phone")
+    list_select_related = ("prefecture",)
+    list_filter = ("prefecture",)
+    search_fields = ("code", "name")
+
+    def has_add_permission(self, request):
+        return reach_of(request).national and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return reach_of(request).national and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return reach_of(request).national and super().has_delete_permission(request, obj)
+
+
+@admin.register(StaffPost)
+class StaffPostAdmin(StaffInputMixin, admin.ModelAdmin):
+    """Where each staff member works, and so what they reach (organizations.jurisdiction). National
+    administrators only: the default of organizations.admin_reach for an admin without reach."""
+
+    list_display = ("user", "level", "office", "bureau")
+    list_select_related = ("user", "office", "bureau")
+    list_filter = ("level", "bureau")
+    search_fields = ("user__email", "office__name")
+    raw_id_fields = ("user",)

@@ -29,6 +29,12 @@ class Prefecture(models.Model):
     def bit(self) -> int:
         return int(self.code) - 1
 
+    @property
+    def labour_bureau_name(self) -> str:
+        """The prefecture's 都道府県労働局 (one per prefecture, 47): 東京労働局, 北海道労働局, 大阪労働局."""
+        name = self.name if self.name == "北海道" else self.name[:-1]
+        return f"{name}労働局"
+
 
 class _GroupedCode(models.Model):
     """A two-level classification: major groups (major is NULL, with a bit position for the bit
@@ -221,6 +227,12 @@ class Organization(models.Model):
     )
     privacy_mark = models.BooleanField(_("プライバシーマーク取得"), default=False)
     approved_on = models.DateField(_("労働局承諾日"), null=True, blank=True)
+    # SPEC rule 23: the 都道府県労働局 that approves and sanctions this organisation (a prefecture;
+    # its bureau is Prefecture.labour_bureau_name). Approval needs it (services.organization_approve).
+    bureau = models.ForeignKey(
+        Prefecture, verbose_name=_("管轄労働局"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("承諾・是正要請・利用停止・利用解除を行う都道府県労働局"),
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("承諾した職員"),
@@ -368,3 +380,64 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} / {self.display_name or self.user.email}"
+
+
+# --- Hello Work offices and the staff's place in them (SPEC rule 23) --------------------------------
+
+
+class Office(models.Model):
+    """A Hello Work office (公共職業安定所). Its code is the first five digits of the 求職番号 of the
+    applications it takes; its 労働局 is its prefecture's. Loaded from organizations/data/offices.csv."""
+
+    code = models.CharField(_("安定所コード"), max_length=5, primary_key=True,
+                            help_text=_("求職番号の先頭5桁"))
+    name = models.CharField(_("名称"), max_length=100)
+    prefecture = models.ForeignKey(Prefecture, verbose_name=_("労働局(都道府県)"), on_delete=models.PROTECT,
+                                   related_name="offices")
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("ハローワーク(公共職業安定所)")
+        verbose_name_plural = _("ハローワーク(公共職業安定所)")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{5}$"), name="office_code_five_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class StaffPost(models.Model):
+    """Where a staff member works, which decides the rows they reach (organizations.jurisdiction):
+    an office, a 労働局 (a prefecture), or the whole country."""
+
+    class Level(models.TextChoices):
+        OFFICE = "office", _("ハローワーク職員")
+        BUREAU = "bureau", _("労働局職員")
+        NATIONAL = "national", _("全国の管理者")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("職員"), on_delete=models.CASCADE,
+                                related_name="staff_post")
+    level = models.CharField(_("所属の種類"), max_length=10, choices=Level.choices)
+    office = models.ForeignKey(Office, verbose_name=_("所属ハローワーク"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="staff_posts")
+    bureau = models.ForeignKey(Prefecture, verbose_name=_("所属労働局"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("職員の所属")
+        verbose_name_plural = _("職員の所属")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="office", office__isnull=False, bureau__isnull=True)
+                | Q(level="bureau", office__isnull=True, bureau__isnull=False)
+                | Q(level="national", office__isnull=True, bureau__isnull=True),
+                name="staff_post_level_matches_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        place = self.office or (self.bureau.labour_bureau_name if self.bureau else _("全国"))
+        return f"{self.get_level_display()}: {place}"

@@ -36,3 +36,13 @@ def load_reference_data(apps) -> None:
         qualification.objects.update_or_create(
             code=row["code"], defaults={"name": row["name"], "category": row.get("category", "")}
         )
+
+
+def load_offices(apps) -> None:
+    """The Hello Work offices of offices.csv (only rows checked against the source it names)."""
+    office = apps.get_model("organizations", "Office")
+    for row in read_rows("offices.csv"):
+        office.objects.update_or_create(code=row["code"], defaults={
+            "prefecture_id": row["prefecture_code"], "name": row["name"], "address": row["address"],
+            "phone": row["phone"],
+        })

@@ -16,6 +16,7 @@ from accounts.audit import audit
 from accounts.mail import email_queue
 from accounts.models import AuditEvent, OutgoingEmail
 
+from .jurisdiction import require_governs, staff_reach
 from .models import Member, Organization, bits_of
 from .terms import CURRENT_TERMS_VERSION
 
@@ -106,8 +107,11 @@ def organization_approve(*, actor, organization: Organization, approved_on: date
     if approved_on > timezone.localdate():
         raise ValidationError({"approved_on": _("労働局承諾日に未来の日付は入力できません。")})
     errors = disclosure_errors(organization)
+    if organization.bureau_id is None:
+        errors["bureau"] = _("承諾には管轄労働局の選択が必要です。")
     if errors:
         raise ValidationError(errors)
+    require_governs(actor, organization)  # SPEC rule 23: only its own 労働局 (or national) approves
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         errors = disclosure_errors(org)
@@ -142,6 +146,7 @@ def organization_approval_until_set(*, actor, organization: Organization, approv
     date the reminder went out for). The row is locked (select_for_update); audited before/after."""
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
+        require_governs(actor, org)  # SPEC rule 23: its own 労働局 (or national) only
         if org.approved_on is None:
             raise ValidationError({"approval_until": _("労働局の承諾を受けていない団体には有効期限を設定できません。")})
         if approval_until < org.approved_on:
@@ -251,10 +256,16 @@ def organization_save(*, actor, organization: Organization, regions=None, indust
     writes the sanction state. An approved organisation keeps its mandatory disclosures (SPEC rule
     12): emptying one is refused at the field. The stored row is locked (select_for_update) while it
     is compared and replaced. Raises ValidationError; then nothing is written."""
+    reach = staff_reach(actor)
+    if not reach.national and organization.bureau_id != reach.bureau_code:
+        # SPEC rule 23: a 労働局 enters and changes the organisations under itself only.
+        raise ValidationError({"bureau": _("管轄労働局は、あなたの所属する労働局にしてください。")})
     with transaction.atomic():
         stored = None
         if organization.pk is not None:
             stored = Organization.objects.select_for_update().filter(pk=organization.pk).first()
+            if stored is not None:
+                require_governs(actor, stored)
         organization.approved_on = stored.approved_on if stored else None
         organization.approved_by = stored.approved_by if stored else None
         if organization.approved_on is not None:

@@ -108,6 +108,7 @@ class ValidityFilter(admin.SimpleListFilter):
 
 @admin.register(JobApplication)
 class JobApplicationAdmin(IdentityReadsAudited, StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
+    reach = ("applications", "kyushoku_number")
     form = JobApplicationAdminForm
     inlines = [IdentityInline, ProfileInline]
     list_display = ("kyushoku_number", "identity_name", "applied_on", "valid_until", "opt_in", "provision",
@@ -214,6 +215,7 @@ class WithheldFilter(admin.SimpleListFilter):
 class ProfileReviewAdmin(StaffInputMixin, admin.ModelAdmin):
     """Staff review of fields the PII guard withheld: redact the text in the application form, or
     release it as it is with the action here."""
+    reach = ("applications", "application__kyushoku_number")
 
     list_display = ("public_id", "application_link", "withheld_fields", "published_at")
     list_select_related = ("application",)
@@ -251,6 +253,7 @@ class ProfileReviewAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(SeekerAccount)
 class SeekerAccountAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("applications", "application__kyushoku_number")
     list_display = ("login_id", "application", "registered_at", "first_login_at", "profile_confirmed_at", "stopped_at")
     list_select_related = ("user", "application")
     login_id = shown_as("user", _("ユーザID"), ordering="user__username")
@@ -272,6 +275,7 @@ class SeekerAccountAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(Block)
 class BlockAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("applications", "account__application__kyushoku_number")
     list_display = ("seeker", "organization", "created_at")
     list_select_related = ("account__user", "organization")
     raw_id_fields = ("account", "organization")
@@ -281,6 +285,7 @@ class BlockAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(ProfileView)
 class ProfileViewAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("applications", "profile__application__kyushoku_number")
     list_display = ("viewed_at", "organization", "member", "profile_shown")
     list_select_related = ("organization", "member", "profile")
     list_filter = ("organization",)
@@ -299,6 +304,7 @@ class ProfileViewAdmin(StaffInputMixin, admin.ModelAdmin):
 
 @admin.register(AuthKey)
 class AuthKeyAdmin(StaffInputMixin, admin.ModelAdmin):
+    reach = ("applications", "account__application__kyushoku_number")
     list_display = ("seeker", "issued", "expires", "used", "revoked", "tries")
     list_select_related = ("account__user",)
     seeker = shown_as("account", _("求職者(ユーザID)"), ordering="account__user__username")
@@ -339,6 +345,7 @@ class RegistrationGuardAdmin(StaffInputMixin, admin.ModelAdmin):
     """The 求職番号 whose self-service 利用登録 was refused, and the locks repeated refusals set. When the
     seeker asks at the office, staff check who they are and lift the lock with the action; each
     refusal, lock and lift is also in the audit log (seeker.register_refused / _locked / _unlock)."""
+    reach = ("applications", "kyushoku_number")
 
     list_display = ("kyushoku_number", "failures", "last_failure_at", "locked_until", "is_locked_now")
     list_filter = (RegistrationLockFilter,)

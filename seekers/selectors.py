@@ -3,12 +3,14 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
+from django.db.models.functions import Substr
 
-from organizations.models import Organization
+from organizations.jurisdiction import office_for_number
+from organizations.models import Office, Organization
 
 from . import pii
-from .models import ApplicantIdentity, Block, Profile, ProfileView, SeekerAccount
+from .models import ApplicantIdentity, Block, JobApplication, Profile, ProfileView, SeekerAccount
 
 # The organisations a seeker may block (SPEC rule 8): those that use the service or will again (a
 # suspended one comes back when its period ends, a lapsed or terms-pending one when renewed or
@@ -61,3 +63,14 @@ def is_blocked(*, account: SeekerAccount, organization_id: int) -> bool:
 
 def views_of(profile: Profile, limit: int = 50) -> QuerySet[ProfileView]:
     return ProfileView.objects.filter(profile=profile).select_related("organization")[:limit]
+
+
+def office_of(account: SeekerAccount) -> Office | None:
+    """The seeker's Hello Work office (SPEC rule 23: the first five digits of the 求職番号), in one
+    query: from the loaded application, or matched in the database against it."""
+    if "application" in account._state.fields_cache:
+        return office_for_number(account.application.kyushoku_number)
+    number = JobApplication.objects.filter(pk=account.application_id).values("kyushoku_number")[:1]
+    return Office.objects.select_related("prefecture").filter(
+        code=Subquery(number.annotate(code=Substr("kyushoku_number", 1, 5)).values("code"))
+    ).first()

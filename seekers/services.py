@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit
 from accounts.mail import email_queue, mail_render, outbox_write
 from accounts.models import AuditEvent, OutgoingEmail
+from organizations.jurisdiction import staff_reach
 from organizations.models import Member, Organization, bits_of
 
 from . import pii, selectors, throttles
@@ -122,6 +123,10 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
     while they are compared and replaced, so the audit's `before` and the 提供先区分 change are read
     from the rows this save replaces, and a seeker's concurrent conditions_set is not overwritten.
     Raises ValidationError at the field; then nothing is written."""
+    if actor is not None and getattr(actor, "is_staff", False) \
+            and not staff_reach(actor).includes_number(application.kyushoku_number):
+        # SPEC rule 23: an office enters (and renumbers to) its own offices' 求職番号 only.
+        raise ValidationError({"kyushoku_number": _("この求職番号は、あなたの所属するハローワーク(管轄)のものではありません。")})
     application.valid_until = application_validity(applied_on=application.applied_on,
                                                    valid_until=application.valid_until)
     relations = {name: list(values) for name, values in (profile_relations or {}).items()}

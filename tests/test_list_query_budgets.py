@@ -51,8 +51,9 @@ def seeker_rows(account, n: int, make) -> list[str]:
 @pytest.mark.parametrize(
     ("url", "make", "own"),
     [
-        # 5 the complaints with their organisations, in one join
-        ("/seekers/complaints/", lambda c: ComplaintFactory(conversation=c), 1),
+        # 5 the complaints with their organisations, in one join, 6 the seeker's office, which the page
+        # names (seekers.context_processors.seeker_office, SPEC rule 23)
+        ("/seekers/complaints/", lambda c: ComplaintFactory(conversation=c), 2),
         # 5 the seeker's deletion requests, 6 the seeker's conversations with their organisations (each
         # row: the conversation and its request, if any, matched in Python)
         ("/seekers/deletion-requests/", lambda c: DeletionRequestFactory(conversation=c), 2),

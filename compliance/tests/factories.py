@@ -62,6 +62,7 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     conversation = factory.SubFactory(ConversationFactory)
     account = factory.LazyAttribute(lambda o: o.conversation.account)
     organization = factory.LazyAttribute(lambda o: o.conversation.organization)
+    office_code = factory.LazyAttribute(lambda o: o.account.application.kyushoku_number[:5])
     body = "自社の健康食品の販売案内が送られてきました。職業紹介とは関係がありません。"
 
 
@@ -123,7 +124,15 @@ def staff_in(group: str):
     from django.contrib.auth.models import Group
 
     from accounts.tests.factories import UserFactory
+    from organizations.models import StaffPost
+    from organizations.tests.factories import OfficeFactory
 
     user = UserFactory(role="staff", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
+    # SPEC rule 23: counter staff work at the factories' office (13010), supervisors at 東京労働局.
+    if group == "窓口職員":
+        StaffPost.objects.create(user=user, level=StaffPost.Level.OFFICE, office=OfficeFactory(code="13010"))
+    else:
+        OfficeFactory(code="13010")
+        StaffPost.objects.create(user=user, level=StaffPost.Level.BUREAU, bureau_id="13")
     return user

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "accounts.context_processors.site",
                 "messaging.context_processors.unread",
                 "seekers.context_processors.read_only",
+                "seekers.context_processors.seeker_office",
             ],
         },
     },

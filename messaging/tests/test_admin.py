@@ -6,11 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from accounts.tests.factories import UserFactory
 from messaging.models import Conversation
 from messaging.tests.factories import ConversationFactory, MessageFactory
 from organizations.tests.factories import OrganizationFactory
@@ -121,8 +119,9 @@ def lookup(client, model: str, field: str, term: str) -> list[dict]:
 
 
 def test_a_supervisor_finds_a_conversation_for_the_violations_evidence_by_number(client, three):
-    supervisor = UserFactory(role="staff", is_staff=True)
-    supervisor.groups.add(Group.objects.get(name="労働局 監督"))
+    from compliance.tests.factories import staff_in
+
+    supervisor = staff_in("労働局 監督")  # posted to 東京労働局, whose office 13010 took the application
     client.force_login(with_totp(supervisor))
 
     [result] = lookup(client, "violation", "conversations", "１３０１０－３３３３４４４４")

@@ -3,8 +3,8 @@ import datetime
 import factory
 from factory.faker import Faker
 
-from accounts.tests.factories import UserFactory
-from organizations.models import Member, Organization
+from accounts.tests.factories import StaffFactory, UserFactory
+from organizations.models import Member, Office, Organization, StaffPost
 from organizations.services import approval_end, organization_refresh_bits
 from organizations.terms import CURRENT_TERMS_VERSION
 
@@ -24,6 +24,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     approved_on = datetime.date(2026, 4, 1)
     approval_until = factory.LazyAttribute(lambda o: approval_end(o.approved_on) if o.approved_on else None)
     terms_version = CURRENT_TERMS_VERSION
+    bureau_id = "13"  # 東京労働局: the applications of the seekers factories are 13xxx offices'
     track_record = "2025年度 紹介就職件数 120件(うち介護職 80件)"
     job_openings = "首都圏の介護・福祉職の求人を中心に約300件"
     fees = "求職者からの手数料はいただきません(求人者から徴収)。"
@@ -69,3 +70,29 @@ class MemberFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     role = Member.Role.MEMBER
     display_name = Faker("name", locale="ja_JP")
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    """A test office (not a row of offices.csv): the factories' 求職番号 start with 13010."""
+
+    class Meta:
+        model = Office
+        django_get_or_create = ("code",)
+
+    code = "13010"
+    name = factory.LazyAttribute(lambda o: f"テスト用ハローワーク{o.code}")
+    prefecture_id = factory.LazyAttribute(lambda o: o.code[:2])
+    address = "東京都千代田区テスト町1-1"
+    phone = "03-0000-0000"
+
+
+def staff_with_post(level: str, *, office: str | None = None, bureau: str | None = None, group: str = "窓口職員"):
+    """A staff member (not a superuser) in one of the permission groups, posted to an office, a 労働局
+    or the whole country (SPEC rule 23)."""
+    from django.contrib.auth.models import Group
+
+    user = StaffFactory(is_superuser=False)
+    user.groups.add(Group.objects.get(name=group))
+    StaffPost.objects.create(user=user, level=level, office=OfficeFactory(code=office) if office else None,
+                             bureau_id=bureau)
+    return user

@@ -45,6 +45,7 @@ COMPLETE = {
     "kind": "agency",
     "sub_kind": "",
     "permit_number": "13-ユ-312345",
+    "bureau": "13",
     "approved_on": "",
     "track_record": "2025年度 紹介就職件数 42件",
     "job_openings": "都内の事務職・介護職 約120件",

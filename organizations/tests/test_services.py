@@ -26,7 +26,7 @@ def actor():
 def new_organization(**values) -> Organization:
     """What the admin's add form hands the service: an unsaved record with its disclosures."""
     return Organization(**{
-        "name": "株式会社ハローキャリア", "kind": Organization.Kind.AGENCY, "permit_number": "13-ユ-312345",
+        "name": "株式会社ハローキャリア", "kind": Organization.Kind.AGENCY, "permit_number": "13-ユ-312345", "bureau_id": "13",
         "track_record": "2025年度 紹介就職件数 42件", "job_openings": "都内の事務職 約120件",
         "fees": "求職者からは手数料をいただきません。", "privacy_officer": "総務部長 山田太郎",
         "complaints_officer": "業務部長 佐藤花子", "contact_procedure": "応募フォームから面談をご予約ください。",

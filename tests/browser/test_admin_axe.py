@@ -67,6 +67,11 @@ def one_of_each(staff) -> dict:
     compliance_services.data_correction_request(actor=account.user, account=account, field="profile.desired_job",
                                                 requested_value="介護職員(日勤のみ)", reason="夜勤は希望していません。")
     Group.objects.get_or_create(name="窓口職員")
+    # SPEC rule 23: an office (a test row, not one of offices.csv) and a staff member's post.
+    from organizations.models import StaffPost
+    from organizations.tests.factories import OfficeFactory
+
+    StaffPost.objects.create(user=StaffFactory(), level=StaffPost.Level.OFFICE, office=OfficeFactory(code="13010"))
     return {"organization": organization, "violation": violation}
 
 

@@ -23,9 +23,11 @@ from organizations.models import (
     IndustryGroup,
     Member,
     OccupationGroup,
+    Office,
     Organization,
     Prefecture,
     Qualification,
+    StaffPost,
 )
 from organizations.services import organization_refresh_bits
 from organizations.tests.factories import MemberFactory, OrganizationFactory
@@ -34,6 +36,13 @@ from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory,
 from seekers.validity import end_of_month_after_next
 
 STAFF_EMAIL = "staff@demo.kyushoku.example.jp"
+# SPEC rule 23: staff of each kind (organizations.jurisdiction); the national administrator is STAFF_EMAIL.
+POSTED_STAFF = [
+    ("office13010", StaffPost.Level.OFFICE, "13010", None, "窓口職員", "ハローワーク職員 (13010)"),
+    ("office13020", StaffPost.Level.OFFICE, "13020", None, "窓口職員", "ハローワーク職員 (13020)"),
+    ("bureau13", StaffPost.Level.BUREAU, None, "13", "労働局 監督", "労働局職員 (東京労働局)"),
+    ("bureau27", StaffPost.Level.BUREAU, None, "27", "労働局 監督", "労働局職員 (大阪労働局)"),
+]
 DEMO_PASSWORD = "demo-Pass-2026"  # noqa: S105 - local demo only; seed_demo refuses production settings
 READY_NUMBER = "13010-00000001"
 READY_BIRTH = datetime.date(1990, 4, 1)
@@ -71,7 +80,9 @@ class Command(BaseCommand):
 
     def _seed(self, count: int, rng: random.Random) -> None:
         random.seed(rng.random())
-        staff = StaffFactory(username="staff", email=STAFF_EMAIL, password=DEMO_PASSWORD)
+        national = StaffFactory(username="staff", email=STAFF_EMAIL, password=DEMO_PASSWORD)
+        StaffPost.objects.create(user=national, level=StaffPost.Level.NATIONAL)
+        staff = national
         prefectures = {p.code: p for p in Prefecture.objects.all()}
         majors = list(OccupationGroup.objects.filter(major=None))
         for index, (kind, sub_kind, name, pmark) in enumerate(ORGS, start=1):
@@ -127,6 +138,7 @@ class Command(BaseCommand):
         self._demo_messages(account)
         self._demo_member_tools()
         self._demo_batch(account)
+        self._seed_offices_and_staff(prefectures)
         self._lifecycle_orgs(staff, prefectures)
 
     def _demo_member_tools(self) -> None:
@@ -207,9 +219,31 @@ class Command(BaseCommand):
         org_reply(actor=None, organization=first_conversation.organization, conversation=question.conversation,
                   kind="answer", subject="Re: 手数料について", body="求職者の方から手数料はいただきません。")
 
+    def _seed_offices_and_staff(self, prefectures) -> None:
+        """Demo offices for the codes the demo 求職番号 use (marked 架空: not rows of offices.csv, whose
+        rows win when present), and one staff member of each kind (SPEC rule 23)."""
+        from django.contrib.auth.models import Group
+
+        codes = {number[:5] for number in JobApplication.objects.values_list("kyushoku_number", flat=True)}
+        for code in sorted(codes | {"13010", "13020", "27010"}):
+            prefecture = prefectures[code[:2]]
+            Office.objects.get_or_create(code=code, defaults={
+                "prefecture": prefecture, "name": f"デモ用ハローワーク{prefecture.name}{code[2:]}(架空)",
+                "address": f"{prefecture.name}デモ市1-1(架空)", "phone": f"000-0000-{code[1:]}",
+            })
+        for username, level, office, bureau, group, _label in POSTED_STAFF:
+            user = StaffFactory(username=username, email=f"{username}@demo.kyushoku.example.jp",
+                                password=DEMO_PASSWORD, is_superuser=False)
+            user.groups.add(Group.objects.get(name=group))
+            StaffPost.objects.create(user=user, level=level, office_id=office, bureau_id=bureau)
+
     def _print_logins(self) -> None:
         """The last thing `make run` prints before runserver's banner: who to log in as, and what to try."""
-        rows = [("職員 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告")]
+        rows = [("全国の管理者 (staff)", STAFF_EMAIL, "/admin/ 苦情申出・違反・利用状況の報告 (全国)")]
+        reach = {StaffPost.Level.OFFICE: "/admin/ 自所の求職申込・苦情",
+                 StaffPost.Level.BUREAU: "/admin/ 管内の求職申込・苦情、利用団体の承諾・措置"}
+        rows += [(label, f"{username}@demo.kyushoku.example.jp", reach[level])
+                 for username, level, _office, _bureau, _group, label in POSTED_STAFF]
         special = {
             CORRECTION_ORG_LOGIN: f"{reverse('compliance_orgs:standing')} 是正要請に回答する",
             TERMS_PENDING_ORG_LOGIN: f"{reverse('organizations_orgs:terms')} 管理者として利用規約に同意する",
