@@ -3,6 +3,7 @@ Both go through the visibility rule (seekers.search.visibility.profiles_visible_
 
 from django.shortcuts import render
 
+from config.db_router import replica_reads
 from organizations.access import member_required
 
 from . import services
@@ -13,6 +14,7 @@ from .search.paging import search_profiles
 
 
 @member_required
+@replica_reads
 def search(request):
     form = SearchForm(request.GET or None)
     page = None

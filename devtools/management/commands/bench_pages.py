@@ -1,3 +1,4 @@
+# ruff: noqa: S603 - runs only this interpreter with arguments built here.
 """manage.py bench_pages [--seconds S] [--rounds N] [--connections C] [--workers W]
 
 Whole pages through HTTP (PostgreSQL; run seed_demo first): starts gunicorn with production settings
@@ -26,7 +27,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         try:
             rates: dict[str, list[float]] = {name: [] for name, _, _ in pages}
             p50s: dict[str, list[float]] = {name: [] for name, _, _ in pages}
-            for name, path, user in pages:  # warm every worker's code paths and connections
+            for _name, path, user in pages:  # warm every worker's code paths and connections
                 self.load(port, path, cookies[user.pk], 0.5, options["connections"])
             for _round in range(options["rounds"]):
                 for name, path, user in pages:
@@ -138,15 +139,13 @@ class Command(BaseCommand):
         counts = {}
         clients = {}
         for name, path, user in pages:
-            if path.startswith("/bench/"):
-                counts[name] = 3  # session, user, MFA check: the middleware's, read by every page too
-                continue
             client = clients.get(user.pk)
             if client is None:
                 client = clients[user.pk] = Client(HTTP_HOST="127.0.0.1")
                 client.force_login(user)
-                client.get(path)  # the first request stamps the idle time; count a steady-state one
-            with CaptureQueriesContext(connection) as ctx:
+                with override_settings(ROOT_URLCONF="devtools.bench_urls"):
+                    client.get(path)  # the first request stamps the idle time; count a steady-state one
+            with override_settings(ROOT_URLCONF="devtools.bench_urls"), CaptureQueriesContext(connection) as ctx:
                 response = client.get(path)
             if response.status_code != 200:
                 raise CommandError(f"{path} answered {response.status_code} in process")
