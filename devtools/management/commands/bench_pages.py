@@ -65,6 +65,8 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--connections", type=int, default=2)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--pool", type=int, default=0,
+                            help="DATABASE_POOL_MAX_SIZE for gunicorn (psycopg's pool); 0: CONN_MAX_AGE=60")
 
     def handle(self, *args, **options):
         bench.require_postgresql()
@@ -80,7 +82,7 @@ class Command(BaseCommand):
         queries = self.count_queries(pages)
         cookies = {user.pk: session_cookie(user) for user in (member_user, seeker_user)}
         port = free_port()
-        server = self.start_gunicorn(port, options["workers"])
+        server = self.start_gunicorn(port, options["workers"], options["pool"])
         try:
             rates: dict[str, list[float]] = {name: [] for name, _, _ in pages}
             p50s: dict[str, list[float]] = {name: [] for name, _, _ in pages}
@@ -95,7 +97,8 @@ class Command(BaseCommand):
             server.terminate()
             server.wait(timeout=10)
         floor = statistics.median(rates[pages[0][0]])
-        self.stdout.write(f"gunicorn: {options['workers']} sync workers, production settings; load: "
+        self.stdout.write(f"gunicorn: {options['workers']} sync workers, production settings, "
+                          f"{'pool max ' + str(options['pool']) if options['pool'] else 'CONN_MAX_AGE=60'}; load: "
                           f"{options['connections']} connections from a second process; "
                           f"median of {options['rounds']} rounds × {options['seconds']:g} s")
         self.stdout.write(f"{'page':36} {'req/s':>8} {'p50 ms':>8} {'queries':>8} {'÷ trivial':>10}")
@@ -152,7 +155,7 @@ class Command(BaseCommand):
             counts[name] = len(ctx.captured_queries)
         return counts
 
-    def start_gunicorn(self, port: int, workers: int) -> subprocess.Popen:
+    def start_gunicorn(self, port: int, workers: int, pool: int) -> subprocess.Popen:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "devtools.bench_settings",
@@ -162,6 +165,7 @@ class Command(BaseCommand):
             "DATABASE_URL": os.environ["DATABASE_URL"],
             "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/0"),
             "LOG_LEVEL": "WARNING",
+            "DATABASE_POOL_MAX_SIZE": str(pool),
         }
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
                        check=True)
