@@ -18,6 +18,7 @@ import tracemalloc
 from datetime import timedelta
 from unittest import mock
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import override_settings
@@ -49,6 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         bench.require_postgresql()
+        settings.DEBUG = False  # local settings' DEBUG keeps every SQL text (5,000-row INSERTs) in memory
         self.rows = []
         if options["periods"]:
             self.periods(options["periods"])
