@@ -33,6 +33,7 @@ from django.urls import reverse
 
 from accounts.middleware import SESSION_KEY as IDLE_KEY
 from devtools import bench
+from devtools.management.commands.seed_demo import pad
 from organizations.models import Member
 from seekers.models import SeekerAccount
 
@@ -110,7 +111,7 @@ class Command(BaseCommand):
             mark = "" if name == pages[0][0] or ratio >= TARGET_RATIO else "  below target"
             if mark:
                 failed.append(name)
-            self.stdout.write(f"{name:36} {rate:8.1f} {statistics.median(p50s[name]):8.1f} {queries[name]:8d} "
+            self.stdout.write(f"{pad(name, 36)} {rate:8.1f} {statistics.median(p50s[name]):8.1f} {queries[name]:8d} "
                               f"{ratio:10.2f}{mark}")
         self.stdout.write(f"target: every page ≥ {TARGET_RATIO} × the trivial view "
                           f"({'met' if not failed else 'NOT met: ' + ', '.join(failed)})")
