@@ -19,3 +19,17 @@ class AuthenticationBackend(AllauthBackend):
     def _authenticate_by_email(self, email, password):
         user = super()._authenticate_by_email(email, password)
         return user if user is not None and user.role != "seeker" else None
+
+    def get_user(self, user_id):
+        """The signed-in user of every request, read with the role's own row in the same query
+        (settings.AUTH_USER_SELECT_RELATED: the member's membership, the seeker's account), which every
+        page of theirs reads next (organizations.access.member_required, seekers.access.seeker_required)."""
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related(*settings.AUTH_USER_SELECT_RELATED).get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.db_router import replica_reads
 from organizations.access import member_required
 from organizations.services import disclosures_snapshot, guidance_disclosures_refusal
 from seekers.access import get_profile_for
@@ -53,6 +54,7 @@ def guide(request, public_id):
 
 
 @member_required
+@replica_reads
 def inbox(request):
     """Conversations, unread replies first; ?filter=apply shows those with 求職申込み希望."""
     apply_only = request.GET.get("filter") == "apply"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.db_router import replica_reads
 from seekers import selectors as seeker_selectors
 from seekers import services as seeker_services
 from seekers.access import seeker_required
@@ -19,6 +20,7 @@ PAGE_SIZE = 20
 
 
 @seeker_required
+@replica_reads
 def inbox(request):
     """メッセージ一覧 with the leaflet's columns, and ブロック per organisation the page lists (the
     leaflet: the list is where a seeker blocks). Queries: the count and the page (with the

@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
+from organizations import reference_cache
 from organizations.models import (
     KIND_CHOICES_FOR_CONDITIONS,
     IndustryGroup,
@@ -263,11 +264,28 @@ class GroupedModelChoiceIterator(ModelChoiceIterator):
                            for item, label in members])
 
 
+class ReferenceSelect(forms.Select):
+    """A select of reference codes rendered once per process, language, name, value and attributes
+    (organizations.reference_cache, invalidated when the codes change): rendering ~120 options through
+    the template engine cost more than the rest of the search page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = self.choices.field
+        if field.queryset.query.has_filters():  # the memo's key names the whole table's codes only
+            return super().render(name, value, attrs, renderer)
+        key = ("select", field.queryset.model._meta.label, field.grouped.__qualname__, str(field.empty_label), name,
+               "" if value is None else str(value), tuple(sorted((attrs or {}).items())),
+               tuple(sorted(self.attrs.items())))
+        return reference_cache.memoized(key, lambda: super(ReferenceSelect, self).render(name, value, attrs, renderer))
+
+
 class GroupedModelChoiceField(forms.ModelChoiceField):
     """A select whose options sit in <optgroup>s. `grouped(items)` returns [(group label, [(item,
-    option label)])]; the value is still the item's primary key, checked against the queryset."""
+    option label)])]; the value is still the item's primary key, checked against the queryset.
+    Rendered through ReferenceSelect's per-process memo."""
 
     iterator = GroupedModelChoiceIterator
+    widget = ReferenceSelect
 
     def __init__(self, *, grouped, **kwargs):
         self.grouped = grouped

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.db_router import replica_reads
 from organizations.access import member_required
 
 from . import services
@@ -20,6 +21,7 @@ from .search.paging import search_profiles
 
 
 @member_required
+@replica_reads
 def search(request):
     form = SearchForm(request.GET or None)
     page = None

@@ -18,14 +18,15 @@ pytestmark = pytest.mark.django_db
 # The idle-timeout middleware writes its stamp at most once a minute (accounts.middleware): after the
 # warm-up request, the measured one within that minute writes no session.
 
-# A seeker's page: 1 session, 2 user (AuthenticationMiddleware), 3 seeker account (seeker_required),
-# 4 the header's unread count (messaging's context processor); then the page's own.
-SEEKER_BASE = 4
+# A seeker's page: 1 session, 2 user with their seeker account (AuthenticationMiddleware through
+# accounts.backends.get_user), 3 the header's unread count (messaging's context processor); then the page's own.
+SEEKER_BASE = 3
 
-# An organisation's page: 1 session, 2 user, 3 the TOTP authenticator (the MFA gate), 4 membership,
-# 5 the organisation, read once and checked (member_required), 6 the header's unread replies and
-# remaining sends (messaging's context processor, one statement); then the page's own.
-MEMBER_BASE = 6
+# An organisation's page: 1 session, 2 user with their membership (accounts.backends.get_user), 3 the
+# TOTP authenticator (the MFA gate), 4 the organisation, read once and checked (member_required), 5 the
+# header's unread replies and remaining sends (messaging's context processor, one statement); then the
+# page's own.
+MEMBER_BASE = 5
 
 
 def queries(client, url: str) -> tuple[int, str]:

@@ -93,12 +93,40 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 PG_SESSION_OPTIONS = env(
     "PG_SESSION_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0 -c work_mem=32MB"
 )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS
+
+
+def add_replica_and_pool(databases: dict) -> list[str]:
+    """DATABASE_REPLICA_URL (optional): a streaming replica that the list and search pages read from
+    (config.db_router; README "Reads that scale out"). DATABASE_POOL_MAX_SIZE (optional, PostgreSQL):
+    psycopg's connection pool per worker process instead of one persistent connection (README
+    "Connection pooling"). Returns DATABASE_ROUTERS."""
+    pool_max = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+    replica_url = env("DATABASE_REPLICA_URL", default="")
+    if replica_url:
+        databases["replica"] = {**env.db("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+        for key in ("ATOMIC_REQUESTS", "CONN_MAX_AGE"):
+            databases["replica"][key] = databases["default"].get(key, 0)
+    for alias in databases.values():
+        if alias["ENGINE"] != "django.db.backends.postgresql":
+            continue
+        alias.setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS
+        if pool_max:
+            alias["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both
+            alias["OPTIONS"]["pool"] = {"min_size": 1, "max_size": pool_max,
+                                        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0)}
+    return ["config.db_router.ReplicaRouter"] if replica_url else []
+
+
+DATABASE_ROUTERS = add_replica_and_pool(DATABASES)
+# The replica lag a search or list page tolerates before it reads from the primary (config.db_router).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
+# Read with the signed-in user in one query on every request (accounts.backends.get_user): each role's
+# own row, named here because accounts sits below the apps that define them.
+AUTH_USER_SELECT_RELATED = ["membership", "seeker_account"]
 # Argon2 first: new and re-hashed passwords use it; the others only verify older hashes.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

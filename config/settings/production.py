@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PG_SESSION_OPTIONS, env
+from .base import add_replica_and_pool, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -12,8 +12,7 @@ if not SECRET_KEY or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("SECRET_KEY and ALLOWED_HOSTS must be set in production.")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS  # see base.py
+DATABASE_ROUTERS = add_replica_and_pool(DATABASES)  # session options, replica, pool: see base.py
 REQUIRE_MFA = True
 # The throttles (login, 利用登録) count in the cache; one process's memory would give every gunicorn
 # worker counters of its own and multiply each limit by the number of workers.

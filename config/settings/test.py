@@ -23,3 +23,12 @@ STORAGES = {
 DEMO_DATA_ALLOWED = True
 # The demo data and the benchmarks (seed_demo, bench_search, bench_messages); never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
+# The read replica as Django's test mirror of the primary (the same test database), so that
+# tests/test_db_router.py can check which queries config.db_router sends to it. The router itself is
+# installed only by those tests (DATABASE_ROUTERS stays as base.py leaves it without a replica URL).
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **DATABASES["default"],  # noqa: F405
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),  # noqa: F405
+        "TEST": {"MIRROR": "default"},
+    }

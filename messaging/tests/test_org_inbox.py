@@ -89,12 +89,12 @@ def fill_org_inbox(organization, n: int) -> None:
 
 
 # GET /orgs/messages/ as a logged-in member:
-#   1 session, 2 user, 3 membership, 4 the organisation fresh (member_required),
-#   5 the page plus one row to tell whether another page follows (public id joined through
-#   account → application → profile; no COUNT), 6 the header: unread replies and today's guidance
-#   count (the remaining figure) in one statement (messaging.selectors.org_header),
-#   7-9 the session save (savepoint, UPDATE, release).
-ORG_INBOX_QUERIES = 9
+#   1 session, 2 user with their membership (accounts.backends.get_user), 3 the organisation fresh
+#   (member_required), 4 the page plus one row to tell whether another page follows (public id joined
+#   through account → application → profile; no COUNT), 5 the header: unread replies and today's
+#   guidance count (the remaining figure) in one statement (messaging.selectors.org_header),
+#   6-8 the session save (savepoint, UPDATE, release).
+ORG_INBOX_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [3, 25])

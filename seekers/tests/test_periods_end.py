@@ -153,11 +153,11 @@ def test_an_extension_after_the_end_gets_its_own_end_and_notice():
 
 # --- query budget ---------------------------------------------------------------------------------------
 
-# services.periods_end with any number of due applications (all inside one transaction):
+# services.periods_end, per batch of up to PERIODS_END_BATCH due applications (each its own transaction):
 #   1 savepoint, 2 SELECT the due ids FOR UPDATE SKIP LOCKED, 3 UPDATE period_ended_at (the claim),
 #   4 SELECT the recipients' email and ユーザID, 5 one bulk INSERT of the notices, 6 the audit event,
-#   7 release savepoint.
-PERIODS_END_QUERIES = 7
+#   7 release savepoint; then the last batch that finds none: savepoint, SELECT, release.
+PERIODS_END_QUERIES = 7 + 3
 
 
 @pytest.mark.parametrize("due", [3, 10])
@@ -170,6 +170,28 @@ def test_periods_end_query_count_is_constant(django_assert_num_queries, due):
         assert services.periods_end(today=date(2027, 2, 1)) == due
 
     assert len(period_end_mails()) == due
+
+
+def test_periods_end_works_in_batches_each_with_its_audit_event(django_assert_num_queries):
+    accounts = [registered(date(2026, 11, 26)) for _ in range(5)]
+
+    with django_assert_num_queries(3 * 7 + 3):
+        assert services.periods_end(today=date(2027, 2, 1), batch=2) == 5
+
+    assert all(ended(account) for account in accounts)
+    assert len(period_end_mails()) == 5
+    counts = sorted(e.data["count"] for e in AuditEvent.objects.filter(verb="application.periods_end"))
+    assert counts == [1, 2, 2]
+
+
+def test_the_notice_names_each_seekers_own_user_id(mailoutbox, django_capture_on_commit_callbacks):
+    accounts = [registered(date(2026, 11, 26)) for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.periods_end(today=date(2027, 2, 1))
+    bodies = {message.to[0]: message.body for message in mailoutbox}
+    for account in accounts:
+        assert f"ユーザID {account.user.username} の" in bodies[account.user.email]
+    assert not any("USERIDMARK" in body for body in bodies.values())
 
 
 # --- visibility follows the date, before the job -------------------------------------------------------

@@ -1,0 +1,56 @@
+"""Per-process memo of what is built from the reference codes (都道府県, 職業分類, 産業分類, 免許・資格):
+the search form's three long selects (47–122 options) are rendered once per process and language and
+selected value, not on every request (they were half of the search page's time, bench_pages).
+
+Invalidation: saving or deleting any reference row bumps a version in the shared cache (Redis in
+production, so every gunicorn worker sees it on its next request; one GET per memo read) once the
+transaction commits, and clears this process's memo at once. A memo entry also lives at most TTL
+seconds, which bounds staleness when the shared cache is down (it answers "no version", config/cache.py).
+The memo holds at most MAX_ENTRIES entries and starts over when full (keys include a submitted value,
+which a client chooses). Changes that send no signal (a data migration, a queryset update) come with a
+deploy, which restarts the workers; otherwise they show within TTL."""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+VERSION_KEY = "organizations:reference-version"
+TTL = 300.0
+MAX_ENTRIES = 2000
+
+_memo: dict = {}
+
+
+def version():
+    return cache.get(VERSION_KEY)
+
+
+def memoized(key: tuple, build):
+    """build() once per (key, language) per reference version, for at most TTL seconds."""
+    full_key = (key, get_language())
+    current = version()
+    now = time.monotonic()
+    hit = _memo.get(full_key)
+    if hit is not None and hit[0] == current and hit[1] > now:
+        return hit[2]
+    value = build()
+    if len(_memo) >= MAX_ENTRIES:
+        _memo.clear()
+    _memo[full_key] = (current, now + TTL, value)
+    return value
+
+
+def invalidate(**_kwargs) -> None:
+    _memo.clear()
+    transaction.on_commit(lambda: (cache.set(VERSION_KEY, time.time_ns(), None), _memo.clear()))
+
+
+def connect_signals() -> None:
+    from .models import IndustryGroup, OccupationGroup, Prefecture, Qualification
+
+    for model in (Prefecture, OccupationGroup, IndustryGroup, Qualification):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"reference-cache-save-{model.__name__}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"reference-cache-delete-{model.__name__}")
