@@ -82,6 +82,7 @@ def refuse_if_read_only(account: SeekerAccount) -> None:
 
 APPLICATION_FIELDS = ("kyushoku_number", "applied_on", "valid_until", "opt_in", "provision")
 IDENTITY_FIELDS = ("name", "name_kana", "birth_date", "gender", "postal_code", "address", "phone", "email")
+SHEET_FIELDS = [field.name for field in ApplicationSheet._meta.concrete_fields if not field.primary_key]
 PROFILE_RELATIONS = ("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
 # What staff enter on a profile: the leaflet's lists (1) and (2). The other columns belong to other
 # services (publication, receive conditions, the PII guard, the listing copy).
@@ -163,7 +164,10 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
             profile.save(update_fields=PROFILE_STAFF_FIELDS)
         for name, values in relations.items():
             getattr(profile, name).set(values)
+        sheet_changed = []
         if sheet is not None:
+            stored_sheet = ApplicationSheet.objects.filter(pk=application.pk).first()
+            sheet_changed = _changed(stored_sheet, sheet, SHEET_FIELDS) if stored_sheet is not None else []
             sheet.application = application
             sheet.save()
         places_changed = places is not None and _places_set(profile, places)
@@ -177,7 +181,7 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
             # The identity's field names only: its values are what the audit trail must not copy.
             audit(actor=actor, verb=AuditEvent.Verb.APPLICATION_UPDATE, target=application, changed=sorted(changed),
                   before={name: str(value) for name, value in changed.items()},
-                  identity_changed=identity_changed,
+                  identity_changed=identity_changed, sheet_changed=sheet_changed,
                   profile_changed=sorted({*profile_changed, *(["places"] if places_changed else [])}))
     return application
 
