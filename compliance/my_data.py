@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +32,7 @@ from seekers.models import (
     ApplicantIdentity,
     ApplicationSheet,
     Block,
+    DesiredPlace,
     JobApplication,
     Profile,
     ProfileView,
@@ -120,7 +121,8 @@ def _account(account: SeekerAccount) -> SeekerAccount:
                                                  "application__sheet__desired_prefecture",
                                                  "application__sheet__desired_municipality")
             .prefetch_related(*(f"application__profile__{name}" for name in PROFILE_RELATIONS),
-                              "application__profile__places__prefecture", "application__profile__places__municipality")
+                              Prefetch("application__profile__places",
+                                       queryset=DesiredPlace.objects.select_related("prefecture", "municipality")))
             .get(pk=account.pk))
 
 

@@ -309,6 +309,12 @@ class ApplicationSheet(models.Model):
         return str(_("求職申込書の希望条件"))
 
 
+def places_prefetch():
+    """The 希望勤務地 with their prefecture and municipality in one query, for prefetch_related: what
+    the presenters and the re-identification key read."""
+    return models.Prefetch("places", queryset=DesiredPlace.objects.select_related("prefecture", "municipality"))
+
+
 class DesiredPlace(models.Model):
     """One 希望勤務地 of the 求職公開申込書 (list (2) ③): a prefecture and optionally one of its
     municipalities, at most three per profile, in the seeker's order (1 = 第1希望). Written only by

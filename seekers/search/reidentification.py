@@ -78,7 +78,7 @@ def income_band(yen: int | None) -> str:
 
 def _places(profile) -> str:
     places = [f"{place.prefecture_id}:{place.municipality_id}" if place.municipality_id else place.prefecture_id
-              for place in profile.places.order_by("position")]
+              for place in profile.places.all()]  # in position order (Meta); prefetched when the caller did
     return ",".join(places) if places else str(profile.desired_prefecture_id or "")
 
 
