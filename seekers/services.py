@@ -181,7 +181,7 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
             # The identity's field names only: its values are what the audit trail must not copy.
             audit(actor=actor, verb=AuditEvent.Verb.APPLICATION_UPDATE, target=application, changed=sorted(changed),
                   before={name: str(value) for name, value in changed.items()},
-                  identity_changed=identity_changed, sheet_changed=sheet_changed,
+                  identity_changed=identity_changed, **({"sheet_changed": sheet_changed} if sheet else {}),
                   profile_changed=sorted({*profile_changed, *(["places"] if places_changed else [])}))
     return application
 
