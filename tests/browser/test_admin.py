@@ -60,6 +60,7 @@ def test_staff_adds_an_application_with_full_width_number(page, live_server, set
     sheet.get_by_label("希望勤務地(都道府県)").select_option(label=tokyo.name)
     profile = page.locator("#profile-0")
     profile.get_by_label(re.compile(r"^希望する仕事")).fill("介護職員(夜勤可)")
+    profile.get_by_label("希望勤務地 第1希望(都道府県)").select_option(label=tokyo.name)
     profile.get_by_label("希望勤務地 第2希望(都道府県)").select_option(label="大阪府")
     screenshot(page, "admin_add.png")
     page.locator("input[name=_save]").click()
@@ -76,7 +77,7 @@ def test_staff_adds_an_application_with_full_width_number(page, live_server, set
     assert application.valid_until == end_of_month_after_next(today)
     assert application.opt_in == JobApplication.OptIn.YES
     assert application.identity.name == "山田 太郎"
-    assert application.profile.desired_prefecture == tokyo  # the 第1希望, prefilled from the 求職申込書
+    assert application.profile.desired_prefecture == tokyo  # the 第1希望
     assert application.profile.desired_job == "介護職員(夜勤可)"
     assert application.sheet.desired_job == "介護職員"
     assert [p.prefecture.name for p in application.profile.places.all()] == ["東京都", "大阪府"]
