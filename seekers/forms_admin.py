@@ -1,5 +1,8 @@
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.service_admin import ServiceModelForm
@@ -60,8 +63,25 @@ def _to_bool(value) -> bool:
     return value in (True, "True", "1", 1)
 
 
+class FastSelect(forms.Select):
+    """A <select> whose options are written in Python: 1,741 municipalities, four selects a page,
+    rendered through the option template took seconds per page. Same HTML as forms.Select (the id,
+    aria-describedby and name the admin passes, one selected option), escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = "" if value is None else str(value)
+        options = [
+            f'<option value="{escape(str(key))}"{" selected" if str(key) == chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
+        ]
+        return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # noqa: S308 - every part escaped
+
+
 class MunicipalityChoiceField(forms.ModelChoiceField):
     """市区町村 shown with its 全国地方公共団体コード and prefecture: "131016 東京都千代田区"."""
+
+    widget = FastSelect
 
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.prefecture.name}{obj.name}"
