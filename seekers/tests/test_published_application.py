@@ -133,7 +133,9 @@ def test_bad_places_are_refused_at_the_field_keeping_what_was_typed(staff_client
     prefix = "sheet" if field == "desired_municipality" else "profile"
     form = AdminPage(html, "jobapplication_form")
     assert form.error_at(f"id_{prefix}-0-{field}")
-    assert form.fields["sheet-0-desired_job"] == [SHEET_JOB]  # what staff typed stays
+    assert form.fields["sheet-0-desired_job"] == [SHEET_JOB]  # what staff typed stays, the selects too
+    for key, value in values.items():
+        assert form.fields[key.replace("PROFILE", "profile")] == [value], key
     assert not JobApplication.objects.exists()
 
 
