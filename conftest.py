@@ -97,11 +97,13 @@ def reference_data(transactional_db):
     see tests/conftest.py)."""
     from django.apps import apps
 
-    from organizations.models import IndustryGroup, OccupationGroup, Prefecture, Qualification
-    from organizations.reference_data import load_reference_data
+    from organizations.models import IndustryGroup, Municipality, OccupationGroup, Prefecture, Qualification
+    from organizations.reference_data import load_municipalities, load_reference_data
 
     if not all(model.objects.exists() for model in (Prefecture, OccupationGroup, IndustryGroup, Qualification)):
         load_reference_data(apps)
+    if not Municipality.objects.exists():
+        load_municipalities(apps)
 
 
 @pytest.fixture

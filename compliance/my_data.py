@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +28,16 @@ from accounts.dates import format_day, format_moment
 from accounts.models import AuditEvent
 from messaging.models import Conversation, Message
 from seekers.forms import ConditionsForm
-from seekers.models import ApplicantIdentity, Block, JobApplication, Profile, ProfileView, SeekerAccount
+from seekers.models import (
+    ApplicantIdentity,
+    ApplicationSheet,
+    Block,
+    DesiredPlace,
+    JobApplication,
+    Profile,
+    ProfileView,
+    SeekerAccount,
+)
 from seekers.presenters import ROWS, profile_rows
 from seekers.services import APPLICATION_FIELDS, IDENTITY_FIELDS, PROFILE_RELATIONS, PROFILE_STAFF_FIELDS
 
@@ -108,8 +117,12 @@ def _display(instance, name: str) -> str:
 
 
 def _account(account: SeekerAccount) -> SeekerAccount:
-    return (SeekerAccount.objects.select_related("user", "application__identity", "application__profile__desired_prefecture")
-            .prefetch_related(*(f"application__profile__{name}" for name in PROFILE_RELATIONS))
+    return (SeekerAccount.objects.select_related("user", "application__identity", "application__profile__desired_prefecture",
+                                                 "application__sheet__desired_prefecture",
+                                                 "application__sheet__desired_municipality")
+            .prefetch_related(*(f"application__profile__{name}" for name in PROFILE_RELATIONS),
+                              Prefetch("application__profile__places",
+                                       queryset=DesiredPlace.objects.select_related("prefecture", "municipality")))
             .get(pk=account.pk))
 
 
@@ -217,7 +230,7 @@ def _held(account: SeekerAccount) -> dict:
             {"field": f"application.{name}", "label": str(JobApplication._meta.get_field(name).verbose_name),
              "value": _display(application, name)}
             for name in (*APPLICATION_FIELDS, "period_ended_at")
-        ],
+        ] + _sheet_rows(getattr(application, "sheet", None)),
         "identity": [
             {"field": f"identity.{name}", "label": str(ApplicantIdentity._meta.get_field(name).verbose_name),
              "value": _display(identity, name)}
@@ -248,6 +261,17 @@ def _held(account: SeekerAccount) -> dict:
         "correction_requests": [_correction(c) for c in corrections],
         "audit_q": audit_q,
     }
+
+
+def _sheet_rows(sheet: ApplicationSheet | None) -> list[dict]:
+    """The 求職申込書's own values of the items the 求職公開申込書 repeats (never published; the
+    published ones are in the profile part)."""
+    if sheet is None:
+        return []
+    prefix = _("求職申込書")
+    return [{"field": f"sheet.{field.name}", "label": f"{prefix}: {field.verbose_name}",
+             "value": _display(sheet, field.name)}
+            for field in ApplicationSheet._meta.concrete_fields if not field.primary_key]
 
 
 def _profile_rows(profile: Profile) -> list[dict]:

@@ -158,14 +158,21 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
                 SELECT %(ba)s + g, ({qual_codes})[1 + (g * k) %% {len(qualifications)}]
                 FROM generate_series(%(lo)s, %(hi)s) g, (VALUES (3), (11)) AS q(k) WHERE g %% 2 = 0 OR k = 3
                 ON CONFLICT DO NOTHING""", params)
+            # The 求職公開申込書's 希望勤務地 (seekers.DesiredPlace): the first place, the desired_prefecture
+            # above (so the facets' pf token and the re-identification key stay what profile_screen writes).
+            cursor.execute("""
+                INSERT INTO seekers_desiredplace (profile_id, position, prefecture_id, municipality_id)
+                SELECT %(ba)s + g, 1, lpad((1 + (g * 31) %% 47)::text, 2, '0'), NULL
+                FROM generate_series(%(lo)s, %(hi)s) g""", params)
         done += n
         log(f"  profiles {done:,}/{total:,} ({time.perf_counter() - started:.1f}s for this batch)")
     with connection.cursor() as cursor:
         for table in ("seekers_jobapplication", "seekers_seekeraccount", "accounts_user",
-                      "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
+                      "seekers_profile_planned_occupations", "seekers_profile_qualifications", "seekers_desiredplace"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         for table in ("seekers_jobapplication", "seekers_applicantidentity", "seekers_profile", "seekers_seekeraccount",
-                      "accounts_user", "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
+                      "accounts_user", "seekers_profile_planned_occupations", "seekers_profile_qualifications",
+                      "seekers_desiredplace"):
             cursor.execute(f"ANALYZE {table}")
 
 

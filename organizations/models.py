@@ -36,6 +36,29 @@ class Prefecture(models.Model):
         return f"{name}労働局"
 
 
+class Municipality(models.Model):
+    """市区町村, 全国地方公共団体コード (JIS X 0402, 6 digits with the check digit), from
+    organizations/data/municipalities.csv. Shown as code and name (the leaflet's 住所コード)."""
+
+    code = models.CharField(_("全国地方公共団体コード"), max_length=6, primary_key=True)
+    prefecture = models.ForeignKey(
+        Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+    name = models.CharField(_("市区町村名"), max_length=20)
+    kana = models.CharField(_("市区町村名(カナ)"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("市区町村")
+        verbose_name_plural = _("市区町村")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="municipality_code_6_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class _GroupedCode(models.Model):
     """A two-level classification: major groups (major is NULL, with a bit position for the bit
     sets) and their medium groups."""
@@ -98,7 +121,8 @@ class Qualification(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        # The leaflet's ㉓ 免許・資格コード: code and name together.
+        return f"{self.code} {self.name}"
 
 
 def bits_of(codes) -> int:

@@ -46,3 +46,12 @@ def load_offices(apps) -> None:
             "prefecture_id": row["prefecture_code"], "name": row["name"], "address": row["address"],
             "phone": row["phone"],
         })
+
+
+def load_municipalities(apps) -> None:
+    """The 全国地方公共団体コード of municipalities.csv, inserted or updated in one statement per batch."""
+    municipality = apps.get_model("organizations", "Municipality")
+    rows = [municipality(code=r["code"], prefecture_id=r["prefecture_code"], name=r["name"], kana=r["kana"])
+            for r in read_rows("municipalities.csv")]
+    municipality.objects.bulk_create(rows, batch_size=500, update_conflicts=True, unique_fields=["code"],
+                                     update_fields=["prefecture", "name", "kana"])

@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.service_admin import IdentityReadsAudited, ServiceAdminMixin, StaffInputMixin, shown_as
 
 from . import selectors, services
-from .forms_admin import ApplicantIdentityAdminForm, JobApplicationAdminForm
+from .forms_admin import (
+    ApplicantIdentityAdminForm,
+    ApplicationSheetAdminForm,
+    JobApplicationAdminForm,
+    ProfileAdminForm,
+)
 from .models import (
     ApplicantIdentity,
+    ApplicationSheet,
     AuthKey,
     Block,
     JobApplication,
@@ -21,8 +27,9 @@ from .models import (
 )
 from .search.reidentification import reidentification_check
 
-LIST1 = _("求職申込書の情報(公開対象)")
-LIST2 = _("求職公開申込書の情報(公開対象)")
+LIST1 = _("求職申込書の情報(公開対象) (1) ③④⑩⑪⑬〜㉓")
+LIST2 = _("求職公開申込書の情報(公開対象) (2) ⑨〜⑬")
+LIST2_SHARED = _("求職公開申込書 (2) ①〜⑧ (公開する値。空欄は求職申込書と同じ)")
 
 
 class IdentityInline(StaffInputMixin, admin.StackedInline):
@@ -36,8 +43,26 @@ class IdentityInline(StaffInputMixin, admin.StackedInline):
     fields = (("name", "name_kana"), ("birth_date", "gender"), ("postal_code", "address"), ("phone", "email"))
 
 
+class ApplicationSheetInline(StaffInputMixin, admin.StackedInline):
+    """The 求職申込書's own values of the items the 求職公開申込書 repeats: staff only, never published."""
+
+    model = ApplicationSheet
+    form = ApplicationSheetAdminForm
+    can_delete = False
+    min_num = 1
+    max_num = 1
+    verbose_name = _("求職申込書: 希望条件 (1) ①②⑤〜⑨⑫ (非公開。公開する値は求職公開申込書の欄)")
+    verbose_name_plural = verbose_name
+    fields = (
+        "desired_job", "desired_hours", ("dispatch_ok", "contract_ok"), ("desired_holidays", "two_day_weekend"),
+        ("desired_prefecture", "desired_municipality"), "desired_location", ("commute_method", "commute_limit_minutes"),
+        ("desired_monthly_income", "desired_hourly_wage"),
+    )
+
+
 class ProfileInline(StaffInputMixin, admin.StackedInline):
     model = Profile
+    form = ProfileAdminForm
     can_delete = False
     min_num = 1
     max_num = 1
@@ -50,15 +75,8 @@ class ProfileInline(StaffInputMixin, admin.StackedInline):
             LIST1,
             {
                 "fields": (
-                    "desired_job",
-                    "desired_hours",
                     ("employment_type", "wants_regular"),
-                    ("dispatch_ok", "contract_ok"),
-                    ("desired_holidays", "two_day_weekend"),
-                    ("desired_prefecture", "desired_location"),
-                    ("commute_method", "commute_limit_minutes"),
                     ("relocation_ok", "car_commute"),
-                    ("desired_monthly_income", "desired_hourly_wage"),
                     "other_conditions",
                     "education",
                     "has_driving_license",
@@ -70,6 +88,23 @@ class ProfileInline(StaffInputMixin, admin.StackedInline):
                     "wide_area_prefectures",
                     "u_i_turn",
                     "qualifications",
+                )
+            },
+        ),
+        (
+            LIST2_SHARED,
+            {
+                "fields": (
+                    "desired_job",
+                    "desired_hours",
+                    ("place1_prefecture", "place1_municipality"),
+                    ("place2_prefecture", "place2_municipality"),
+                    ("place3_prefecture", "place3_municipality"),
+                    "desired_location",
+                    ("commute_method", "commute_limit_minutes"),
+                    ("desired_monthly_income", "desired_hourly_wage"),
+                    ("desired_holidays", "two_day_weekend"),
+                    ("dispatch_ok", "contract_ok"),
                 )
             },
         ),
@@ -110,7 +145,7 @@ class ValidityFilter(admin.SimpleListFilter):
 class JobApplicationAdmin(IdentityReadsAudited, StaffInputMixin, ServiceAdminMixin, admin.ModelAdmin):
     reach = ("applications", "kyushoku_number")
     form = JobApplicationAdminForm
-    inlines = [IdentityInline, ProfileInline]
+    inlines = [IdentityInline, ApplicationSheetInline, ProfileInline]
     list_display = ("kyushoku_number", "identity_name", "applied_on", "valid_until", "opt_in", "provision",
                     "has_account")
     list_filter = (ValidityFilter, "opt_in", "provision")
@@ -146,9 +181,10 @@ class JobApplicationAdmin(IdentityReadsAudited, StaffInputMixin, ServiceAdminMix
     def save_related(self, request, form, formsets, change):
         identity_form = _inline_form(formsets, ApplicantIdentity)
         profile_form = _inline_form(formsets, Profile)
+        sheet_form = _inline_form(formsets, ApplicationSheet)
         services.application_save(
             actor=request.user, application=form.instance, identity=identity_form.instance,
-            profile=profile_form.instance,
+            profile=profile_form.instance, sheet=sheet_form.instance, places=profile_form.places,
             profile_relations={name: profile_form.cleaned_data.get(name, ()) for name in services.PROFILE_RELATIONS},
         )
         # What the PII guard withheld from this save's text, for the message after the save.

@@ -10,6 +10,7 @@ from organizations import reference_cache
 from organizations.models import (
     KIND_CHOICES_FOR_CONDITIONS,
     IndustryGroup,
+    Municipality,
     OccupationGroup,
     Organization,
     Prefecture,
@@ -396,6 +397,11 @@ class SearchForm(forms.Form):
     )
     prefecture = GroupedModelChoiceField(label=_("希望勤務地(都道府県)"), required=False, queryset=None,
                                          empty_label=_("指定なし"), grouped=prefecture_groups)
+    municipality = forms.CharField(
+        label=_("希望勤務地(市区町村)"), required=False, max_length=30,
+        help_text=_("全国地方公共団体コード(6桁、例: 131016)または市区町村名(例: 千代田区)。"
+                    "名称が複数の都道府県にあるときは都道府県も選んでください。"),
+    )
     employment_type = forms.ChoiceField(label=_("希望就業形態"), required=False)
     wants_regular = forms.ChoiceField(label=_("正社員希望"), required=False)
     income_min = forms.IntegerField(label=_("希望月収(下限・円)"), required=False, min_value=0, max_value=10_000_000)
@@ -420,8 +426,39 @@ class SearchForm(forms.Form):
         self.fields["wants_regular"].choices = any_choice + list(Profile.Wish.choices)
         self.fields["u_i_turn"].choices = any_choice + [c for c in Profile.Turn.choices if c[0]]
 
+    def clean_municipality(self):
+        """The typed code or name as a Municipality (or None), checked against the chosen prefecture
+        in clean(): a 6-digit code, the 5 digits without the check digit, or the name."""
+        text = unicodedata.normalize("NFKC", self.cleaned_data.get("municipality") or "").strip()
+        if not text:
+            return None
+        if text.isdigit():
+            found = Municipality.objects.filter(code__startswith=text) if len(text) == 5 else (
+                Municipality.objects.filter(code=text))
+            found = list(found.select_related("prefecture")[:2]) if len(text) in (5, 6) else []
+            if len(found) != 1:
+                raise forms.ValidationError(_("その全国地方公共団体コードの市区町村はありません。"))
+            return found[0]
+        self._municipality_name = text
+        return text
+
     def clean(self):
         data = super().clean()
+        municipality, prefecture = data.get("municipality"), data.get("prefecture")
+        if isinstance(municipality, str):
+            found = Municipality.objects.filter(name=municipality).select_related("prefecture")
+            if prefecture is not None:
+                found = found.filter(prefecture=prefecture)
+            found = list(found[:2])
+            if not found:
+                self.add_error("municipality", _("その名称の市区町村が見つかりません。"))
+            elif len(found) > 1:
+                self.add_error("municipality", _("同じ名称の市区町村が複数あります。都道府県も選んでください。"))
+            data["municipality"] = found[0] if len(found) == 1 else None
+        elif municipality is not None and prefecture is not None and municipality.prefecture_id != prefecture.pk:
+            self.add_error("municipality", _("%(m)s は%(p)sの市区町村ではありません。")
+                           % {"m": municipality.name, "p": prefecture.name})
+            data["municipality"] = None
         low, high = data.get("income_min"), data.get("income_max")
         if low is not None and high is not None and low > high:
             self.add_error("income_max", _("上限は下限以上の金額にしてください。"))

@@ -11,7 +11,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import format_moment
-from organizations.models import IndustryGroup, Member, OccupationGroup, Prefecture, Qualification
+from organizations.models import (
+    IndustryGroup,
+    Member,
+    Municipality,
+    OccupationGroup,
+    Prefecture,
+    Qualification,
+)
 
 from .search.reidentification import KEY_COLUMNS as REID_KEY_COLUMNS
 from .search.reidentification import LISTED_INDEX_CONDITION as REID_LISTED
@@ -107,9 +114,13 @@ def new_public_id() -> str:
 
 
 class Profile(models.Model):
-    """The published part: the leaflet's list (1) 求職申込書 ①–㉓ and list (2) 求職公開申込書 ①–⑬.
-    Items of list (2) that repeat list (1) (希望する仕事, 希望勤務時間, 希望勤務地, 希望収入, 希望休日,
-    週休二日制, 派遣・請負の可否) are the same fields here; (2)⑨–⑬ are the fields of their own."""
+    """The published part, what organisations see and search: the leaflet's list (1) 求職申込書 items
+    that only it has (③④⑩⑪⑬–㉓) and the whole list (2) 求職公開申込書 ①–⑬. The items of list (2)
+    that repeat list (1) (①–⑧: 希望する仕事, 希望勤務時間, 希望勤務地, 希望収入, 希望休日, 週休二日制,
+    派遣・請負の可否) hold the PUBLISHED values here, which the seeker may choose to differ from the
+    求職申込書's own values (ApplicationSheet, never shown to organisations); a blank one is taken from
+    the 求職申込書 by seekers.services.application_save. 希望勤務地 is up to three DesiredPlace rows;
+    desired_prefecture is the first one's prefecture, kept in step by the same service."""
 
     class EmploymentType(models.TextChoices):
         FULL_TIME = "full_time", _("フルタイム")
@@ -145,7 +156,8 @@ class Profile(models.Model):
         _("週休二日制の希望"), max_length=3, choices=Wish.choices, default=Wish.ANY
     )
     desired_prefecture = models.ForeignKey(
-        Prefecture, verbose_name=_("希望勤務地(都道府県)"), on_delete=models.PROTECT, related_name="+"
+        Prefecture, verbose_name=_("希望勤務地(都道府県)"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("第1希望の都道府県(希望勤務地から自動で設定されます)"),
     )
     desired_location = models.CharField(_("希望勤務地"), max_length=200, blank=True)
     commute_method = models.CharField(_("通勤方法"), max_length=100, blank=True)
@@ -259,6 +271,89 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{_('公開求職情報')} {self.public_id}"
+
+
+class ApplicationSheet(models.Model):
+    """The 求職申込書's own values of the items that the 求職公開申込書 repeats (list (1) ①②⑤⑥⑦⑧⑨⑫ =
+    list (2) ①–⑧), as staff took them down at the application. Never shown to organisations: they
+    see the published values on Profile, which start as a copy of these (application_save fills a
+    blank published value from here) and may then differ."""
+
+    application = models.OneToOneField(
+        JobApplication, primary_key=True, on_delete=models.CASCADE, related_name="sheet"
+    )
+    desired_job = models.CharField(_("希望する仕事"), max_length=200)
+    desired_hours = models.CharField(_("希望勤務時間"), max_length=200, blank=True)
+    dispatch_ok = models.BooleanField(_("派遣の可否"), default=False, help_text=_("チェックで「可」"))
+    contract_ok = models.BooleanField(_("請負の可否"), default=False, help_text=_("チェックで「可」"))
+    desired_holidays = models.CharField(_("希望休日"), max_length=200, blank=True)
+    two_day_weekend = models.CharField(
+        _("週休二日制の希望"), max_length=3, choices=Profile.Wish.choices, default=Profile.Wish.ANY
+    )
+    desired_prefecture = models.ForeignKey(
+        Prefecture, verbose_name=_("希望勤務地(都道府県)"), on_delete=models.PROTECT, related_name="+"
+    )
+    desired_municipality = models.ForeignKey(
+        Municipality, verbose_name=_("希望勤務地(市区町村)"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )
+    desired_location = models.CharField(_("希望勤務地"), max_length=200, blank=True)
+    commute_method = models.CharField(_("通勤方法"), max_length=100, blank=True)
+    commute_limit_minutes = models.PositiveSmallIntegerField(_("通勤時間の限度(分)"), null=True, blank=True)
+    desired_monthly_income = models.PositiveIntegerField(_("希望月収(円)"), null=True, blank=True)
+    desired_hourly_wage = models.PositiveIntegerField(_("希望時間額(円)"), null=True, blank=True)
+
+    # The Profile fields that publish these items, field for field (希望勤務地 aside: DesiredPlace).
+    PUBLISHED_AS = ("desired_job", "desired_hours", "dispatch_ok", "contract_ok", "desired_holidays",
+                    "two_day_weekend", "desired_location", "commute_method", "commute_limit_minutes",
+                    "desired_monthly_income", "desired_hourly_wage")
+
+    class Meta:
+        verbose_name = _("求職申込書の希望条件")
+        verbose_name_plural = _("求職申込書の希望条件")
+
+    def __str__(self) -> str:
+        return str(_("求職申込書の希望条件"))
+
+
+def places_prefetch():
+    """The 希望勤務地 with their prefecture and municipality in one query, for prefetch_related: what
+    the presenters and the re-identification key read."""
+    return models.Prefetch("places", queryset=DesiredPlace.objects.select_related("prefecture", "municipality"))
+
+
+class DesiredPlace(models.Model):
+    """One 希望勤務地 of the 求職公開申込書 (list (2) ③): a prefecture and optionally one of its
+    municipalities, at most three per profile, in the seeker's order (1 = 第1希望). Written only by
+    seekers.services.application_save; the admin form checks the shape with Japanese messages."""
+
+    MAX = 3
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="places")
+    position = models.PositiveSmallIntegerField(_("順位"))
+    prefecture = models.ForeignKey(Prefecture, verbose_name=_("都道府県"), on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("市区町村"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("希望勤務地")
+        verbose_name_plural = _("希望勤務地")
+        ordering = ["profile", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "position"], name="place_position_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1, position__lte=3), name="place_position_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self) -> str:
+        """The place as organisations see it, with its 住所コード: "13 東京都 / 131016 千代田区"."""
+        text = f"{self.prefecture.code} {self.prefecture.name}"
+        if self.municipality_id:
+            text += f" / {self.municipality.code} {self.municipality.name}"
+        return text
 
 
 class Reachability(models.TextChoices):

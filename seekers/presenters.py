@@ -1,6 +1,10 @@
-"""The published profile as rows for display, in the leaflet's order: list (1) ①–㉓ then (2) ⑨–⑬.
-Organisations and the seeker see the same rows; a withheld field shows a placeholder to
-organisations and its real text (with the reason) to the seeker."""
+"""The published profile as rows for display, in the leaflet's order: list (1)'s own items (③④⑩⑪
+⑬–㉓) then the whole list (2) 求職公開申込書 ①–⑬. List (1) ①②⑤–⑨⑫ are the same items as (2) ①–⑧,
+and organisations see only their published values (the 求職公開申込書's, on Profile), never the
+求職申込書's own (ApplicationSheet). Organisations and the seeker see the same rows; a withheld field
+shows a placeholder to organisations and its real text (with the reason) to the seeker. Where the
+leaflet says コード (㉑ 住所コード, ㉓ 免許・資格コード, ⑲ 職業分類, ⑳ 産業分類) the code is shown with
+the name."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,18 +13,20 @@ from . import pii
 from .models import Profile
 
 ROWS = [
-    ("(1) ①", "desired_job"), ("(1) ②", "desired_hours"), ("(1) ③", "employment_type"),
-    ("(1) ④", "wants_regular"), ("(1) ⑤", "dispatch_ok"), ("(1) ⑥", "contract_ok"),
-    ("(1) ⑦", "desired_holidays"), ("(1) ⑧", "two_day_weekend"), ("(1) ⑨", "desired_prefecture"),
-    ("(1) ⑨", "desired_location"), ("(1) ⑨", "commute_method"), ("(1) ⑨", "commute_limit_minutes"),
-    ("(1) ⑩", "relocation_ok"), ("(1) ⑪", "car_commute"), ("(1) ⑫", "desired_monthly_income"),
-    ("(1) ⑫", "desired_hourly_wage"), ("(1) ⑬", "other_conditions"), ("(1) ⑭", "education"),
+    ("(1) ③", "employment_type"), ("(1) ④", "wants_regular"), ("(1) ⑩", "relocation_ok"),
+    ("(1) ⑪", "car_commute"), ("(1) ⑬", "other_conditions"), ("(1) ⑭", "education"),
     ("(1) ⑮", "has_driving_license"), ("(1) ⑯", "licenses_skills"), ("(1) ⑰", "main_experience"),
     ("(1) ⑱", "last_monthly_income"), ("(1) ⑲", "planned_occupations"), ("(1) ⑳", "planned_industries"),
     ("(1) ㉑", "wide_area_prefectures"), ("(1) ㉒", "u_i_turn"), ("(1) ㉓", "qualifications"),
+    ("(2) ①", "desired_job"), ("(2) ②", "desired_hours"), ("(2) ③", "places"),
+    ("(2) ③", "desired_location"), ("(2) ③", "commute_method"), ("(2) ③", "commute_limit_minutes"),
+    ("(2) ④", "desired_monthly_income"), ("(2) ④", "desired_hourly_wage"), ("(2) ⑤", "desired_holidays"),
+    ("(2) ⑥", "two_day_weekend"), ("(2) ⑦", "dispatch_ok"), ("(2) ⑧", "contract_ok"),
     ("(2) ⑨", "overseas_ok"), ("(2) ⑩", "expertise"), ("(2) ⑪", "appeal_points"),
     ("(2) ⑫", "appeal_experience"), ("(2) ⑬", "special_notes"),
 ]
+# Rows that are not one model field.
+LABELS = {"places": gettext_lazy("希望勤務地(住所コード)")}
 YES_NO = {"dispatch_ok", "contract_ok", "relocation_ok", "overseas_ok"}
 # Lazy: read at import, shown in the language of each request.
 HAS = {"car_commute": (gettext_lazy("希望する"), gettext_lazy("希望しない")),
@@ -29,8 +35,23 @@ YEN = {"desired_monthly_income", "desired_hourly_wage", "last_monthly_income"}
 MANY = {"planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications"}
 
 
+def places_label(profile: Profile) -> str:
+    """The 希望勤務地 in order, each with its 住所コード (DesiredPlace.label); a profile whose places
+    were never written shows its desired_prefecture."""
+    prefetched = "places" in getattr(profile, "_prefetched_objects_cache", {})
+    places = list(profile.places.all() if prefetched else profile.places.select_related("prefecture", "municipality"))
+    if not places:
+        prefecture = profile.desired_prefecture
+        return f"{prefecture.code} {prefecture.name}"
+    return "、".join(place.label() for place in places)
+
+
 def _value(profile: Profile, name: str) -> str:
+    if name == "places":
+        return places_label(profile)
     value = getattr(profile, name)
+    if name == "wide_area_prefectures":
+        return "、".join(f"{item.code} {item.name}" for item in value.all()) or "—"
     if name in MANY:
         return "、".join(str(item) for item in value.all()) or "—"
     if name in YES_NO:
@@ -51,7 +72,8 @@ def profile_rows(profile: Profile, *, for_organization: bool) -> list[dict]:
     rows = []
     for number, name in ROWS:
         reasons = profile.withheld.get(name)
-        row = {"number": number, "label": Profile._meta.get_field(name).verbose_name, "withheld": bool(reasons)}
+        label = LABELS.get(name) or Profile._meta.get_field(name).verbose_name
+        row = {"number": number, "label": label, "withheld": bool(reasons)}
         if reasons and for_organization:
             row["value"] = _("(確認中のため表示していません)")
         else:

@@ -28,8 +28,10 @@ from . import pii, selectors, throttles
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
 from .models import (
     ApplicantIdentity,
+    ApplicationSheet,
     AuthKey,
     Block,
+    DesiredPlace,
     Disposal,
     JobApplication,
     Profile,
@@ -85,6 +87,7 @@ def refuse_if_read_only(account: SeekerAccount) -> None:
 
 APPLICATION_FIELDS = ("kyushoku_number", "applied_on", "valid_until", "opt_in", "provision")
 IDENTITY_FIELDS = ("name", "name_kana", "birth_date", "gender", "postal_code", "address", "phone", "email")
+SHEET_FIELDS = [field.name for field in ApplicationSheet._meta.concrete_fields if not field.primary_key]
 PROFILE_RELATIONS = ("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
 # What staff enter on a profile: the leaflet's lists (1) and (2). The other columns belong to other
 # services (publication, receive conditions, the PII guard, the listing copy).
@@ -109,14 +112,19 @@ def application_validity(*, applied_on: date, valid_until: date | None) -> date:
 
 
 def application_save(*, actor, application: JobApplication, identity: ApplicantIdentity, profile: Profile,
-                     profile_relations: dict[str, Iterable] | None = None) -> JobApplication:
+                     profile_relations: dict[str, Iterable] | None = None, sheet: ApplicationSheet | None = None,
+                     places: list | None = None) -> JobApplication:
     """Staff enter or change a 求職申込 with its identity and published profile (the admin's form), in
     one transaction with its audit event:
     - an empty 有効期限 becomes the default one (application_validity, SPEC rule 5);
     - a 提供先区分 change goes through application_provision_change (SPEC rule 6);
     - a validity moved past today reopens an ended period (application_reopen_period);
     - the profile's listing follows the application (profile_sync_listing), and its free text is
-      screened again (profile_screen, SPEC rule 15): staff may have typed identifying data.
+      screened again (profile_screen, SPEC rule 15): staff may have typed identifying data;
+    - with a `sheet` (the 求職申込書's own values of list (1) ①②⑤–⑨⑫), every blank published value
+      of list (2) ①–⑧ is taken from it (profile_fill_from_sheet), and `places` (up to three
+      (prefecture, municipality) pairs; none = the sheet's 希望勤務地) replace the profile's
+      DesiredPlace rows, the first one's prefecture becoming Profile.desired_prefecture.
     The instances carry the values to store; only what staff enter is written (PROFILE_STAFF_FIELDS),
     never the columns other services own (publication, receive conditions, the PII guard's state,
     the end of the period). The stored application and profile rows are locked (select_for_update)
@@ -132,6 +140,14 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
     relations = {name: list(values) for name, values in (profile_relations or {}).items()}
     if set(relations) - set(PROFILE_RELATIONS):
         raise ValueError(sorted(set(relations) - set(PROFILE_RELATIONS)))
+    if sheet is not None:
+        profile_fill_from_sheet(profile, sheet)
+        if not places:
+            places = [(sheet.desired_prefecture, sheet.desired_municipality)]
+    if places:
+        if len(places) > DesiredPlace.MAX:
+            raise ValidationError(_("希望勤務地は3か所までです。"))
+        profile.desired_prefecture = places[0][0]
     with transaction.atomic():
         stored = None
         if application.pk is not None:
@@ -157,6 +173,13 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
             profile.save(update_fields=PROFILE_STAFF_FIELDS)
         for name, values in relations.items():
             getattr(profile, name).set(values)
+        sheet_changed = []
+        if sheet is not None:
+            stored_sheet = ApplicationSheet.objects.filter(pk=application.pk).first()
+            sheet_changed = _changed(stored_sheet, sheet, SHEET_FIELDS) if stored_sheet is not None else []
+            sheet.application = application
+            sheet.save()
+        places_changed = places is not None and _places_set(profile, places)
         application_reopen_period(application_ids=[application.pk])
         profile_sync_listing(application_ids=[application.pk])
         profile.refresh_from_db()
@@ -167,8 +190,32 @@ def application_save(*, actor, application: JobApplication, identity: ApplicantI
             # The identity's field names only: its values are what the audit trail must not copy.
             audit(actor=actor, verb=AuditEvent.Verb.APPLICATION_UPDATE, target=application, changed=sorted(changed),
                   before={name: str(value) for name, value in changed.items()},
-                  identity_changed=identity_changed, profile_changed=profile_changed)
+                  identity_changed=identity_changed, **({"sheet_changed": sheet_changed} if sheet else {}),
+                  profile_changed=sorted({*profile_changed, *(["places"] if places_changed else [])}))
     return application
+
+
+def profile_fill_from_sheet(profile: Profile, sheet: ApplicationSheet) -> None:
+    """The 求職公開申込書 prefilled from the 求職申込書: each published value of list (2) ①–⑧ left
+    blank (None or "") takes the 求職申込書's value; one that was entered stays, even if it differs."""
+    for name in ApplicationSheet.PUBLISHED_AS:
+        if getattr(profile, name) in (None, ""):
+            setattr(profile, name, getattr(sheet, name))
+
+
+def _places_set(profile: Profile, places: list) -> bool:
+    """Replace the profile's 希望勤務地 rows with `places`, in order; True if they changed. Called
+    inside application_save's transaction, with the profile row locked."""
+    wanted = [(getattr(p, "pk", p), getattr(m, "pk", m)) for p, m in places]
+    stored = list(profile.places.order_by("position").values_list("prefecture_id", "municipality_id"))
+    if stored == wanted:
+        return False
+    profile.places.all().delete()
+    DesiredPlace.objects.bulk_create([
+        DesiredPlace(profile=profile, position=n, prefecture_id=p, municipality_id=m)
+        for n, (p, m) in enumerate(wanted, start=1)
+    ])
+    return True
 
 
 def _changed(stored, instance, fields, relations=None) -> list[str]:

@@ -28,7 +28,7 @@ from .forms import (
     StopForm,
     UserIdReminderForm,
 )
-from .models import Profile
+from .models import Profile, places_prefetch
 from .presenters import profile_rows
 from .search.reidentification import reidentification_check
 from .search.visibility import organizations_seeing
@@ -209,7 +209,8 @@ def terms(request):
 def _own_profile(account):
     return (
         Profile.objects.select_related("desired_prefecture", "application")
-        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
+        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications",
+                          places_prefetch())
         .get(pk=account.application_id)
     )
 

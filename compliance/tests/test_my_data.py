@@ -141,9 +141,10 @@ def test_members_and_staff_are_refused(member_client, staff_client, path, both):
 
 
 # Both reads: the session, the user and the seeker account (3); the account again with its application,
-# identity and profile (1) and the profile's four lists (4); conversations, deletion requests, complaints,
-# corrections (4); the receive conditions' choices: prefectures, industries, occupations (3); blocks (1).
-COMMON = 16
+# identity and profile (1) and the profile's four lists (4) and its 希望勤務地 (1); conversations, deletion
+# requests, complaints, corrections (4); the receive conditions' choices: prefectures, industries,
+# occupations (3); blocks (1).
+COMMON = 17
 
 
 @pytest.mark.parametrize("rows", [1, 4])

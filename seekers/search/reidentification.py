@@ -5,8 +5,10 @@ together, someone who knows the seeker (a former employer, a neighbour) can matc
 warned when fewer than `REIDENTIFICATION_K` OTHER listed profiles share their combination.
 
 The quasi-identifiers (`QUASI_IDENTIFIERS`), each reduced to a coarse, normalised value:
-- 希望勤務地: the prefecture's code. (A municipality field does not exist yet; when it is added it
-  becomes one more entry here, with its own column and the advice "show the prefecture instead".)
+- 希望勤務地: the places of the 求職公開申込書 (up to three, seekers.DesiredPlace), each its prefecture's
+  code and, when given, its municipality's 全国地方公共団体コード, in order (`_places`); a profile
+  whose places were never written, its desired_prefecture. Left out as one quasi-identifier, so
+  the advice covers the prefecture and the municipality alike.
 - 職業分類: the set of planned occupation codes, sorted.
 - 免許・資格コード: the set of qualification codes, sorted.
 - 学歴: the level read from the free text (`education_level`: 大学院, 大学, 短大・高専, 専門学校,
@@ -74,6 +76,12 @@ def income_band(yen: int | None) -> str:
     return str(min(yen, INCOME_TOP_BAND_YEN) // INCOME_BAND_YEN)
 
 
+def _places(profile) -> str:
+    places = [f"{place.prefecture_id}:{place.municipality_id}" if place.municipality_id else place.prefecture_id
+              for place in profile.places.all()]  # in position order (Meta); prefetched when the caller did
+    return ",".join(places) if places else str(profile.desired_prefecture_id or "")
+
+
 def _codes(manager) -> str:
     return ",".join(sorted(str(obj.pk) for obj in manager.all()))
 
@@ -89,8 +97,8 @@ class QuasiIdentifier:
 QUASI_IDENTIFIERS = (
     QuasiIdentifier(
         "prefecture", _("希望勤務地"),
-        _("希望勤務地を近隣の地域まで広げること(広域就業希望地の追加など)をハローワークにご相談ください。"),
-        lambda p, withheld: str(p.desired_prefecture_id or ""),
+        _("希望勤務地を近隣の地域まで広げること(市区町村を都道府県だけにする、広域就業希望地の追加など)をハローワークにご相談ください。"),
+        lambda p, withheld: _places(p),
     ),
     QuasiIdentifier(
         "occupations", _("あっせんを予定する職業の職業分類"),

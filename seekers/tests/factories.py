@@ -6,7 +6,7 @@ from factory.faker import Faker
 
 from accounts.tests.factories import UserFactory
 from organizations.models import Prefecture
-from seekers.models import ApplicantIdentity, JobApplication, Profile, SeekerAccount
+from seekers.models import ApplicantIdentity, ApplicationSheet, JobApplication, Profile, SeekerAccount
 from seekers.validity import end_of_month_after_next
 
 
@@ -25,6 +25,7 @@ class JobApplicationFactory(factory.django.DjangoModelFactory):
 
     identity = factory.RelatedFactory("seekers.tests.factories.ApplicantIdentityFactory", "application")
     profile = factory.RelatedFactory("seekers.tests.factories.ProfileFactory", "application")
+    sheet = factory.RelatedFactory("seekers.tests.factories.ApplicationSheetFactory", "application")
 
 
 # 氏名 with its matching フリガナ: the PII guard compares published text with both (SPEC rule 15), so
@@ -78,6 +79,40 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     has_driving_license = True
     main_experience = "小売店での接客・在庫管理 5年"
     appeal_points = "丁寧な対応を心がけています。"
+
+
+def _from_profile(name, default):
+    """The 求職申込書's value as the published profile's (they start equal), or a default."""
+
+    def value(o):
+        profile = Profile.objects.filter(pk=o.application.pk).first()
+        return getattr(profile, name) if profile is not None else default
+
+    return factory.LazyAttribute(value)
+
+
+class ApplicationSheetFactory(factory.django.DjangoModelFactory):
+    """The 求職申込書's own values of list (1) ①②⑤–⑨⑫, equal to the published ones unless a test
+    says otherwise."""
+
+    class Meta:
+        model = ApplicationSheet
+
+    application = factory.SubFactory(JobApplicationFactory, sheet=None)
+    desired_job = _from_profile("desired_job", "一般事務")
+    desired_hours = _from_profile("desired_hours", "")
+    dispatch_ok = _from_profile("dispatch_ok", False)
+    contract_ok = _from_profile("contract_ok", False)
+    desired_holidays = _from_profile("desired_holidays", "")
+    two_day_weekend = _from_profile("two_day_weekend", Profile.Wish.ANY)
+    desired_prefecture = factory.LazyAttribute(
+        lambda o: getattr(Profile.objects.filter(pk=o.application.pk).first(), "desired_prefecture", None)
+        or Prefecture.objects.get(code="13"))
+    desired_location = _from_profile("desired_location", "")
+    commute_method = _from_profile("commute_method", "")
+    commute_limit_minutes = _from_profile("commute_limit_minutes", None)
+    desired_monthly_income = _from_profile("desired_monthly_income", None)
+    desired_hourly_wage = _from_profile("desired_hourly_wage", None)
 
 
 class SeekerUserFactory(UserFactory):

@@ -59,7 +59,7 @@ def change_url(application):
 
 def filled_add_form(client, **overrides) -> dict[str, list[str]]:
     page = AdminPage(client.get(add_url()).content.decode(), "jobapplication_form")
-    identity, profile = page.prefix_of("birth_date"), page.prefix_of("desired_job")
+    identity, profile = page.prefix_of("birth_date"), page.prefix_of("appeal_points")
     data = dict(page.fields)
     values = {
         "kyushoku_number": "１３０１０－１２３４５６７８",
@@ -72,8 +72,8 @@ def filled_add_form(client, **overrides) -> dict[str, list[str]]:
         f"{identity}-0-birth_date": "1985-06-15",
         f"{identity}-0-gender": "male",
         f"{identity}-0-address": "東京都新宿区西新宿2-8-1",
-        f"{profile}-0-desired_job": "一般事務",
-        f"{profile}-0-desired_prefecture": "13",
+        "sheet-0-desired_job": "一般事務",
+        "sheet-0-desired_prefecture": "13",
     }
     values.update({key.replace("IDENTITY", identity).replace("PROFILE", profile): v for key, v in overrides.items()})
     data.update({key: [value] for key, value in values.items()})
@@ -169,8 +169,10 @@ def test_add_form_names_its_inlines_identity_and_profile(staff_client):
     page = AdminPage(staff_client.get(add_url()).content.decode(), "jobapplication_form")
 
     assert page.prefix_of("birth_date") == "identity"
-    assert page.prefix_of("desired_job") == "profile"
+    assert page.prefix_of("desired_municipality") == "sheet"
+    assert page.prefix_of("appeal_points") == "profile"
     assert page.fields["identity-TOTAL_FORMS"] == ["1"]
+    assert page.fields["sheet-TOTAL_FORMS"] == ["1"]
     assert page.fields["profile-TOTAL_FORMS"] == ["1"]
 
 

@@ -41,7 +41,7 @@ def messages_after(response) -> list[tuple[str, str]]:
 def post_form(client, url, form_id, **values):
     form = AdminPage(page(client.get(url)), form_id)
     data = dict(form.fields)
-    profile = form.prefix_of("desired_job")
+    profile = form.prefix_of("appeal_points")
     identity = form.prefix_of("birth_date")
     data.update({key.replace("PROFILE", profile).replace("IDENTITY", identity): [value]
                  for key, value in values.items()})
@@ -67,7 +67,7 @@ def test_adding_an_application_with_withheld_text_says_so(staff_client):
         "kyushoku_number": "13010-00000202", "applied_on": "2026/11/26", "opt_in": "yes", "provision": "1",
         "IDENTITY-0-name": "鈴木 一郎", "IDENTITY-0-name_kana": "スズキ イチロウ", "IDENTITY-0-birth_date": "1985/6/15",
         "IDENTITY-0-gender": "male", "IDENTITY-0-address": "東京都新宿区西新宿2-8-1",
-        "PROFILE-0-desired_job": "一般事務", "PROFILE-0-desired_prefecture": "13",
+        "sheet-0-desired_job": "一般事務", "sheet-0-desired_prefecture": "13",
         "PROFILE-0-main_experience": "連絡は 090-1234-5678 まで", "PROFILE-0-appeal_points": "メールは taro@example.jp へ",
     })
 

@@ -40,7 +40,7 @@ def test_the_seeker_sees_exactly_the_table_organisations_see(member_client, seek
     own_view = table.search(page(seeker_client.get("/seekers/profile/"))).group(0)
 
     assert own_view == organisation_view
-    assert "大型自動車免許、普通自動車免許" in own_view
+    assert "0101 大型自動車免許、0104 普通自動車免許" in own_view  # ㉓ 免許・資格コード: code and name
     assert profile.desired_job in own_view
 
 

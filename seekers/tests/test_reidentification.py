@@ -63,7 +63,7 @@ def crowd(n, **qi):
 
 
 def fresh(profile) -> Profile:
-    return Profile.objects.prefetch_related("planned_occupations", "qualifications").get(pk=profile.pk)
+    return Profile.objects.prefetch_related("planned_occupations", "qualifications", "places").get(pk=profile.pk)
 
 
 # --- the coarse values --------------------------------------------------------------------------------------

@@ -54,9 +54,14 @@ def test_staff_adds_an_application_with_full_width_number(page, live_server, set
     identity.get_by_label("フリガナ").fill("ヤマダ タロウ")
     identity.get_by_label("生年月日").fill("1990-04-01")
     identity.get_by_label("住所").fill("東京都千代田区霞が関1-2-2")
+    # The 求職申込書's own values, then the 求職公開申込書's: a published job that differs, a second place.
+    sheet = page.locator("#sheet-0")
+    sheet.get_by_label(re.compile(r"^希望する仕事")).fill("介護職員")
+    sheet.get_by_label("希望勤務地(都道府県)").select_option(label=tokyo.name)
     profile = page.locator("#profile-0")
-    profile.get_by_label(re.compile(r"^希望する仕事")).fill("介護職員")
-    profile.get_by_label("希望勤務地(都道府県)").select_option(label=tokyo.name)
+    profile.get_by_label(re.compile(r"^希望する仕事")).fill("介護職員(夜勤可)")
+    profile.get_by_label("希望勤務地 第1希望(都道府県)").select_option(label=tokyo.name)
+    profile.get_by_label("希望勤務地 第2希望(都道府県)").select_option(label="大阪府")
     screenshot(page, "admin_add.png")
     page.locator("input[name=_save]").click()
 
@@ -72,4 +77,7 @@ def test_staff_adds_an_application_with_full_width_number(page, live_server, set
     assert application.valid_until == end_of_month_after_next(today)
     assert application.opt_in == JobApplication.OptIn.YES
     assert application.identity.name == "山田 太郎"
-    assert application.profile.desired_prefecture == tokyo
+    assert application.profile.desired_prefecture == tokyo  # the 第1希望
+    assert application.profile.desired_job == "介護職員(夜勤可)"
+    assert application.sheet.desired_job == "介護職員"
+    assert [p.prefecture.name for p in application.profile.places.all()] == ["東京都", "大阪府"]

@@ -22,6 +22,7 @@ from devtools.demo_profiles import Archetype, DemoProfile, archetype_for, demo_p
 from organizations.models import (
     IndustryGroup,
     Member,
+    Municipality,
     OccupationGroup,
     Office,
     Organization,
@@ -31,7 +32,7 @@ from organizations.models import (
 )
 from organizations.services import organization_refresh_bits
 from organizations.tests.factories import MemberFactory, OrganizationFactory
-from seekers.models import JobApplication
+from seekers.models import ApplicationSheet, DesiredPlace, JobApplication
 from seekers.tests.factories import JobApplicationFactory, SeekerAccountFactory, SeekerUserFactory
 from seekers.validity import end_of_month_after_next
 
@@ -325,4 +326,18 @@ class DemoPeople:
         profile.qualifications.set([self.qualifications[code] for code in person.qualifications])
         if person.desired_prefecture != person.office_prefecture:
             profile.wide_area_prefectures.set([self.prefectures[person.desired_prefecture]])
+        self.places(profile, person)
         return application
+
+    def places(self, profile, person: DemoProfile) -> None:
+        """The 求職公開申込書's 希望勤務地 (up to three): the desired prefecture with its first
+        municipality by code (mostly the prefectural capital), then the office's prefecture when it
+        differs. No random draw, so the other demo values stay as they were."""
+        first = Municipality.objects.filter(prefecture_id=person.desired_prefecture).order_by("code").first()
+        places = [DesiredPlace(profile=profile, position=1, prefecture_id=person.desired_prefecture,
+                               municipality=first)]
+        if person.office_prefecture and person.office_prefecture != person.desired_prefecture:
+            places.append(DesiredPlace(profile=profile, position=2, prefecture_id=person.office_prefecture))
+        DesiredPlace.objects.bulk_create(places)
+        if first is not None:
+            ApplicationSheet.objects.filter(pk=profile.pk).update(desired_municipality=first)
