@@ -98,8 +98,10 @@ def session_writes(queries) -> list[str]:
 
 # The second GET /seekers/ within a minute: 1 session, 2 user with their seeker_account
 #   (AuthenticationMiddleware, accounts.backends.get_user), 3 the header's unread count, 4 the application
-#   shown on the home page. No savepoint, session UPDATE and release: the stamp is less than a minute old.
-SEEKER_HOME_AGAIN = 4
+#   shown on the home page, 5 the seeker's Hello Work office named where the page says to ask it
+#   (organizations.jurisdiction, read lazily by the context processor). No savepoint, session UPDATE and
+#   release: the stamp is less than a minute old.
+SEEKER_HOME_AGAIN = 5
 # The second GET /orgs/messages/ within a minute: 1 session, 2 user with their membership, 3 the
 #   organisation (member_required), 4 the page of conversations, 5 today's guidance count; no session write.
 ORG_INBOX_AGAIN = 5

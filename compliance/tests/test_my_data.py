@@ -140,11 +140,11 @@ def test_members_and_staff_are_refused(member_client, staff_client, path, both):
         assert "甲" not in page(response) and "乙" not in page(response)
 
 
-# Both reads: the session, the user and the seeker account (3); the account again with its application,
+# Both reads: the session, the user with the seeker account (2, accounts.backends.get_user); the account again with its application,
 # identity and profile (1) and the profile's four lists (4) and its 希望勤務地 (1); conversations, deletion
 # requests, complaints, corrections (4); the receive conditions' choices: prefectures, industries,
 # occupations (3); blocks (1).
-COMMON = 17
+COMMON = 16
 
 
 @pytest.mark.parametrize("rows", [1, 4])

@@ -162,7 +162,7 @@ def test_the_list_reads_in_constant_queries(member_client, agency, django_assert
         while GuidanceTemplate.objects.count() < count:
             template_of(agency, name=f"文面{GuidanceTemplate.objects.count()}")
         # The session, the user, the membership and its organisation (member_required), the templates.
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             member_client.get(LIST)
 
 

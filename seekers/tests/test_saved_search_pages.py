@@ -137,7 +137,7 @@ def test_the_list_has_one_count_per_saved_search(member_client, agency_member, d
         # rows); at most SAVED_SEARCHES_PER_MEMBER counts. On PostgreSQL each count is the search page's
         # time-boxed block: SAVEPOINT, SET LOCAL statement_timeout, the COUNT, ROLLBACK TO and RELEASE.
         per_count = 5 if connection.vendor == "postgresql" else 1
-        with django_assert_num_queries(6 + per_count * saved_count):
+        with django_assert_num_queries(5 + per_count * saved_count):
             member_client.get(LIST)
 
 
