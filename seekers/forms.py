@@ -20,6 +20,7 @@ from organizations.models import (
 from .dates import parse_birth_date
 from .keys import normalize_code
 from .models import Profile
+from .search.paging import PAGE_SIZES
 from .validity import normalize_kyushoku_number, validate_kyushoku_number
 
 
@@ -415,6 +416,12 @@ class SearchForm(forms.Form):
     u_i_turn = forms.ChoiceField(label=_("Uターン・Iターン希望"), required=False)
     keyword = forms.CharField(label=_("キーワード"), required=False, max_length=100,
                               help_text=_("公開されている自由記述(経験・アピールポイントなど)から探します。"))
+    per_page = forms.TypedChoiceField(
+        label=_("1ページの表示件数(件)"), required=False, coerce=int, empty_value=PAGE_SIZES[0],
+        choices=[(n, str(n)) for n in PAGE_SIZES],
+        help_text=_("「このページの全員に案内を送る」は、このページに表示された求職者全員に送ります。"),
+        error_messages={"invalid_choice": _("表示件数は20件・50件・100件から選んでください。")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

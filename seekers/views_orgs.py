@@ -17,7 +17,7 @@ from .access import get_profile_for, get_saved_search_for
 from .forms import SavedSearchForm, SearchForm
 from .presenters import profile_rows
 from .search import saved as saved_searches
-from .search.paging import search_profiles
+from .search.paging import PAGE_SIZE, search_profiles
 
 
 @member_required
@@ -27,7 +27,8 @@ def search(request):
     page = None
     if form.is_valid() or not request.GET:
         filters = form.cleaned_data if form.is_bound else {}
-        page = search_profiles(request.organization, filters, cursor=request.GET.get("cursor", ""))
+        page = search_profiles(request.organization, filters, cursor=request.GET.get("cursor", ""),
+                               size=filters.get("per_page") or PAGE_SIZE)
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "seekers/orgs/search.html", {

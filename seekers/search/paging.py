@@ -24,6 +24,7 @@ class SearchPage:
     number: int
     count: int
     count_capped: bool
+    size: int = 20  # rows a full page holds (the search form's 表示件数)
 
     @property
     def has_previous(self) -> bool:
@@ -32,7 +33,7 @@ class SearchPage:
     @property
     def first_shown(self) -> int:
         """The position of the page's first row among the results (1-based)."""
-        return (self.number - 1) * PAGE_SIZE + 1
+        return (self.number - 1) * self.size + 1
 
     @property
     def last_shown(self) -> int:
@@ -41,6 +42,8 @@ class SearchPage:
 
 COUNT_CAP = 1000
 PAGE_SIZE = 20
+# The 表示件数 a member may choose; the largest is GUIDANCE_BATCH_MAX, so 「このページの全員」 can fill a batch.
+PAGE_SIZES = (20, 50, 100)
 MAX_PAGE_NUMBER = 999_999
 
 
@@ -88,12 +91,12 @@ def _capped_count(queryset: QuerySet) -> int:
     return queryset[: COUNT_CAP + 1].count()
 
 
-def _rows(queryset: QuerySet, position: _Position | None) -> tuple[list, bool]:
+def _rows(queryset: QuerySet, position: _Position | None, size: int) -> tuple[list, bool]:
     """The page's rows newest first, and whether there are more beyond them in its direction."""
     page = queryset.select_related("desired_prefecture")
     if position is None:
-        rows = list(page.order_by("-published_at", "-public_id")[: PAGE_SIZE + 1])
-        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        rows = list(page.order_by("-published_at", "-public_id")[: size + 1])
+        return rows[:size], len(rows) > size
     # The anchor row's published_at is looked up in the same query (a scalar subquery on the
     # unique public_id), so the cursor needs no time in it.
     anchor = Subquery(Profile.objects.filter(public_id=position.public_id).values("published_at")[:1])
@@ -101,27 +104,28 @@ def _rows(queryset: QuerySet, position: _Position | None) -> tuple[list, bool]:
         page = page.filter(
             Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=position.public_id)
         )
-        rows = list(page.order_by("-published_at", "-public_id")[: PAGE_SIZE + 1])
-        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        rows = list(page.order_by("-published_at", "-public_id")[: size + 1])
+        return rows[:size], len(rows) > size
     page = page.filter(Q(published_at__gt=anchor) | Q(published_at=anchor, public_id__gt=position.public_id))
-    rows = list(page.order_by("published_at", "public_id")[: PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE][::-1], len(rows) > PAGE_SIZE
+    rows = list(page.order_by("published_at", "public_id")[: size + 1])
+    return rows[:size][::-1], len(rows) > size
 
 
-def search_profiles(organization: Organization, filters: dict, cursor: str = "") -> SearchPage:
+def search_profiles(organization: Organization, filters: dict, cursor: str = "", size: int = PAGE_SIZE) -> SearchPage:
     """The members' search: filters on published fields only, newest first, keyset paging on
     (published_at, public_id) both ways. Every page counts the results, capped at COUNT_CAP. A cursor
     that does not verify gives the first page; a 前へ that finds no full page before it (profiles
     came or went since) gives the first page too, so page 1 is always the newest 20."""
     queryset = filter_profiles(profiles_visible_to(organization), filters)
     position = _cursor_position(cursor, organization)
-    rows, more = _rows(queryset, position)
+    size = size if size in PAGE_SIZES else PAGE_SIZE
+    rows, more = _rows(queryset, position, size)
     if position is not None and not position.forward and not more:
         position = None  # nothing before these: the first page proper
-        rows, more = _rows(queryset, None)
+        rows, more = _rows(queryset, None, size)
     if position is not None and position.forward and not rows:
         position = None  # the anchor's page emptied: start again
-        rows, more = _rows(queryset, None)
+        rows, more = _rows(queryset, None, size)
     number = position.number if position else 1
     count = _capped_count(queryset)
     older = more if position is None or position.forward else True
@@ -138,4 +142,5 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "")
         number=number,
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,
+        size=size,
     )

@@ -155,3 +155,47 @@ def test_another_organisations_cursor_is_the_first_page(member_client, newest_fi
     response = member_client.get("/orgs/seekers/", {"cursor": theirs})
 
     assert_first_page(response, newest_first)
+
+
+# --- 1ページの表示件数: a member may show 20, 50 or 100 rows, so 「このページの全員」 can fill a batch ----------
+
+
+def test_a_larger_page_shows_that_many_rows_and_pages_on_by_the_same_size(member_client, newest_first):
+    first = member_client.get("/orgs/seekers/", {"per_page": "50"})
+
+    assert listed(first) == [p.public_id for p in newest_first]
+    assert "次の" not in page(first)  # 25 rows fit on one page of 50
+
+    Profile.objects.filter(pk__in=[p.pk for p in newest_first[:5]]).update(listed_until=None)
+    small = member_client.get("/orgs/seekers/", {"per_page": "20"})
+    link = re.search(r'<a[^>]*href="\?([^"]*)"[^>]*>次の20件</a>', page(small))
+    assert link is None  # 20 visible rows: one full page, nothing after it
+    assert listed(small) == [p.public_id for p in newest_first[5:]]
+
+
+def test_the_second_page_of_a_larger_page_counts_its_positions_by_that_size(member_client, newest_first, settings):
+    for _ in range(30):
+        account = SeekerAccountFactory(application__applied_on=timezone.localdate() - timedelta(days=10))
+        Profile.objects.filter(pk=account.application_id).update(published_at=timezone.now() - timedelta(days=1))
+
+    first = member_client.get("/orgs/seekers/", {"per_page": "50"})
+    link = re.search(r'<a[^>]*href="\?([^"]*)"[^>]*>次の50件</a>', page(first))
+    assert link, "no 次の50件 link"
+    second = member_client.get(f"/orgs/seekers/?{html_lib.unescape(link.group(1))}")
+
+    assert len(listed(first)) == 50 and len(listed(second)) == ROWS + 30 - 50
+    assert "51〜55件目" in page(second)
+    assert not set(listed(first)) & set(listed(second))
+
+
+@pytest.mark.parametrize("value", ["1000", "abc", "-20"])
+def test_a_page_size_not_offered_is_refused_at_the_field(member_client, newest_first, value):
+    html = page(member_client.get("/orgs/seekers/", {"per_page": value, "keyword": "介護"}))
+
+    assert "表示件数は20件・50件・100件から選んでください。" in html
+    assert 'value="介護"' in html  # what was typed stays
+    assert listed_none(html)
+
+
+def listed_none(html: str) -> bool:
+    return "/orgs/seekers/" not in html.split("検索結果", 1)[-1] if "検索結果" in html else True
