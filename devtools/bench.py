@@ -16,6 +16,7 @@ from organizations.models import (
     Qualification,
     bits_of,
 )
+from organizations.terms import CURRENT_TERMS_VERSION
 
 BENCH_EDUCATION = "高等学校卒業"
 BENCH_PREFIX = "9"  # bench 求職番号 start with 9 (office codes 9xxxx are not used by real offices)
@@ -257,6 +258,11 @@ def fill_reidentification_keys(lo: int, hi: int) -> None:
 
 def fill_organizations(count: int, rng: random.Random) -> list[Organization]:
     """Organisations of every kind with varied handled regions, industries and occupations."""
+    # Active by Organization.status: approved and the 利用規約 in force accepted (rows from before the
+    # terms existed are brought up to date).
+    Organization.objects.filter(name__startswith="ベンチ", terms_version__lt=CURRENT_TERMS_VERSION).update(
+        terms_version=CURRENT_TERMS_VERSION
+    )
     existing = list(Organization.objects.filter(name__startswith="ベンチ団体"))
     if len(existing) >= count:
         return existing[:count]
@@ -271,7 +277,7 @@ def fill_organizations(count: int, rng: random.Random) -> list[Organization]:
         regions = rng.sample(prefectures, 47 if i % 4 == 0 else rng.randint(1, 10))
         org = Organization(
             name=f"ベンチ団体{i:05d}", kind=kind, sub_kind=sub, permit_number="" if kind == "local_gov" else f"99-ユ-{i:06d}",
-            privacy_mark=i % 3 == 0, approved_on="2026-04-01", track_record="実績", job_openings="求人", fees="無料",
+            privacy_mark=i % 3 == 0, approved_on="2026-04-01", terms_version=CURRENT_TERMS_VERSION, track_record="実績", job_openings="求人", fees="無料",
             privacy_officer="担当", complaints_officer="担当", contact_procedure="電話",
             region_bits=bits_of(int(c) - 1 for c in regions),
             industry_bits=bits_of(rng.sample(ind_bits, rng.randint(1, 6))),

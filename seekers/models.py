@@ -249,7 +249,10 @@ class Profile(models.Model):
             models.Index(F("published_at").desc(), name="profile_ui_turn_idx",
                          condition=Q(listed_until__isnull=False) & ~Q(u_i_turn="")),
             # The re-identification counts: profile_reid<i>_idx for the i-th of reidentification.KEY_COLUMNS.
-            *(models.Index(fields=[column, "listed_until"], name=f"profile_reid{i}_idx", condition=REID_LISTED)
+            # `<key> IS NOT NULL` in the condition: the check's `<key> = value` implies it, a search does
+            # not, so a search never reads one of them as a bitmap of every listed profile.
+            *(models.Index(fields=[column, "listed_until"], name=f"profile_reid{i}_idx",
+                           condition=REID_LISTED & Q(**{f"{column}__isnull": False}))
               for i, column in enumerate(REID_KEY_COLUMNS)),
         ]
         constraints = [

@@ -55,8 +55,9 @@ def occupation_facet(occupation) -> str:
 
 
 def filter_profiles(queryset: QuerySet, f: dict) -> QuerySet:
-    """The search form's filters. Narrow value filters (prefecture, occupation, qualification,
-    海外勤務, U/I ターン: a few percent of profiles each) are facet tokens, one full-text match served
+    """The search form's filters. Narrow value filters (prefecture or municipality of any of the up to
+    three 希望勤務地, occupation, qualification, 海外勤務, U/I ターン: a few percent of profiles each) are facet
+    tokens, one full-text match served
     on PostgreSQL by a GIN index. Broad ones (a fifth or more: 就業形態, 正社員希望, 派遣・請負・転居) are
     plain column tests, cheap on a scan, where intersecting their huge posting lists in the GIN index
     would cost more (measured with bench_search). The income range is checked on what remains; the keyword

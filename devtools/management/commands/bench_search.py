@@ -26,6 +26,7 @@ from organizations.models import (
     Qualification,
     bits_of,
 )
+from organizations.terms import CURRENT_TERMS_VERSION
 from seekers.search import paging
 from seekers.search.visibility import profiles_visible_to
 
@@ -72,6 +73,7 @@ def floor_organization() -> Organization:
             permit_number="99-ユ-999999",
             privacy_mark=True,
             approved_on="2026-04-01",
+            terms_version=CURRENT_TERMS_VERSION,
             track_record="実績",
             job_openings="求人",
             fees="無料",
@@ -123,6 +125,9 @@ class Command(BaseCommand):
         orgs = bench.fill_organizations(options["organizations"], rng)
         searchers = orgs[: options["searchers"]]
         floor_org = floor_organization()
+        if floor_org.status() != Organization.Status.ACTIVE or len(floor_page(floor_org)) <= paging.PAGE_SIZE:
+            self.stderr.write("the floor organisation sees no full page: the bench would time empty searches")
+            sys.exit(1)
         mix = search_mix()
         self.stdout.write(
             f"profiles: {bench.bench_profile_count():,}, organisations: {len(orgs)}, "
