@@ -390,6 +390,9 @@ class ConditionsForm(forms.Form):
 class SearchForm(forms.Form):
     """The members' search over published fields only (GET, bookmarkable)."""
 
+    # How the results are shown, not which: a saved search lists no such condition.
+    DISPLAY_FIELDS = ("per_page",)
+
     occupation = GroupedModelChoiceField(
         label=_("あっせん予定職業分類"), required=False, queryset=None, empty_label=_("指定なし"),
         grouped=occupation_groups,

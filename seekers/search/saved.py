@@ -50,6 +50,8 @@ def conditions_of(form) -> list[tuple[str, str]]:
     form: the form's labels and the display of what was chosen."""
     rows = []
     for name, field in form.fields.items():
+        if name in form.DISPLAY_FIELDS:
+            continue
         value = form.cleaned_data.get(name)
         if value in (None, "", False):
             continue

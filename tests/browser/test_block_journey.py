@@ -18,6 +18,7 @@ from tests.browser.test_messaging_journey import (  # noqa: F401 - member_page i
     status_text,
     submit,
 )
+from tests.browser.test_visibility_journey import search_result_ids
 from tests.conftest import axe_check, screenshot
 
 pytestmark = [
@@ -40,10 +41,6 @@ def cast(settings):
     account = SeekerAccountFactory()
     public_id = Profile.objects.get(pk=account.application_id).public_id
     return agency, member, account, public_id
-
-
-def search_result_ids(page) -> list[str]:
-    return page.locator("main table tbody tr td:first-child").all_inner_texts()
 
 
 def test_a_seeker_blocks_by_name_an_agency_that_never_wrote(page, member_page, live_server, cast):  # noqa: F811 - the imported fixture

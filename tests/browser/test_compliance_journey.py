@@ -18,6 +18,7 @@ from organizations.models import Organization
 from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
+from tests.browser.test_visibility_journey import search_result_ids
 from tests.conftest import axe_check, screenshot
 
 pytestmark = [
@@ -56,10 +57,6 @@ def fill_login(page, login: str) -> None:
 
 def japanese_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def search_result_ids(page) -> list[str]:
-    return page.locator("main table tbody tr td:first-child").all_inner_texts()
 
 
 def admin_save(page) -> str:

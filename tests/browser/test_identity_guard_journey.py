@@ -11,6 +11,7 @@ from organizations.tests.factories import MemberFactory, OrganizationFactory
 from seekers.models import Profile
 from seekers.tests.factories import SeekerAccountFactory
 from tests.browser.test_messaging_journey import log_in
+from tests.browser.test_visibility_journey import search_result_ids
 from tests.conftest import axe_check
 
 pytestmark = [
@@ -55,7 +56,7 @@ def test_the_registered_name_typed_by_staff_never_reaches_an_organisation(page, 
     with org_page.expect_navigation():
         org_page.get_by_role("button", name="検索する").click()
     assert "keyword=" in org_page.url
-    assert profile.public_id not in org_page.locator("main table tbody tr td:first-child").all_inner_texts()
+    assert profile.public_id not in search_result_ids(org_page)
     assert "条件に合う求職情報はありません。" in org_page.locator("main").inner_text()
 
     org_page.goto(f"{live_server.url}/orgs/seekers/{profile.public_id}/")

@@ -27,7 +27,8 @@ pytestmark = [
 PHONE = {"width": 390, "height": 844}
 NARROWEST = 360
 LEAFLET_COLUMNS = ["No.", "状態", "日付", "送信元", "受信先", "受信日時", "件名", "本文", "詳細"]
-SEARCH_COLUMNS = ["公開ID", "希望する仕事", "希望勤務地", "希望就業形態", "希望月収", "詳細"]
+# The tick box for guidance to many and the organisation's history with the seeker (issue 16), then the leaflet's.
+SEARCH_COLUMNS = ["選択", "公開ID", "やりとり", "希望する仕事", "希望勤務地", "希望就業形態", "希望月収", "詳細"]
 LONG_TAIL = "以上、長文のご案内の最後の一文です。"
 LONG_BODY = (
     "介護職の求人について、詳しくご案内します。\n"

@@ -31,8 +31,10 @@ def log_in(page, live_server, login: str, landing: str) -> None:
 
 
 def search_result_ids(page) -> list[str]:
-    """The 公開ID column of the search result table (empty when nothing is found)."""
-    return page.locator("main table tbody tr td:first-child").all_inner_texts()
+    """The 公開ID of each row of the search result table, read from its tick box (empty when nothing is
+    found)."""
+    boxes = page.locator('main table tbody tr input[type="checkbox"][name="public_id"]')
+    return [boxes.nth(i).get_attribute("value") for i in range(boxes.count())]
 
 
 def test_receive_conditions_hide_the_profile_from_an_organisation_outside_the_region(
