@@ -30,11 +30,13 @@ class CraftedInputAdmin:
 
     def get_object(self, request, object_id, from_field=None):
         """An object id past bigint is no object (SQLite refuses to bind it; a one-to-one primary key
-        skips Django's own range check)."""
-        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        skips Django's own range check). An empty `_to_field` (`?_to_field=`) is the primary key, as
+        Django's own check of it reads it; a name that is no field is no object."""
+        from_field = from_field or None
         try:
+            field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
             _key(field, object_id)
-        except ValueError:
+        except (ValueError, FieldDoesNotExist):
             return None
         return super().get_object(request, object_id, from_field)
 

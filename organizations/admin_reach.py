@@ -12,7 +12,7 @@ typed URL or a hand-made POST learns nothing and changes nothing; actions and au
 go through get_queryset and so never see such rows. tests/test_admin_reach.py checks that every
 registered admin declares one."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
 
 from .jurisdiction import NOTHING, Reach, staff_reach
@@ -76,9 +76,9 @@ class ReachAdmin:
         return obj
 
     def _exists(self, object_id, from_field) -> bool:
-        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
         try:
+            field = self.model._meta.pk if not from_field else self.model._meta.get_field(from_field)
             value = field.to_python(object_id)
-        except (ValidationError, TypeError, ValueError):
+        except (ValidationError, TypeError, ValueError, FieldDoesNotExist):
             return False
         return self.model._default_manager.filter(**{field.attname: value}).exists()

@@ -166,3 +166,18 @@ def test_an_organisation_is_found_by_its_name_typed_in_full_width(staff_client):
     [row] = changelist_rows(staff_client.get("/admin/organizations/organization/", {"q": "ＡＢＣ"}))
 
     assert "ABCキャリア" in row
+
+
+@pytest.mark.parametrize("to_field", ["", "no_such_field"])
+@pytest.mark.parametrize("path", ["/admin/auth/group/{id}/delete/", "/admin/auth/group/{id}/change/",
+                                  "/admin/organizations/organization/{id}/delete/"])
+def test_an_empty_or_unknown_to_field_is_no_object_not_a_500(staff_client, path, to_field):
+    """`?_to_field=` reached Django's admin get_object as a field named "" (FieldDoesNotExist, a 500)."""
+    from django.contrib.auth.models import Group
+
+    existing = Group.objects.create(name="確認用") if "/group/" in path else OrganizationFactory()
+    # An object that exists: an empty _to_field is its primary key (the page), an unknown one no object.
+    response = staff_client.get(path.format(id=existing.pk), {"_to_field": to_field})
+    assert response.status_code in ((200,) if to_field == "" else (302, 400, 404)), response.status_code
+    response = staff_client.get(path.format(id=99999999999999999999), {"_to_field": to_field})
+    assert response.status_code in (302, 400, 404), response.status_code
