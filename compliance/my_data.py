@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,14 +32,21 @@ from seekers.models import (
     ApplicantIdentity,
     ApplicationSheet,
     Block,
-    DesiredPlace,
     JobApplication,
     Profile,
     ProfileView,
     SeekerAccount,
+    profile_prefetches,
 )
+from seekers.presenters import LABELS as PROFILE_ROW_LABELS
 from seekers.presenters import ROWS, profile_rows
-from seekers.services import APPLICATION_FIELDS, IDENTITY_FIELDS, PROFILE_RELATIONS, PROFILE_STAFF_FIELDS
+from seekers.services import (
+    APPLICATION_FIELDS,
+    IDENTITY_FIELDS,
+    PROFILE_RELATIONS,
+    PROFILE_STAFF_FIELDS,
+    SHEET_FIELDS,
+)
 
 from .models import Complaint, DataCorrectionRequest, DeletionRequest
 from .selectors import DISCLOSURE_LABELS
@@ -54,17 +61,26 @@ HTML_LIST_LIMIT = 100
 _PARTS = (
     ("application", JobApplication, APPLICATION_FIELDS),
     ("identity", ApplicantIdentity, IDENTITY_FIELDS),
-    ("profile", Profile, [*PROFILE_STAFF_FIELDS, *PROFILE_RELATIONS]),
+    ("sheet", ApplicationSheet, SHEET_FIELDS),
+    ("profile", Profile, [*PROFILE_STAFF_FIELDS, *PROFILE_RELATIONS, "places"]),
 )
 _PART_LABELS = {"application": gettext_lazy("求職申込"), "identity": gettext_lazy("本人情報"),
-                "profile": gettext_lazy("公開求職情報")}
+                "sheet": gettext_lazy("求職申込書"), "profile": gettext_lazy("公開求職情報")}
+# application_save's audit event: which list of changed names belongs to which part.
+_AUDIT_LISTS = {"application": "changed", "identity": "identity_changed", "sheet": "sheet_changed",
+                "profile": "profile_changed"}
+
+
+def _label(model, name: str) -> str:
+    return str(PROFILE_ROW_LABELS[name]) if name in PROFILE_ROW_LABELS else str(model._meta.get_field(name).verbose_name)
 
 
 def correctable_fields() -> list[tuple[str, str]]:
-    """("<part>.<field>", label) for every field staff enter through seekers.services.application_save:
-    the only fields a 訂正等の請求 can name, and the names its audit event records as changed."""
+    """("<part>.<field>", label) for every field staff enter through seekers.services.application_save
+    (the 求職申込, the identity, the 求職申込書's own values and the published profile with its
+    希望勤務地): the only fields a 訂正等の請求 can name, and the names its audit event records as changed."""
     return [
-        (f"{part}.{name}", f"{_PART_LABELS[part]}: {model._meta.get_field(name).verbose_name}")
+        (f"{part}.{name}", f"{_PART_LABELS[part]}: {_label(model, name)}")
         for part, model, names in _PARTS for name in names
     ]
 
@@ -76,9 +92,7 @@ def correctable_field_label(key: str) -> str:
 def changed_names_in(event: AuditEvent) -> set[str]:
     """The "<part>.<field>" names an application.update audit event says it changed."""
     data = event.data or {}
-    return ({f"application.{n}" for n in data.get("changed", [])}
-            | {f"identity.{n}" for n in data.get("identity_changed", [])}
-            | {f"profile.{n}" for n in data.get("profile_changed", [])})
+    return {f"{part}.{name}" for part, key in _AUDIT_LISTS.items() for name in data.get(key, [])}
 
 
 # --- Values as the seeker reads them -----------------------------------------------------------------
@@ -120,9 +134,7 @@ def _account(account: SeekerAccount) -> SeekerAccount:
     return (SeekerAccount.objects.select_related("user", "application__identity", "application__profile__desired_prefecture",
                                                  "application__sheet__desired_prefecture",
                                                  "application__sheet__desired_municipality")
-            .prefetch_related(*(f"application__profile__{name}" for name in PROFILE_RELATIONS),
-                              Prefetch("application__profile__places",
-                                       queryset=DesiredPlace.objects.select_related("prefecture", "municipality")))
+            .prefetch_related(*profile_prefetches("application__profile__"))
             .get(pk=account.pk))
 
 

@@ -8,12 +8,13 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 
 from organizations.models import Member, Organization
 
-from .models import Profile, SavedSearch
+from .models import Profile, SavedSearch, profile_prefetches
 from .search.visibility import profile_visible_to
 
 
@@ -49,6 +50,7 @@ def get_profile_for(organization: Organization, public_id: str) -> Profile:
     profile = profile_visible_to(organization, public_id)
     if profile is None:
         raise Http404
+    prefetch_related_objects([profile], *profile_prefetches())
     return profile
 
 

@@ -86,6 +86,7 @@ class ProfileInline(StaffInputMixin, admin.StackedInline):
                     "planned_occupations",
                     "planned_industries",
                     "wide_area_prefectures",
+                    "wide_area_municipalities",
                     "u_i_turn",
                     "qualifications",
                 )

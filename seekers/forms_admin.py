@@ -87,6 +87,26 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.prefecture.name}{obj.name}"
 
 
+class FastSelectMultiple(forms.SelectMultiple):
+    """FastSelect's multiple form (㉑ 広域就業希望地): several selected options."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name, "multiple": True})
+        chosen = {str(item) for item in (value or ())}
+        options = [
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
+        ]
+        return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # noqa: S308 - every part escaped
+
+
+class MunicipalityMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = FastSelectMultiple
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.prefecture.name}{obj.name}"
+
+
 def municipality_field(label) -> MunicipalityChoiceField:
     return MunicipalityChoiceField(
         queryset=Municipality.objects.select_related("prefecture"), required=False, label=label,
@@ -147,6 +167,12 @@ class ProfileAdminForm(ServiceModelForm):
     place2_municipality = municipality_field(_("希望勤務地 第2希望(市区町村)"))
     place3_prefecture = _place_prefecture(3)
     place3_municipality = municipality_field(_("希望勤務地 第3希望(市区町村)"))
+    wide_area_municipalities = MunicipalityMultipleChoiceField(
+        queryset=Municipality.objects.select_related("prefecture"), required=False,
+        label=_("広域就業希望地(市区町村の住所コード)"), widget=FastSelectMultiple(attrs={"size": 8}),
+        help_text=_("都道府県の全域を希望する場合は上の都道府県で選び、ここでは市区町村だけを選びます。"
+                    "Ctrl(Macは⌘)を押しながら複数選べます。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,4 +213,10 @@ class ProfileAdminForm(ServiceModelForm):
             seen.add(key)
             places.append((prefecture, municipality))
         self.places = places
+        whole = {p.pk for p in data.get("wide_area_prefectures") or ()}
+        inside = [m for m in data.get("wide_area_municipalities") or () if m.prefecture_id in whole]
+        if inside:
+            self.add_error("wide_area_municipalities", _(
+                "%(m)s は、全域を選んだ都道府県の市区町村です。都道府県か市区町村のどちらかにしてください。"
+            ) % {"m": "、".join(m.name for m in inside)})
         return data

@@ -178,8 +178,12 @@ class Profile(models.Model):
     planned_industries = models.ManyToManyField(
         IndustryGroup, verbose_name=_("あっせんを予定する産業の産業分類"), blank=True, related_name="+"
     )
+    # ㉑ 広域就業希望地(住所コード): whole prefectures, municipalities, or both.
     wide_area_prefectures = models.ManyToManyField(
-        Prefecture, verbose_name=_("広域就業希望地(住所コード)"), blank=True, related_name="+"
+        Prefecture, verbose_name=_("広域就業希望地(都道府県の住所コード)"), blank=True, related_name="+"
+    )
+    wide_area_municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("広域就業希望地(市区町村の住所コード)"), blank=True, related_name="+"
     )
     u_i_turn = models.CharField(_("Uターン・Iターン希望"), max_length=1, choices=Turn.choices, blank=True, default="")
     qualifications = models.ManyToManyField(
@@ -319,10 +323,29 @@ class ApplicationSheet(models.Model):
         return str(_("求職申込書の希望条件"))
 
 
-def places_prefetch():
+# The profile's many-to-many items of list (1) (⑲ ⑳ ㉑ ㉓): what staff enter (application_save), what
+# the presenters show, and what every reader of a whole profile prefetches (profile_prefetches).
+PROFILE_RELATIONS = ("planned_occupations", "planned_industries", "wide_area_prefectures",
+                     "wide_area_municipalities", "qualifications")
+
+
+def profile_prefetches(prefix: str = "") -> list:
+    """Everything a profile's rows read, one query each: the many-to-many items (a municipality with
+    its prefecture, for the name "東京都千代田区") and the 希望勤務地. `prefix` is the path to the
+    profile ("application__profile__") when the query starts elsewhere."""
+    return [
+        *(prefix + name for name in PROFILE_RELATIONS if name != "wide_area_municipalities"),
+        models.Prefetch(prefix + "wide_area_municipalities",
+                        queryset=Municipality.objects.select_related("prefecture")),
+        places_prefetch(prefix),
+    ]
+
+
+def places_prefetch(prefix: str = ""):
     """The 希望勤務地 with their prefecture and municipality in one query, for prefetch_related: what
     the presenters and the re-identification key read."""
-    return models.Prefetch("places", queryset=DesiredPlace.objects.select_related("prefecture", "municipality"))
+    return models.Prefetch(prefix + "places",
+                           queryset=DesiredPlace.objects.select_related("prefecture", "municipality"))
 
 
 class DesiredPlace(models.Model):

@@ -17,7 +17,7 @@ ROWS = [
     ("(1) ⑪", "car_commute"), ("(1) ⑬", "other_conditions"), ("(1) ⑭", "education"),
     ("(1) ⑮", "has_driving_license"), ("(1) ⑯", "licenses_skills"), ("(1) ⑰", "main_experience"),
     ("(1) ⑱", "last_monthly_income"), ("(1) ⑲", "planned_occupations"), ("(1) ⑳", "planned_industries"),
-    ("(1) ㉑", "wide_area_prefectures"), ("(1) ㉒", "u_i_turn"), ("(1) ㉓", "qualifications"),
+    ("(1) ㉑", "wide_area"), ("(1) ㉒", "u_i_turn"), ("(1) ㉓", "qualifications"),
     ("(2) ①", "desired_job"), ("(2) ②", "desired_hours"), ("(2) ③", "places"),
     ("(2) ③", "desired_location"), ("(2) ③", "commute_method"), ("(2) ③", "commute_limit_minutes"),
     ("(2) ④", "desired_monthly_income"), ("(2) ④", "desired_hourly_wage"), ("(2) ⑤", "desired_holidays"),
@@ -26,13 +26,13 @@ ROWS = [
     ("(2) ⑫", "appeal_experience"), ("(2) ⑬", "special_notes"),
 ]
 # Rows that are not one model field.
-LABELS = {"places": gettext_lazy("希望勤務地(住所コード)")}
+LABELS = {"places": gettext_lazy("希望勤務地(住所コード)"), "wide_area": gettext_lazy("広域就業希望地(住所コード)")}
 YES_NO = {"dispatch_ok", "contract_ok", "relocation_ok", "overseas_ok"}
 # Lazy: read at import, shown in the language of each request.
 HAS = {"car_commute": (gettext_lazy("希望する"), gettext_lazy("希望しない")),
        "has_driving_license": (gettext_lazy("あり"), gettext_lazy("なし"))}
 YEN = {"desired_monthly_income", "desired_hourly_wage", "last_monthly_income"}
-MANY = {"planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications"}
+MANY = {"planned_occupations", "planned_industries", "qualifications"}
 
 
 def places_label(profile: Profile) -> str:
@@ -46,12 +46,20 @@ def places_label(profile: Profile) -> str:
     return "、".join(place.label() for place in places)
 
 
+def wide_area_label(profile: Profile) -> str:
+    """㉑ 広域就業希望地, each with its 住所コード: the whole prefectures ("27 大阪府"), then the
+    municipalities with their prefecture ("282014 兵庫県姫路市")."""
+    items = [f"{p.code} {p.name}" for p in profile.wide_area_prefectures.all()]
+    items += [f"{m.code} {m.prefecture.name}{m.name}" for m in profile.wide_area_municipalities.all()]
+    return "、".join(items) or "—"
+
+
 def _value(profile: Profile, name: str) -> str:
     if name == "places":
         return places_label(profile)
+    if name == "wide_area":
+        return wide_area_label(profile)
     value = getattr(profile, name)
-    if name == "wide_area_prefectures":
-        return "、".join(f"{item.code} {item.name}" for item in value.all()) or "—"
     if name in MANY:
         return "、".join(str(item) for item in value.all()) or "—"
     if name in YES_NO:

@@ -27,6 +27,7 @@ from organizations.models import Member, Organization, bits_of
 from . import pii, selectors, throttles
 from .keys import AUTH_KEY_LENGTH, USER_ID_LENGTH, auth_key_matches, hash_auth_key, random_code
 from .models import (
+    PROFILE_RELATIONS,
     ApplicantIdentity,
     ApplicationSheet,
     AuthKey,
@@ -88,7 +89,6 @@ def refuse_if_read_only(account: SeekerAccount) -> None:
 APPLICATION_FIELDS = ("kyushoku_number", "applied_on", "valid_until", "opt_in", "provision")
 IDENTITY_FIELDS = ("name", "name_kana", "birth_date", "gender", "postal_code", "address", "phone", "email")
 SHEET_FIELDS = [field.name for field in ApplicationSheet._meta.concrete_fields if not field.primary_key]
-PROFILE_RELATIONS = ("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
 # What staff enter on a profile: the leaflet's lists (1) and (2). The other columns belong to other
 # services (publication, receive conditions, the PII guard, the listing copy).
 PROFILE_STAFF_FIELDS = [

@@ -28,7 +28,7 @@ from .forms import (
     StopForm,
     UserIdReminderForm,
 )
-from .models import Profile, places_prefetch
+from .models import Profile, profile_prefetches
 from .presenters import profile_rows
 from .search.reidentification import reidentification_check
 from .search.visibility import organizations_seeing
@@ -209,8 +209,7 @@ def terms(request):
 def _own_profile(account):
     return (
         Profile.objects.select_related("desired_prefecture", "application")
-        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications",
-                          places_prefetch())
+        .prefetch_related(*profile_prefetches())
         .get(pk=account.application_id)
     )
 

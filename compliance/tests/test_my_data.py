@@ -141,10 +141,10 @@ def test_members_and_staff_are_refused(member_client, staff_client, path, both):
 
 
 # Both reads: the session, the user with the seeker account (2, accounts.backends.get_user); the account again with its application,
-# identity and profile (1) and the profile's four lists (4) and its 希望勤務地 (1); conversations, deletion
-# requests, complaints, corrections (4); the receive conditions' choices: prefectures, industries,
-# occupations (3); blocks (1).
-COMMON = 16
+# identity and profile (1) and the profile's five lists (5: 職業分類, 産業分類, 広域就業希望地 of prefectures and
+# of municipalities, 免許・資格) and its 希望勤務地 (1); conversations, deletion requests, complaints,
+# corrections (4); the receive conditions' choices: prefectures, industries, occupations (3); blocks (1).
+COMMON = 17
 
 
 @pytest.mark.parametrize("rows", [1, 4])

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from compliance.models import DataCorrectionRequest
 from seekers import services as seeker_services
-from seekers.models import ApplicantIdentity, JobApplication, Profile
+from seekers.models import ApplicantIdentity, ApplicationSheet, JobApplication, Profile
 from tests.pages import field_error, page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa")]
@@ -104,6 +104,38 @@ def test_a_change_of_another_field_does_not_count(seeker_client, staff_client, s
                                      profile=Profile.objects.get(pk=application.pk))
 
     assert "まだ訂正されていません" in page(answer(staff_client, correction, "corrected"))
+
+
+@pytest.mark.parametrize(("field", "label"), [
+    ("sheet.desired_job", "求職申込書: 希望する仕事"),
+    ("profile.places", "公開求職情報: 希望勤務地(住所コード)"),
+    ("profile.wide_area_municipalities", "公開求職情報: 広域就業希望地(市区町村の住所コード)"),
+])
+def test_the_application_forms_own_values_and_the_places_can_be_named(seeker_client, field, label):
+    """The 求職申込書's own values (ApplicationSheet) and the 希望勤務地 are held too, so they can be
+    asked for; the page offers them by their labels."""
+    assert label in page(seeker_client.get(PAGE))
+
+    response = seeker_client.post(PAGE, ASK | {"field": field})
+
+    assert response.status_code == 302
+    assert DataCorrectionRequest.objects.get().field == field
+
+
+def test_a_correction_of_the_application_forms_own_value_is_recognised(seeker_client, staff_client, staff, account):
+    seeker_client.post(PAGE, ASK | {"field": "sheet.desired_job", "requested_value": "倉庫内作業"})
+    correction = DataCorrectionRequest.objects.get()
+    assert "まだ訂正されていません" in page(answer(staff_client, correction, "corrected"))
+    application = JobApplication.objects.get(pk=account.application_id)
+    sheet = ApplicationSheet.objects.get(pk=application.pk)
+    sheet.desired_job = "倉庫内作業"
+
+    seeker_services.application_save(actor=staff, application=application,
+                                     identity=ApplicantIdentity.objects.get(pk=application.pk),
+                                     profile=Profile.objects.get(pk=application.pk), sheet=sheet)
+
+    assert answer(staff_client, correction, "corrected").status_code == 302
+    assert DataCorrectionRequest.objects.get().status == "corrected"
 
 
 def test_staff_see_the_request_with_a_link_to_the_application(seeker_client, staff_client, account):

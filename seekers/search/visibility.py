@@ -63,7 +63,6 @@ def profile_visible_to(organization: Organization, public_id: str) -> Profile | 
     return (
         profiles_visible_to(organization)
         .select_related("desired_prefecture")
-        .prefetch_related("planned_occupations", "planned_industries", "wide_area_prefectures", "qualifications")
         .filter(public_id=public_id)
         .first()
     )

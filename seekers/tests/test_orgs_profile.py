@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from organizations.models import OccupationGroup, Prefecture, Qualification
+from organizations.models import Municipality, OccupationGroup, Prefecture, Qualification
 from seekers import services
 from seekers.models import ProfileView
 from seekers.tests.helpers import listed, member_of, organisation_reads, profile_of, seeker_with
@@ -134,11 +134,11 @@ def test_a_revoked_organisations_member_gets_a_page_saying_so(seeker, revoked_me
 
 # /orgs/seekers/<public_id>/ for a member: 1 session, 2 user with their membership
 #   (accounts.backends.get_user), 3 TOTP authenticator (MFA gate), 4 organisation (member_required),
-#   5 the profile with its prefecture, 6–9 the four prefetched lists (職業分類, 産業分類, 広域就業希望地,
-#   免許・資格), 10 the 希望勤務地 with their prefectures and municipalities (one join), 11 the view-log
-#   insert, 12 the header's unread replies and remaining sends (messaging.selectors.org_header),
-#   13–15 savepoint, session update, release.
-PROFILE_QUERIES = 15
+#   5 the profile with its prefecture, 6–10 the five prefetched lists (職業分類, 産業分類, 広域就業希望地 of
+#   prefectures, of municipalities with their prefecture (one join), 免許・資格), 11 the 希望勤務地 with their
+#   prefectures and municipalities (one join), 12 the view-log insert, 13 the header's unread replies and
+#   remaining sends (messaging.selectors.org_header), 14–16 savepoint, session update, release.
+PROFILE_QUERIES = 16
 
 
 @pytest.mark.parametrize("items", [1, 6])
@@ -148,12 +148,29 @@ def test_profile_page_query_count_is_constant(member_client, django_assert_num_q
         qualifications=list(Qualification.objects.all()[:items]),
     )
     profile.wide_area_prefectures.set(Prefecture.objects.all()[:items])
+    municipalities = list(Municipality.objects.filter(prefecture_id="28").order_by("code")[:items])
+    profile.wide_area_municipalities.set(municipalities)
 
     with django_assert_num_queries(PROFILE_QUERIES):
         response = member_client.get(f"/orgs/seekers/{profile.public_id}/")
 
     assert response.status_code == 200
     assert str(Qualification.objects.all()[items - 1]) in page(response)
+    last = municipalities[-1]
+    assert f"{last.code} 兵庫県{last.name}" in page(response)
+
+
+def test_wide_area_shows_each_place_with_its_address_code(member_client):
+    """㉑ 広域就業希望地(住所コード): whole prefectures by their code, municipalities by their 6-digit
+    全国地方公共団体コード with the prefecture's name, in one row."""
+    _, profile = seeker_with()
+    profile.wide_area_prefectures.set([Prefecture.objects.get(code="27")])
+    profile.wide_area_municipalities.set([Municipality.objects.get(code="282014")])
+
+    html = page(member_client.get(f"/orgs/seekers/{profile.public_id}/"))
+
+    assert "広域就業希望地(住所コード)" in html
+    assert "27 大阪府、282014 兵庫県姫路市" in html
 
 
 def test_the_profile_page_reads_the_organisation_once(member_client):

@@ -224,3 +224,54 @@ def test_the_organisation_sees_only_the_published_values_with_codes(member_clien
 def test_municipality_codes_are_loaded_with_their_prefecture():
     assert Municipality.objects.count() == 1741
     assert Municipality.objects.get(code="131016").prefecture_id == "13"
+
+
+# --- ㉑ 広域就業希望地 (住所コード) ---------------------------------------------------------------------
+
+
+def wide_area_form(staff_client, prefectures, municipalities):
+    data = filled_add_form(staff_client, **three_places())
+    data["profile-0-wide_area_prefectures"] = prefectures
+    data["profile-0-wide_area_municipalities"] = municipalities
+    return data
+
+
+def test_wide_area_takes_prefectures_and_municipalities_shown_with_their_codes(staff_client, member_client):
+    response = staff_client.post(add_url(), wide_area_form(staff_client, ["27"], ["282014", "011002"]))
+
+    assert response.status_code == 302, page(response)[:3000]
+    application = JobApplication.objects.get()
+    profile = Profile.objects.get(pk=application.pk)
+    assert list(profile.wide_area_prefectures.values_list("code", flat=True)) == ["27"]
+    assert sorted(profile.wide_area_municipalities.values_list("code", flat=True)) == ["011002", "282014"]
+    published(application)
+    html = page(member_client.get(f"/orgs/seekers/{profile.public_id}/"))
+    assert "27 大阪府、011002 北海道札幌市、282014 兵庫県姫路市" in html
+
+
+def test_a_municipality_inside_a_whole_wide_area_prefecture_is_refused_at_the_field(staff_client):
+    response = staff_client.post(add_url(), wide_area_form(staff_client, ["28"], ["282014", "011002"]))
+
+    assert response.status_code == 200
+    html = page(response)
+    assert "姫路市 は、全域を選んだ都道府県の市区町村です。" in html
+    form = AdminPage(html, "jobapplication_form")
+    assert form.error_at("id_profile-0-wide_area_municipalities")
+    assert sorted(form.fields["profile-0-wide_area_municipalities"]) == ["011002", "282014"]  # kept as chosen
+    assert not JobApplication.objects.exists()
+
+
+def test_a_wide_area_change_on_the_change_page_is_audited(staff_client):
+    response = staff_client.post(add_url(), wide_area_form(staff_client, [], ["282014"]))
+    assert response.status_code == 302, page(response)[:3000]
+    application = JobApplication.objects.get()
+    change = AdminPage(page(staff_client.get(change_url(application))), "jobapplication_form").fields
+    assert change["profile-0-wide_area_municipalities"] == ["282014"]  # the change page shows what is stored
+    change["profile-0-wide_area_municipalities"] = ["282014", "011002"]
+
+    response = staff_client.post(change_url(application), change)
+
+    assert response.status_code == 302, page(response)[:3000]
+    event = AuditEvent.objects.get(verb="application.update")
+    assert "wide_area_municipalities" in event.data["profile_changed"]
+    assert Profile.objects.get(pk=application.pk).wide_area_municipalities.count() == 2

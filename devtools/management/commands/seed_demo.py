@@ -327,7 +327,12 @@ class DemoPeople:
         profile.planned_industries.set([self.industries[code] for code in person.industries])
         profile.qualifications.set([self.qualifications[code] for code in person.qualifications])
         if person.desired_prefecture != person.office_prefecture:
+            # ㉑ 広域就業希望地: the whole desired prefecture and the first municipality (by code) of the
+            # next prefecture by code, so both kinds of 住所コード show on the screens.
             profile.wide_area_prefectures.set([self.prefectures[person.desired_prefecture]])
+            next_code = f"{int(person.desired_prefecture) % 47 + 1:02d}"
+            profile.wide_area_municipalities.set(
+                Municipality.objects.filter(prefecture_id=next_code).order_by("code")[:1])
         self.places(profile, person)
         return application
 
