@@ -4,7 +4,8 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # The tokens a ListingFacet row is made for (seekers.search.narrow.DRIVERS must be among them): the
-# narrow facet tokens of Profile.facets, and the 派遣・請負・転居 flags read from their own columns.
+# narrow facet tokens of Profile.facets, the 派遣・請負・転居 flags read from their own columns, and
+# `all` (every listed profile once).
 FACET_TOKEN = "^(pf|mu|oc|om|q)[0-9]+$|^(overseas|turnu|turni)$"
 COLUMNS = (
     "published_at, public_id, listed_until, listed_provision, cond_kind_bits, cond_region_bits, "
@@ -21,7 +22,8 @@ def rows_of(p: str) -> str:
         SELECT DISTINCT {p}.application_id, t.token, {copied}, ' ' || {p}.facets || ' '
         FROM unnest(array_cat(
                  ARRAY(SELECT f FROM unnest(string_to_array({p}.facets, ' ')) f WHERE f ~ '{FACET_TOKEN}'),
-                 ARRAY[CASE WHEN {p}.dispatch_ok THEN 'dispatch' END, CASE WHEN {p}.contract_ok THEN 'contract' END,
+                 ARRAY['all', CASE WHEN {p}.dispatch_ok THEN 'dispatch' END,
+                       CASE WHEN {p}.contract_ok THEN 'contract' END,
                        CASE WHEN {p}.relocation_ok THEN 'relocation' END])) AS t(token)
         WHERE t.token IS NOT NULL AND {p}.listed_until IS NOT NULL AND {p}.published_at IS NOT NULL"""
 

@@ -23,11 +23,13 @@ from organizations.models import Organization
 from seekers.models import ListingFacet
 
 from .facets import FLAGS, filter_columns, search_tokens
+from .keywords import keyword_words
 from .visibility import visible_rows
 
 # Token prefixes, most selective first (a municipality, one of ~125 qualifications, ~90 中分類, 47
 # prefectures, ~15 大分類, 海外勤務, the flags): the search walks the rows of the first one it asks for.
-DRIVERS = ("mu", "q", "oc", "pf", "om", "overseas", "contract", "relocation", "turn", "dispatch")
+DRIVERS = ("mu", "q", "oc", "pf", "om", "overseas", "contract", "relocation", "turn", "dispatch", "all")
+KEYWORD_JOIN = True  # experiment: a keyword with a driving token reads the profile's text by a join
 
 
 def _rank(token: str) -> int:
@@ -37,15 +39,18 @@ def _rank(token: str) -> int:
 def narrow_listing(organization: Organization, f: dict) -> QuerySet[ListingFacet] | None:
     """The listing rows (one per matching profile: the driver's) of the profiles this organisation
     sees now that match the filters, or None when the search reads the profile table."""
-    if connection.vendor != "postgresql" or f.get("keyword"):
+    if connection.vendor != "postgresql":
         return None
     tokens = search_tokens(f)
-    candidates = tokens + [flag.removesuffix("_ok") for flag in FLAGS if f.get(flag)]
-    if not candidates:
-        return None
+    candidates = tokens + [flag.removesuffix("_ok") for flag in FLAGS if f.get(flag)] + ["all"]
     driver = min(candidates, key=_rank)
+    if f.get("keyword") and (driver == "all" or not KEYWORD_JOIN):
+        return None
     rows = visible_rows(ListingFacet.objects.filter(token=driver), organization, profile="profile_id")
     for token in tokens:
         if token != driver:
             rows = rows.filter(facets__contains=f" {token} ")
-    return filter_columns(rows, f)
+    rows = filter_columns(rows, f)
+    for word in keyword_words(f.get("keyword") or ""):
+        rows = rows.filter(profile__search_text__has_word=word)
+    return rows

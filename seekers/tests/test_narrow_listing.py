@@ -37,6 +37,7 @@ def world():
             dispatch_ok=rng.random() < 0.5, contract_ok=rng.random() < 0.3, relocation_ok=rng.random() < 0.5,
             overseas_ok=rng.random() < 0.4, u_i_turn=rng.choice(["", "u", "i"]),
             desired_monthly_income=rng.choice([None, 180000, 220000, 300000]),
+            main_experience=rng.choice(["小売店での接客・在庫管理 5年", "倉庫での在庫管理", "事務"]),
             planned_occupations=rng.sample(occupations, rng.randint(0, 2)),
             qualifications=rng.sample(qualifications, rng.randint(0, 2)),
         )
@@ -66,6 +67,10 @@ def searches(w) -> list[dict]:
         {"u_i_turn": "u", "overseas_ok": True},
         {"overseas_ok": True, "income_min": 200000, "income_max": 250000},
         {"relocation_ok": True, "wants_regular": "no", "employment_type": "part_time"},
+        {},
+        {"employment_type": "part_time", "income_min": 150000, "income_max": 250000},
+        {"keyword": "接客", "prefecture": w["osaka"]},
+        {"keyword": "店 在庫", "qualification": w["qualifications"][0]},
     ]
 
 
@@ -106,8 +111,8 @@ def test_it_follows_direct_writes_of_the_profile(world):
     assert not ListingFacet.objects.filter(profile_id__in=ids[2:6]).exists()
 
 
-def test_a_keyword_search_or_one_without_a_driving_filter_reads_the_profile_table(world):
+def test_a_keyword_search_without_a_driving_token_reads_the_profile_table(world):
     org = world["orgs"][0]
-    assert narrow_listing(org, {}) is None
-    assert narrow_listing(org, {"keyword": "介護", "prefecture": world["tokyo"]}) is None
-    assert narrow_listing(org, {"employment_type": "part_time", "income_min": 150000}) is None
+    assert narrow_listing(org, {"keyword": "介護"}) is None
+    assert narrow_listing(org, {"keyword": "介護", "employment_type": "part_time"}) is None
+    assert narrow_listing(org, {"keyword": "介護", "prefecture": world["tokyo"]}) is not None
