@@ -125,8 +125,9 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "",
     (published_at, public_id) both ways. Every page counts the results, capped at COUNT_CAP. A cursor
     that does not verify gives the first page; a 前へ that finds no full page before it (profiles
     came or went since) gives the first page too, so page 1 is always the newest 20."""
-    queryset = filter_profiles(profiles_visible_to(organization), filters)
     listing = narrow_listing(organization, filters)
+    # The profile table's form of the search, read only when the narrow listing does not serve it.
+    queryset = filter_profiles(profiles_visible_to(organization), filters) if listing is None else None
     position = _cursor_position(cursor, organization)
     size = size if size in PAGE_SIZES else PAGE_SIZE
     rows, more = _rows(queryset, position, size, listing)
