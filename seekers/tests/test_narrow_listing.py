@@ -12,7 +12,7 @@ import pytest
 from organizations.models import OccupationGroup, Prefecture, Qualification, bits_of
 from organizations.tests.factories import OrganizationFactory
 from seekers import services
-from seekers.models import Block, ListingFacet, Profile
+from seekers.models import Block, ListingFacet, ListingText, Profile
 from seekers.search.facets import filter_profiles
 from seekers.search.narrow import narrow_listing
 from seekers.search.paging import COUNT_CAP, search_profiles
@@ -71,6 +71,8 @@ def searches(w) -> list[dict]:
         {"employment_type": "part_time", "income_min": 150000, "income_max": 250000},
         {"keyword": "接客", "prefecture": w["osaka"]},
         {"keyword": "店 在庫", "qualification": w["qualifications"][0]},
+        {"keyword": "在庫"},
+        {"keyword": "接客 5年", "employment_type": "full_time", "income_max": 250000},
     ]
 
 
@@ -109,10 +111,12 @@ def test_it_follows_direct_writes_of_the_profile(world):
     Profile.objects.filter(pk=ids[13]).delete()
     assert_same(world)
     assert not ListingFacet.objects.filter(profile_id__in=ids[2:6]).exists()
+    assert not ListingText.objects.filter(profile_id__in=ids[2:6]).exists()
 
 
-def test_a_keyword_search_without_a_driving_token_reads_the_profile_table(world):
+def test_every_search_is_narrow_on_postgresql(world):
     org = world["orgs"][0]
-    assert narrow_listing(org, {"keyword": "介護"}) is None
-    assert narrow_listing(org, {"keyword": "介護", "employment_type": "part_time"}) is None
-    assert narrow_listing(org, {"keyword": "介護", "prefecture": world["tokyo"]}) is not None
+    assert narrow_listing(org, {"keyword": "介護"}).model is ListingText
+    assert narrow_listing(org, {"keyword": "介護", "employment_type": "part_time"}).model is ListingText
+    assert narrow_listing(org, {"keyword": "介護", "prefecture": world["tokyo"]}).model is ListingFacet
+    assert ListingText.objects.count() == Profile.objects.filter(listed_until__isnull=False).count()
