@@ -182,7 +182,7 @@ def vacuum_profiles() -> None:
     and the visibility map set."""
     with connection.cursor() as cursor:
         for table in ("seekers_profile", "seekers_profile_planned_occupations", "seekers_profile_qualifications",
-                      "seekers_listingfacet"):
+                      "seekers_listingfacet", "seekers_listingtext"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
