@@ -181,7 +181,8 @@ def vacuum_profiles() -> None:
     """VACUUM (ANALYZE) the search's tables after a fill, as autovacuum would soon after: fresh statistics
     and the visibility map set."""
     with connection.cursor() as cursor:
-        for table in ("seekers_profile", "seekers_profile_planned_occupations", "seekers_profile_qualifications"):
+        for table in ("seekers_profile", "seekers_profile_planned_occupations", "seekers_profile_qualifications",
+                      "seekers_listingfacet", "seekers_listingtext"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 

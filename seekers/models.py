@@ -280,6 +280,93 @@ class Profile(models.Model):
         return f"{_('公開求職情報')} {self.public_id}"
 
 
+LISTING_COPIED = (  # Profile's columns a ListingFacet row copies
+    "published_at", "public_id", "listed_until", "listed_provision", "cond_kind_bits", "cond_region_bits",
+    "cond_industry_bits", "cond_occupation_bits", "cond_privacy_mark", "employment_type", "wants_regular",
+    "dispatch_ok", "contract_ok", "relocation_ok", "desired_monthly_income",
+)
+
+
+class ListingFacet(models.Model):
+    """The search's narrow listing (issue 15): one row per listed profile (listed_until and published_at
+    set) and driving token — its facet tokens of migration 0015's FACET_TOKEN (prefecture, municipality,
+    occupation, qualification, 海外, U/I ターン) and one per 派遣・請負・転居 flag set — carrying a copy of
+    every column the search's filters and the visibility rule read. Its index (token, newest first)
+    holds them all, so a search's page and its capped count walk one token's rows in page order and stop
+    at the page's end or the 1,001st match without visiting a heap page (bench_search).
+
+    Written only by the PostgreSQL trigger of migration seekers 0015 (seekers_listing_facets_sync),
+    in the statement that writes the profile, whatever writes it; elsewhere the table stays empty and
+    the search reads the profile table (seekers.search.narrow)."""
+
+    pk = models.CompositePrimaryKey("profile", "token")
+    profile = models.ForeignKey(Profile, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                related_name="+")
+    token = models.CharField(max_length=16)
+    published_at = models.DateTimeField()
+    public_id = models.CharField(max_length=16)
+    listed_until = models.DateField()
+    listed_provision = models.PositiveSmallIntegerField()
+    cond_kind_bits = models.BigIntegerField()
+    cond_region_bits = models.BigIntegerField()
+    cond_industry_bits = models.BigIntegerField()
+    cond_occupation_bits = models.BigIntegerField()
+    cond_privacy_mark = models.BooleanField()
+    employment_type = models.CharField(max_length=10)
+    wants_regular = models.CharField(max_length=3)
+    dispatch_ok = models.BooleanField()
+    contract_ok = models.BooleanField()
+    relocation_ok = models.BooleanField()
+    desired_monthly_income = models.PositiveIntegerField(null=True)
+    # Profile.facets with a space either side, so a token is tested as LIKE '% token %'.
+    facets = models.TextField()
+
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["token", "-published_at", "-public_id"], name="listingfacet_newest_idx",
+                include=["profile", *LISTING_COPIED[2:], "facets"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.public_id}"
+
+
+class ListingText(models.Model):
+    """The narrow listing of the keyword searches (issue 15): one row per listed profile (listed_until and
+    published_at set) with the columns of ListingFacet and the released text (Profile.search_text), a
+    table a sixth as wide as the profile's, so a keyword's capped count scans a few hundred pages where
+    the profile table's scan read thousands (bench_search). The text is not in any index (a b-tree entry
+    holds at most 2.7 kB). Written only by the trigger of migration seekers 0016, with ListingFacet."""
+
+    profile = models.OneToOneField(Profile, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+")
+    published_at = models.DateTimeField()
+    public_id = models.CharField(max_length=16)
+    listed_until = models.DateField()
+    listed_provision = models.PositiveSmallIntegerField()
+    cond_kind_bits = models.BigIntegerField()
+    cond_region_bits = models.BigIntegerField()
+    cond_industry_bits = models.BigIntegerField()
+    cond_occupation_bits = models.BigIntegerField()
+    cond_privacy_mark = models.BooleanField()
+    employment_type = models.CharField(max_length=10)
+    wants_regular = models.CharField(max_length=3)
+    dispatch_ok = models.BooleanField()
+    contract_ok = models.BooleanField()
+    relocation_ok = models.BooleanField()
+    desired_monthly_income = models.PositiveIntegerField(null=True)
+    search_text = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-published_at", "-public_id"], name="listingtext_newest_idx")]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
 class ApplicationSheet(models.Model):
     """The 求職申込書's own values of the items that the 求職公開申込書 repeats (list (1) ①②⑤⑥⑦⑧⑨⑫ =
     list (2) ①–⑧), as staff took them down at the application. Never shown to organisations: they

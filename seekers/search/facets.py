@@ -57,11 +57,22 @@ def occupation_facet(occupation) -> str:
 def filter_profiles(queryset: QuerySet, f: dict) -> QuerySet:
     """The search form's filters. Narrow value filters (prefecture or municipality of any of the up to
     three 希望勤務地, occupation, qualification, 海外勤務, U/I ターン: a few percent of profiles each) are facet
-    tokens, one full-text match served
+    tokens (`search_tokens`), one full-text match served
     on PostgreSQL by a GIN index. Broad ones (a fifth or more: 就業形態, 正社員希望, 派遣・請負・転居) are
     plain column tests, cheap on a scan, where intersecting their huge posting lists in the GIN index
     would cost more (measured with bench_search). The income range is checked on what remains; the keyword
     through its own index (seekers.search.keywords)."""
+    queryset = filter_columns(queryset, f)
+    tokens = search_tokens(f)
+    if tokens:
+        queryset = queryset.filter(facets__has_facets=tokens)
+    if f.get("keyword"):
+        queryset = filter_keyword(queryset, f["keyword"])
+    return queryset
+
+
+def search_tokens(f: dict) -> list[str]:
+    """The facet tokens the search form's value filters ask for (every one of them must be there)."""
     tokens = []
     if f.get("occupation"):
         tokens.append(occupation_facet(f["occupation"]))
@@ -69,27 +80,32 @@ def filter_profiles(queryset: QuerySet, f: dict) -> QuerySet:
         tokens.append(f"mu{f['municipality'].pk}")
     elif f.get("prefecture"):
         tokens.append(f"pf{f['prefecture'].pk}")
-    if f.get("employment_type"):
-        queryset = queryset.filter(employment_type=f["employment_type"])
-    if f.get("wants_regular"):
-        queryset = queryset.filter(wants_regular=f["wants_regular"])
-    for flag in ("dispatch_ok", "contract_ok", "relocation_ok"):
-        if f.get(flag):
-            queryset = queryset.filter(**{flag: True})
     if f.get("qualification"):
         tokens.append(f"q{f['qualification'].pk}")
     if f.get("overseas_ok"):
         tokens.append("overseas")
     if f.get("u_i_turn"):
         tokens.append(f"turn{f['u_i_turn']}")
-    if tokens:
-        queryset = queryset.filter(facets__has_facets=tokens)
+    return tokens
+
+
+FLAGS = ("dispatch_ok", "contract_ok", "relocation_ok")
+
+
+def filter_columns(queryset: QuerySet, f: dict) -> QuerySet:
+    """The filters tested on columns: 就業形態, 正社員希望, 派遣・請負・転居 and the income range. The same
+    columns are on Profile and on its narrow copy (seekers.ListingFacet), so this serves both."""
+    if f.get("employment_type"):
+        queryset = queryset.filter(employment_type=f["employment_type"])
+    if f.get("wants_regular"):
+        queryset = queryset.filter(wants_regular=f["wants_regular"])
+    for flag in FLAGS:
+        if f.get(flag):
+            queryset = queryset.filter(**{flag: True})
     if f.get("income_min") is not None:
         queryset = queryset.filter(desired_monthly_income__gte=f["income_min"])
     if f.get("income_max") is not None:
         queryset = queryset.filter(desired_monthly_income__lte=f["income_max"])
-    if f.get("keyword"):
-        queryset = filter_keyword(queryset, f["keyword"])
     return queryset
 
 

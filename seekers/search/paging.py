@@ -12,6 +12,7 @@ from organizations.models import Organization
 from seekers.models import Profile
 
 from .facets import filter_profiles
+from .narrow import narrow_listing
 from .visibility import profiles_visible_to
 
 
@@ -91,12 +92,13 @@ def _capped_count(queryset: QuerySet) -> int:
     return queryset[: COUNT_CAP + 1].count()
 
 
-def _rows(queryset: QuerySet, position: _Position | None, size: int) -> tuple[list, bool]:
-    """The page's rows newest first, and whether there are more beyond them in its direction."""
-    page = queryset.select_related("desired_prefecture")
+def _rows(queryset: QuerySet, position: _Position | None, size: int, listing: QuerySet | None = None) -> tuple[list, bool]:
+    """The page's rows newest first, and whether there are more beyond them in its direction. With
+    the narrow listing (seekers.search.narrow) the keyset walks its rows and the page reads the
+    profiles they name, in the same query."""
+    page = queryset if listing is None else listing
     if position is None:
-        rows = list(page.order_by("-published_at", "-public_id")[: size + 1])
-        return rows[:size], len(rows) > size
+        return _page(page, ("-published_at", "-public_id"), size, listing is not None)
     # The anchor row's published_at is looked up in the same query (a scalar subquery on the
     # unique public_id), so the cursor needs no time in it.
     anchor = Subquery(Profile.objects.filter(public_id=position.public_id).values("published_at")[:1])
@@ -104,11 +106,18 @@ def _rows(queryset: QuerySet, position: _Position | None, size: int) -> tuple[li
         page = page.filter(
             Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=position.public_id)
         )
-        rows = list(page.order_by("-published_at", "-public_id")[: size + 1])
-        return rows[:size], len(rows) > size
+        return _page(page, ("-published_at", "-public_id"), size, listing is not None)
     page = page.filter(Q(published_at__gt=anchor) | Q(published_at=anchor, public_id__gt=position.public_id))
-    rows = list(page.order_by("published_at", "public_id")[: size + 1])
-    return rows[:size][::-1], len(rows) > size
+    rows, more = _page(page, ("published_at", "public_id"), size, listing is not None)
+    return rows[::-1], more
+
+
+def _page(page: QuerySet, order: tuple[str, str], size: int, narrow: bool) -> tuple[list, bool]:
+    if narrow:
+        ids = page.order_by(*order).values("profile_id")[: size + 1]
+        page = Profile.objects.filter(pk__in=ids)
+    rows = list(page.select_related("desired_prefecture").order_by(*order)[: size + 1])
+    return rows[:size], len(rows) > size
 
 
 def search_profiles(organization: Organization, filters: dict, cursor: str = "", size: int = PAGE_SIZE) -> SearchPage:
@@ -116,18 +125,20 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "",
     (published_at, public_id) both ways. Every page counts the results, capped at COUNT_CAP. A cursor
     that does not verify gives the first page; a 前へ that finds no full page before it (profiles
     came or went since) gives the first page too, so page 1 is always the newest 20."""
-    queryset = filter_profiles(profiles_visible_to(organization), filters)
+    listing = narrow_listing(organization, filters)
+    # The profile table's form of the search, read only when the narrow listing does not serve it.
+    queryset = filter_profiles(profiles_visible_to(organization), filters) if listing is None else None
     position = _cursor_position(cursor, organization)
     size = size if size in PAGE_SIZES else PAGE_SIZE
-    rows, more = _rows(queryset, position, size)
+    rows, more = _rows(queryset, position, size, listing)
     if position is not None and not position.forward and not more:
         position = None  # nothing before these: the first page proper
-        rows, more = _rows(queryset, None, size)
+        rows, more = _rows(queryset, None, size, listing)
     if position is not None and position.forward and not rows:
         position = None  # the anchor's page emptied: start again
-        rows, more = _rows(queryset, None, size)
+        rows, more = _rows(queryset, None, size, listing)
     number = position.number if position else 1
-    count = _capped_count(queryset)
+    count = _capped_count(queryset if listing is None else listing)
     older = more if position is None or position.forward else True
     next_cursor = ""
     if rows and older and number < MAX_PAGE_NUMBER:

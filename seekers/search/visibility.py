@@ -27,12 +27,18 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
     The profile clauses are one expression per row: account started and not stopped, opt-in, today
     (JST) within validity, 提供先区分, the receive conditions as bit-set matches, no block and no
     answered 削除・廃棄 request (Disposal) (each NOT EXISTS on a unique index)."""
+    return visible_rows(Profile.objects.all(), organization, profile="pk")
+
+
+def visible_rows(queryset: QuerySet, organization: Organization, *, profile: str) -> QuerySet:
+    """The same rule on a queryset of Profile or of its narrow copy (seekers.ListingFacet, the same
+    column names; `profile` names the profile's key there, for the NOT EXISTS)."""
     org = organization
     today = timezone.localdate()
     if org.status(today) != Organization.Status.ACTIVE:
-        return Profile.objects.none()
+        return queryset.none()
     queryset = (
-        Profile.objects.filter(
+        queryset.filter(
             # listed_until carries "opted in, published, started, not stopped" and the 有効期限
             # (seekers.search.listing); compared with today's JST date it ends at midnight by itself.
             listed_until__gte=today,
@@ -49,8 +55,8 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
             Q(cond_region_bits=0) | ~Q(region_match=0),
             Q(cond_industry_bits=0) | ~Q(industry_match=0),
             Q(cond_occupation_bits=0) | ~Q(occupation_match=0),
-            ~Exists(Block.objects.filter(account__application_id=OuterRef("pk"), organization_id=org.pk)),
-            ~Exists(Disposal.objects.filter(account__application_id=OuterRef("pk"), organization_id=org.pk)),
+            ~Exists(Block.objects.filter(account__application_id=OuterRef(profile), organization_id=org.pk)),
+            ~Exists(Disposal.objects.filter(account__application_id=OuterRef(profile), organization_id=org.pk)),
         )
     )
     if not org.privacy_mark:
