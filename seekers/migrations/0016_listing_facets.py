@@ -64,7 +64,7 @@ def drop_trigger(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seekers', '0014_reid_indexes_not_for_search'),
+        ('seekers', '0015_profile_wide_area_municipalities'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ import importlib
 import django.db.models.deletion
 from django.db import migrations, models
 
-previous = importlib.import_module("seekers.migrations.0015_listing_facets")
+previous = importlib.import_module("seekers.migrations.0016_listing_facets")
 COLUMNS, INSERT, rows_of = previous.COLUMNS, previous.INSERT, previous.rows_of
 TEXT_INSERT = f"INSERT INTO seekers_listingtext (profile_id, {COLUMNS}, search_text)"
 
@@ -57,7 +57,7 @@ def previous_trigger(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seekers', '0015_listing_facets'),
+        ('seekers', '0016_listing_facets'),
     ]
 
     operations = [
