@@ -129,8 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 # Read with the signed-in user in one query on every request (accounts.backends.get_user): each role's
-# own row, named here because accounts sits below the apps that define them.
-AUTH_USER_SELECT_RELATED = ["membership", "seeker_account"]
+# own row (and a member's organisation, which member_required checks on every organisation page), named
+# here because accounts sits below the apps that define them.
+AUTH_USER_SELECT_RELATED = ["membership__organization", "seeker_account"]
 # Argon2 first: new and re-hashed passwords use it; the others only verify older hashes.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
