@@ -202,6 +202,12 @@ if CACHES["default"]["BACKEND"].endswith("redis.RedisCache"):
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry_on_timeout": False,
                                     **CACHES["default"].get("OPTIONS", {})}
 
+# Per-process fragments of pages that are the same for everyone with the same key (base.html's
+# navigation links: language, role, path, the badge's count). Nothing personal is kept: every value
+# the fragment shows is in its key. A deploy restarts the workers, so changed links show at once.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "TIMEOUT": 300, "OPTIONS": {"MAX_ENTRIES": 2000}}
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
