@@ -22,8 +22,10 @@ class AuthenticationBackend(AllauthBackend):
 
     def get_user(self, user_id):
         """The signed-in user of every request, read with the role's own row in the same query
-        (settings.AUTH_USER_SELECT_RELATED: the member's membership, the seeker's account), which every
-        page of theirs reads next (organizations.access.member_required, seekers.access.seeker_required)."""
+        (settings.AUTH_USER_SELECT_RELATED: the member's membership and organisation, the seeker's
+        account), which every page of theirs reads next (organizations.access.member_required,
+        seekers.access.seeker_required). `read_for_request` tells member_required that the organisation
+        joined here was read for this request, so it need not read the row again."""
         from django.conf import settings
         from django.contrib.auth import get_user_model
 
@@ -32,4 +34,5 @@ class AuthenticationBackend(AllauthBackend):
             user = model._default_manager.select_related(*settings.AUTH_USER_SELECT_RELATED).get(pk=user_id)
         except model.DoesNotExist:
             return None
+        user.read_for_request = True
         return user if self.user_can_authenticate(user) else None

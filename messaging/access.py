@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import querymemo
 from organizations.models import Organization
 from seekers.models import SeekerAccount
 from seekers.search.visibility import profiles_visible_to
@@ -65,8 +66,16 @@ def org_access(organization: Organization, conversation: Conversation, *, today:
 def conversations_for_org(organization: Organization, *, today: date | None = None) -> QuerySet[Conversation]:
     """The queryset form: the organisation's conversations that are not GONE, each annotated with
     `org_access`, the value org_access gives it. The visibility clause is one EXISTS per row on the
-    profile's primary key, so the inbox keeps its index plan (conv_org_inbox_idx)."""
+    profile's primary key, so the inbox keeps its index plan (conv_org_inbox_idx).
+
+    Built once per process for each organisation row (as read) and day (config.querymemo): the
+    queryset depends on nothing else, and each caller gets a clone."""
     today = today or timezone.localdate()
+    key = ("conversations_for_org", querymemo.row_key(organization), today)
+    return querymemo.memoized(key, lambda: _conversations_for_org(organization, today)).all()
+
+
+def _conversations_for_org(organization: Organization, today: date) -> QuerySet[Conversation]:
     conversations = Conversation.objects.filter(
         SeekerAccount.reachable_q(today, through="account"), organization=organization,
         org_access_ended_at__isnull=True,

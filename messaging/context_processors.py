@@ -1,7 +1,11 @@
+import functools
+
+
 def unread(request):
-    """The 未読 count in the header of every seeker page (one indexed count); on an organisation's
-    pages (member_required has set request.organization) its unread replies and what is left of
-    today's guidance cap, in one query (messaging.selectors.org_header)."""
+    """The 未読 count in the header of every seeker page (one indexed count, read when the template
+    first shows it: メッセージ一覧 gives it in its own context, counted with its list); on an
+    organisation's pages (member_required has set request.organization) its unread replies and what
+    is left of today's guidance cap, in one query (messaging.selectors.org_header)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -21,4 +25,5 @@ def unread(request):
         return {}
     from .selectors import seeker_unread_count
 
-    return {"seeker_unread_count": seeker_unread_count(account)}
+    # A template calls a callable it is given: once here (functools.cache), however often it is shown.
+    return {"seeker_unread_count": functools.cache(lambda: seeker_unread_count(account))}

@@ -1,11 +1,12 @@
 """Reads for the messaging pages. Which conversations an organisation may open, and how far, is its
 access policy (messaging.access.conversations_for_org); these selectors order and page it."""
 
-from django.db import connection, models
+from django.db import connection, connections, models, router
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import querymemo
 from organizations.models import Organization
 from seekers.models import Block, SeekerAccount
 
@@ -34,8 +35,27 @@ def seeker_inbox(account: SeekerAccount) -> QuerySet[Message]:
     )
 
 
+def _seeker_unread(account: SeekerAccount) -> QuerySet[Message]:
+    return Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION, read_at__isnull=True)
+
+
 def seeker_unread_count(account: SeekerAccount) -> int:
-    return Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION, read_at__isnull=True).count()
+    """The header's 未読 count (msg_seeker_unread_idx)."""
+    return _seeker_unread(account).count()
+
+
+def seeker_inbox_counts(account: SeekerAccount) -> tuple[int, int]:
+    """(messages in メッセージ一覧, of them unread) in one statement of two scalar counts, each on its own
+    index (msg_seeker_inbox_idx, msg_seeker_unread_idx): the list's paginator and the header's count,
+    read where the list is (the replica under @replica_reads, config.db_router)."""
+    total = Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION)
+    total_sql, total_params = total.order_by().values("pk").query.sql_with_params()
+    unread_sql, unread_params = _seeker_unread(account).order_by().values("pk").query.sql_with_params()
+    with connections[router.db_for_read(Message)].cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM ({total_sql}) AS inbox), "  # noqa: S608
+                       f"(SELECT COUNT(*) FROM ({unread_sql}) AS unread)", [*total_params, *unread_params])
+        total, unread = cursor.fetchone()
+    return total, unread
 
 
 def thread(conversation: Conversation) -> QuerySet[Message]:
@@ -53,7 +73,13 @@ def org_inbox(organization: Organization, *, apply_only: bool = False) -> QueryS
     """Conversations with unread replies first, then the most recent (index conv_org_inbox_idx).
     The seeker appears only by the profile's public id. The 求職申込み希望 filter leaves out the
     withdrawn ones: that a seeker asked to apply is part of the content the organisation lost."""
-    queryset = org_conversations(organization)
+    today = timezone.localdate()
+    key = ("org_inbox", querymemo.row_key(organization), today, apply_only)
+    return querymemo.memoized(key, lambda: _org_inbox(organization, today, apply_only)).all()
+
+
+def _org_inbox(organization: Organization, today, apply_only: bool) -> QuerySet[Conversation]:
+    queryset = conversations_for_org(organization, today=today)
     if apply_only:
         queryset = queryset.filter(apply_requested_at__isnull=False).exclude(org_access=OrgAccess.WITHDRAWN)
     return queryset.annotate(public_id=F("account__application__profile__public_id")).order_by(
@@ -66,9 +92,15 @@ INBOX_PAGE = 20
 
 def org_inbox_page(organization: Organization, *, page: int = 1, apply_only: bool = False):
     """One page of the inbox and whether another follows: one query, no COUNT over thousands of
-    conversations and their joins (bench_messages)."""
+    conversations and their joins (bench_messages). The statement is kept as SQL per organisation row, day,
+    filter and page (config.querymemo; compiling it cost ~2 ms a request) and read as model rows with their
+    `org_access` and `public_id`, where the list is read (the replica under @replica_reads)."""
     start = (max(page, 1) - 1) * INBOX_PAGE
-    rows = list(org_inbox(organization, apply_only=apply_only)[start : start + INBOX_PAGE + 1])
+    today = timezone.localdate()
+    key = ("org_inbox_page", querymemo.row_key(organization), today, apply_only, start)
+    sql, params = querymemo.memoized(key, lambda: org_inbox(organization, apply_only=apply_only)[
+        start : start + INBOX_PAGE + 1].query.sql_with_params())
+    rows = list(Conversation.objects.raw(sql, params))
     return rows[:INBOX_PAGE], len(rows) > INBOX_PAGE
 
 
@@ -124,16 +156,25 @@ def org_header(organization: Organization) -> tuple[int, int]:
     organisation page, in one statement of two scalar subqueries (the organisation row itself is not
     read again: member_required did). Unread counts as the inbox shows it: the conversations the
     organisation may still open and read (a withdrawn one's reply is content it lost); the count
-    walks the unread prefix of conv_org_inbox_idx."""
-    unread = conversations_for_org(organization).filter(org_unread=True).exclude(org_access=OrgAccess.WITHDRAWN)
-    sent = DailyGuidanceCount.objects.filter(organization=organization, day=timezone.localdate()).values("count")
-    unread_sql, unread_params = unread.order_by().values("pk").query.sql_with_params()
-    sent_sql, sent_params = sent.query.sql_with_params()
+    walks the unread prefix of conv_org_inbox_idx. The statement is built once per process for each
+    organisation row and day (config.querymemo): it depends on nothing else."""
+    today = timezone.localdate()
+    sql, params = querymemo.memoized(("org_header", querymemo.row_key(organization), today),
+                                     lambda: _org_header_sql(organization, today))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT COUNT(*) FROM ({unread_sql}) AS unread), ({sent_sql})",  # noqa: S608
-                       [*unread_params, *sent_params])
+        cursor.execute(sql, params)
         unread_count, sent_today = cursor.fetchone()
     return unread_count or 0, sent_today or 0
+
+
+def _org_header_sql(organization: Organization, today) -> tuple[str, tuple]:
+    unread = (conversations_for_org(organization, today=today).filter(org_unread=True)
+              .exclude(org_access=OrgAccess.WITHDRAWN))
+    sent = DailyGuidanceCount.objects.filter(organization=organization, day=today).values("count")
+    unread_sql, unread_params = unread.order_by().values("pk").query.sql_with_params()
+    sent_sql, sent_params = sent.query.sql_with_params()
+    return (f"SELECT (SELECT COUNT(*) FROM ({unread_sql}) AS unread), ({sent_sql})",  # noqa: S608
+            (*unread_params, *sent_params))
 
 
 def org_batches(organization: Organization) -> QuerySet[GuidanceBatch]:

@@ -23,14 +23,18 @@ PAGE_SIZE = 20
 @replica_reads
 def inbox(request):
     """メッセージ一覧 with the leaflet's columns, and ブロック per organisation the page lists (the
-    leaflet: the list is where a seeker blocks). Queries: the count and the page (with the
-    organisation, whether it is blocked and the seeker's application), plus the header's unread count."""
-    paginator = Paginator(selectors.seeker_inbox(request.seeker_account), PAGE_SIZE)
+    leaflet: the list is where a seeker blocks). Queries: the count with the header's unread count
+    (one statement), and the page (with the organisation, whether it is blocked and the seeker's
+    application)."""
+    account = request.seeker_account
+    total, unread = selectors.seeker_inbox_counts(account)
+    paginator = Paginator(selectors.seeker_inbox(account), PAGE_SIZE)
+    paginator.count = total  # counted above; Paginator would count again
     page = paginator.get_page(request.GET.get("page"))
     first_number = paginator.count - (page.number - 1) * PAGE_SIZE
     rows = [(first_number - index, message) for index, message in enumerate(page.object_list)]
     return render(request, "messaging/seeker_inbox.html", {
-        "page": page, "rows": rows, "senders": _senders(page.object_list),
+        "page": page, "rows": rows, "senders": _senders(page.object_list), "seeker_unread_count": unread,
     })
 
 

@@ -32,7 +32,8 @@ def member_required(view=None, *, open_while_suspended: bool = False, standing: 
     (open_while_suspended, standing), and a TERMS_PENDING one is redirected to the terms page. The
     view reads request.organization_status to say so.
 
-    The organisation row is read here once per request, so a sanction bites at once, and the view
+    The organisation row is read once per request (with the signed-in user, accounts.backends.get_user,
+    or here when the user object came from elsewhere), so a sanction bites at once, and the view
     gets it as request.organization: the selectors take that object as checked and do not read it
     again (SPEC rule 10's organisation clause is this status)."""
     if view is None:
@@ -53,7 +54,10 @@ def member_required(view=None, *, open_while_suspended: bool = False, standing: 
             return redirect_to_login(request.get_full_path())
         if membership is None:
             raise PermissionDenied
-        organization = Organization.objects.get(pk=membership.organization_id)
+        if getattr(user, "read_for_request", False) and Member.organization.is_cached(membership):
+            organization = membership.organization  # joined to this request's user row (accounts.backends)
+        else:
+            organization = Organization.objects.get(pk=membership.organization_id)
         status = organization.status(timezone.localdate())
         if status in (Status.REVOKED, Status.WITHDRAWN):
             # 利用解除, or the organisation left: the member is logged out at once and refused from then on.

@@ -28,19 +28,31 @@ def version():
     return cache.get(VERSION_KEY)
 
 
+class Snapshot:
+    """The memo as of one read of the shared version: a page that looks up several entries (the search
+    form's fields) asks the shared cache once."""
+
+    def __init__(self):
+        self.version = version()
+        self.language = get_language()
+
+    def get(self, key: tuple, build):
+        """build() once per (key, language) per reference version, for at most TTL seconds."""
+        full_key = (key, self.language)
+        now = time.monotonic()
+        hit = _memo.get(full_key)
+        if hit is not None and hit[0] == self.version and hit[1] > now:
+            return hit[2]
+        value = build()
+        if len(_memo) >= MAX_ENTRIES:
+            _memo.clear()
+        _memo[full_key] = (self.version, now + TTL, value)
+        return value
+
+
 def memoized(key: tuple, build):
     """build() once per (key, language) per reference version, for at most TTL seconds."""
-    full_key = (key, get_language())
-    current = version()
-    now = time.monotonic()
-    hit = _memo.get(full_key)
-    if hit is not None and hit[0] == current and hit[1] > now:
-        return hit[2]
-    value = build()
-    if len(_memo) >= MAX_ENTRIES:
-        _memo.clear()
-    _memo[full_key] = (current, now + TTL, value)
-    return value
+    return Snapshot().get(key, build)
 
 
 def invalidate(**_kwargs) -> None:

@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 # accounts.backends.get_user), 3 the header's unread count (messaging's context processor); then the page's own.
 SEEKER_BASE = 3
 
-# An organisation's page: 1 session, 2 user with their membership (accounts.backends.get_user), 3 the
-# TOTP authenticator (the MFA gate), 4 the organisation, read once and checked (member_required), 5 the
-# header's unread replies and remaining sends (messaging's context processor, one statement); then the
-# page's own.
-MEMBER_BASE = 5
+# An organisation's page: 1 session, 2 user with their membership and its organisation, read once for
+# the request (accounts.backends.get_user) and checked (member_required), 3 the TOTP authenticator (the
+# MFA gate), 4 the header's unread replies and remaining sends (messaging's context processor, one
+# statement); then the page's own.
+MEMBER_BASE = 4
 
 
 def queries(client, url: str) -> tuple[int, str]:
@@ -83,7 +83,7 @@ def test_the_organisations_deletion_requests_cost_the_same_for_one_row_and_for_f
     DeletionRequestFactory(conversation=ConversationFactory(organization=OrganizationFactory()))
     five, html = queries(member_client, "/orgs/deletion-requests/")
 
-    # 7 the organisation's requests with each seeker's public id (one join through the conversation)
+    # 5 the organisation's requests with each seeker's public id (one join through the conversation)
     assert one == five == MEMBER_BASE + 1
     assert all(r.conversation.account.application.profile.public_id in html for r in requests)
     assert html.count("回答期限") == 5

@@ -129,8 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 # Read with the signed-in user in one query on every request (accounts.backends.get_user): each role's
-# own row, named here because accounts sits below the apps that define them.
-AUTH_USER_SELECT_RELATED = ["membership", "seeker_account"]
+# own row (and a member's organisation, which member_required checks on every organisation page), named
+# here because accounts sits below the apps that define them.
+AUTH_USER_SELECT_RELATED = ["membership__organization", "seeker_account"]
 # Argon2 first: new and re-hashed passwords use it; the others only verify older hashes.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -200,6 +201,12 @@ if CACHES["default"]["BACKEND"].endswith("redis.RedisCache"):
     CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry_on_timeout": False,
                                     **CACHES["default"].get("OPTIONS", {})}
+
+# Per-process fragments of pages that are the same for everyone with the same key (base.html's
+# navigation links: language, role, path, the badge's count). Nothing personal is kept: every value
+# the fragment shows is in its key. A deploy restarts the workers, so changed links show at once.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "TIMEOUT": 300, "OPTIONS": {"MAX_ENTRIES": 2000}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

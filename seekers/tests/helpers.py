@@ -44,4 +44,5 @@ def seeker_with(**profile_values):
 
 
 def organisation_reads(queries) -> list[str]:
-    return [q["sql"] for q in queries if re.search(r'FROM "organizations_organization"', q["sql"])]
+    """The queries that read the organisation's row, on its own or joined (to the signed-in user)."""
+    return [q["sql"] for q in queries if re.search(r'(FROM|JOIN) "organizations_organization"', q["sql"])]

@@ -131,11 +131,12 @@ def test_the_list_has_one_count_per_saved_search(member_client, agency_member, d
     for saved_count in (3, 6):
         while SavedSearch.objects.count() < saved_count:
             saved_of(agency_member, name=f"検索{SavedSearch.objects.count()}", query={"dispatch_ok": "on"})
-        # The session, the user, the membership and its organisation (member_required), the list of
-        # saved searches, then one capped count per saved search (a flag filter resolves no reference
-        # rows); at most SAVED_SEARCHES_PER_MEMBER counts, each one statement on every database (the
-        # count has no time box).
-        with django_assert_num_queries(5 + saved_count):
+        # The session, the user with their membership and its organisation (one join,
+        # accounts.backends.get_user; member_required checks it), the MFA gate, the list of saved
+        # searches, then one capped count per saved search (a flag filter resolves no reference rows);
+        # at most SAVED_SEARCHES_PER_MEMBER counts, each one statement on every database (the count has
+        # no time box).
+        with django_assert_num_queries(4 + saved_count):
             member_client.get(LIST)
 
 
