@@ -60,6 +60,15 @@ def test_the_page_shows_the_exact_count_up_to_the_cap(member_client, monkeypatch
     assert "省略" not in html
 
 
+@pytest.mark.parametrize(("seekers", "heading"), [(1, "1 result</h2>"), (3, "3 results</h2>")])
+def test_the_english_count_agrees_with_its_number(member_client, seekers, heading):
+    SeekerAccountFactory.create_batch(seekers)
+
+    html = page(member_client.get("/orgs/seekers/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert heading in html
+
+
 def test_beyond_the_cap_the_page_says_at_least(member_client, monkeypatch):
     SeekerAccountFactory.create_batch(4)
     monkeypatch.setattr(paging, "COUNT_CAP", 3)
@@ -67,7 +76,7 @@ def test_beyond_the_cap_the_page_says_at_least(member_client, monkeypatch):
     html = page(member_client.get("/orgs/seekers/"))
 
     assert "検索結果 3件以上</h2>" in html
-    assert len(re.findall(r"の詳細</a>", html)) == 4  # the cap is the count's, not the page's
+    assert len(re.findall(r'の詳細">', html)) == 4  # the cap is the count's, not the page's
 
 
 @pytest.mark.parametrize(
