@@ -295,7 +295,7 @@ class ListingFacet(models.Model):
     holds them all, so a search's page and its capped count walk one token's rows in page order and stop
     at the page's end or the 1,001st match without visiting a heap page (bench_search).
 
-    Written only by the PostgreSQL trigger of migration seekers 0015 (seekers_listing_facets_sync),
+    Written only by the PostgreSQL trigger of migration seekers 0016 (seekers_listing_facets_sync),
     in the statement that writes the profile, whatever writes it; elsewhere the table stays empty and
     the search reads the profile table (seekers.search.narrow)."""
 
@@ -339,7 +339,7 @@ class ListingText(models.Model):
     published_at set) with the columns of ListingFacet and the released text (Profile.search_text), a
     table a sixth as wide as the profile's, so a keyword's capped count scans a few hundred pages where
     the profile table's scan read thousands (bench_search). The text is not in any index (a b-tree entry
-    holds at most 2.7 kB). Written only by the trigger of migration seekers 0016, with ListingFacet."""
+    holds at most 2.7 kB). Written only by the trigger of migration seekers 0017, with ListingFacet."""
 
     profile = models.OneToOneField(Profile, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
                                    related_name="+")

@@ -15,7 +15,7 @@ copied columns (seekers.search.facets.filter_columns), the rule by seekers.searc
 on the same column names. A キーワード with a driving token is tested on the profile by a join; a
 キーワード without one reads seekers.ListingText (one narrow row per listed profile with the released
 text, no index on it). Everything on a database other than PostgreSQL reads the profile table, where
-the tables are not written (the trigger of migrations seekers 0015/0016 is PostgreSQL's)."""
+the tables are not written (the trigger of migrations seekers 0016/0017 is PostgreSQL's)."""
 
 from django.db import connection
 from django.db.models import QuerySet

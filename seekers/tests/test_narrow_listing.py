@@ -2,7 +2,7 @@
 every search it serves, the same profiles in the same order and the same count as the profile
 table's form of the search (filter_profiles over profiles_visible_to), for organisations of both
 kinds, with and without the privacy mark, with blocks; and still after the profile's columns are
-written directly (the trigger of migration seekers 0015 follows every write, whatever makes it).
+written directly (the trigger of migration seekers 0016 follows every write, whatever makes it).
 PostgreSQL only: elsewhere the table is not written and the search reads the profile table."""
 
 import random
