@@ -287,9 +287,33 @@ LISTING_COPIED = (  # Profile's columns a ListingFacet row copies
 )
 
 
-class ListingFacet(models.Model):
+class _ListingCopy(models.Model):
+    """The columns of Profile that both narrow listings copy (LISTING_COPIED, in the same order): what
+    the search's column filters and the visibility rule read. Written only by their trigger."""
+
+    published_at = models.DateTimeField()
+    public_id = models.CharField(max_length=16)
+    listed_until = models.DateField()
+    listed_provision = models.PositiveSmallIntegerField()
+    cond_kind_bits = models.BigIntegerField()
+    cond_region_bits = models.BigIntegerField()
+    cond_industry_bits = models.BigIntegerField()
+    cond_occupation_bits = models.BigIntegerField()
+    cond_privacy_mark = models.BooleanField()
+    employment_type = models.CharField(max_length=10)
+    wants_regular = models.CharField(max_length=3)
+    dispatch_ok = models.BooleanField()
+    contract_ok = models.BooleanField()
+    relocation_ok = models.BooleanField()
+    desired_monthly_income = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class ListingFacet(_ListingCopy):
     """The search's narrow listing (issue 15): one row per listed profile (listed_until and published_at
-    set) and driving token — its facet tokens of migration 0015's FACET_TOKEN (prefecture, municipality,
+    set) and driving token — its facet tokens of migration 0016's FACET_TOKEN (prefecture, municipality,
     occupation, qualification, 海外, U/I ターン) and one per 派遣・請負・転居 flag set — carrying a copy of
     every column the search's filters and the visibility rule read. Its index (token, newest first)
     holds them all, so a search's page and its capped count walk one token's rows in page order and stop
@@ -303,24 +327,8 @@ class ListingFacet(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                                 related_name="+")
     token = models.CharField(max_length=16)
-    published_at = models.DateTimeField()
-    public_id = models.CharField(max_length=16)
-    listed_until = models.DateField()
-    listed_provision = models.PositiveSmallIntegerField()
-    cond_kind_bits = models.BigIntegerField()
-    cond_region_bits = models.BigIntegerField()
-    cond_industry_bits = models.BigIntegerField()
-    cond_occupation_bits = models.BigIntegerField()
-    cond_privacy_mark = models.BooleanField()
-    employment_type = models.CharField(max_length=10)
-    wants_regular = models.CharField(max_length=3)
-    dispatch_ok = models.BooleanField()
-    contract_ok = models.BooleanField()
-    relocation_ok = models.BooleanField()
-    desired_monthly_income = models.PositiveIntegerField(null=True)
     # Profile.facets with a space either side, so a token is tested as LIKE '% token %'.
     facets = models.TextField()
-
 
     class Meta:
         indexes = [
@@ -334,7 +342,7 @@ class ListingFacet(models.Model):
         return f"{self.token} {self.public_id}"
 
 
-class ListingText(models.Model):
+class ListingText(_ListingCopy):
     """The narrow listing of the keyword searches (issue 15): one row per listed profile (listed_until and
     published_at set) with the columns of ListingFacet and the released text (Profile.search_text), a
     table a sixth as wide as the profile's, so a keyword's capped count scans a few hundred pages where
@@ -343,21 +351,6 @@ class ListingText(models.Model):
 
     profile = models.OneToOneField(Profile, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
                                    related_name="+")
-    published_at = models.DateTimeField()
-    public_id = models.CharField(max_length=16)
-    listed_until = models.DateField()
-    listed_provision = models.PositiveSmallIntegerField()
-    cond_kind_bits = models.BigIntegerField()
-    cond_region_bits = models.BigIntegerField()
-    cond_industry_bits = models.BigIntegerField()
-    cond_occupation_bits = models.BigIntegerField()
-    cond_privacy_mark = models.BooleanField()
-    employment_type = models.CharField(max_length=10)
-    wants_regular = models.CharField(max_length=3)
-    dispatch_ok = models.BooleanField()
-    contract_ok = models.BooleanField()
-    relocation_ok = models.BooleanField()
-    desired_monthly_income = models.PositiveIntegerField(null=True)
     search_text = models.TextField()
 
     class Meta:
