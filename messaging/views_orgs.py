@@ -27,7 +27,7 @@ PAGE_MAX = 1_000_000
 def guide(request, public_id):
     """案内メッセージを送る: from a visible profile only (SPEC rule 10)."""
     organization = request.organization
-    profile = get_profile_for(organization, public_id)
+    profile = get_profile_for(organization, public_id, rows=False)  # the form names it only
     existing = selectors.org_conversation_with(organization, profile.application.account.pk)
     first = existing is None
     # ?template=<id> fills the form from one of the organisation's templates (404 for another's).

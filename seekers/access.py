@@ -44,13 +44,15 @@ def seeker_required(view=None, *, before_review: bool = False):
     return wrapper
 
 
-def get_profile_for(organization: Organization, public_id: str) -> Profile:
-    """A profile this organisation may see now (SPEC rule 10), with its lists prefetched; 404 for
-    any other, whether it does not exist or is hidden from this organisation."""
+def get_profile_for(organization: Organization, public_id: str, *, rows: bool = True) -> Profile:
+    """A profile this organisation may see now (SPEC rule 10), with the lists its rows show prefetched
+    (`rows`; a page that names the profile only, the guidance form, reads none); 404 for any other,
+    whether it does not exist or is hidden from this organisation."""
     profile = profile_visible_to(organization, public_id)
     if profile is None:
         raise Http404
-    prefetch_related_objects([profile], *profile_prefetches())
+    if rows:
+        prefetch_related_objects([profile], *profile_prefetches())
     return profile
 
 

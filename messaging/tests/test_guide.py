@@ -6,6 +6,8 @@ import re
 from html import escape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from messaging.models import DailyGuidanceCount, Message
@@ -38,6 +40,18 @@ def test_the_guidance_page_shows_the_remaining_count_and_the_recorded_disclosure
     for name in DISCLOSURES:
         assert f'name="{name}"' not in form  # shown, not a field: nothing to override
     assert 'href="/orgs/organization/"' in html
+
+
+def test_the_guidance_page_reads_none_of_the_profiles_lists(member_client, account):
+    """The form names the profile only: its 職業分類, 免許・資格, 広域就業希望地 and 希望勤務地 are not read."""
+    with CaptureQueriesContext(connection) as captured:
+        response = member_client.get(f"/orgs/seekers/{public_id(account)}/guide/")
+
+    assert response.status_code == 200
+    lists = ("seekers_profile_planned_", "seekers_profile_qualifications", "seekers_profile_wide_area_",
+             "seekers_desiredplace")
+    read = [q["sql"] for q in captured.captured_queries if any(name in q["sql"] for name in lists)]
+    assert read == []
 
 
 def test_sending_guidance_from_the_page(member_client, agency, account, mailoutbox, django_capture_on_commit_callbacks):
