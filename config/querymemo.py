@@ -11,9 +11,18 @@ SQL filters on are read when it runs, never memoized.
 
 A memoized queryset is a template: callers take `.all()` (a clone) before chaining or evaluating it, as
 Django's class-level querysets are used, so nothing evaluated or cached on it is shared. The memo holds
-at most MAX_ENTRIES entries and starts over when full."""
+at most MAX_ENTRIES entries and starts over when full.
+
+A statement that differs from call to call only in values (the members' search: a prefecture, a
+keyword, a cursor) is memoized with holes: it is built once with `Param(name)` where each value goes,
+each compiling to one %s whose parameter is a `Hole`; `fill(params, values)` puts the call's values in
+the holes. The key names the statement's shape (which filters, how many words) and everything else the
+build read; the build must read its values only through Params (seekers/tests/test_search_memo.py builds
+a shape with one set of values and fills it with another to check)."""
 
 from django.db import connection
+from django.db.models import Expression
+from django.db.models.fields import Field
 
 MAX_ENTRIES = 1000
 
@@ -40,3 +49,36 @@ def memoized(key: tuple, build):
 
 def clear() -> None:
     _memo.clear()
+
+
+class Hole:
+    """The parameter a Param leaves in a compiled statement: the name of its value in `fill`'s values
+    and, for a parameter made from the value (a keyword's tsquery), how it is made."""
+
+    __slots__ = ("name", "derive")
+
+    def __init__(self, name: str, derive=None):
+        self.name, self.derive = name, derive
+
+    def derived(self, derive) -> "Hole":
+        return Hole(self.name, derive)
+
+    def value(self, values: dict):
+        value = values[self.name]
+        return value if self.derive is None else self.derive(value)
+
+
+class Param(Expression):
+    """A value of the call, standing where a literal would in a queryset built for the memo."""
+
+    def __init__(self, name: str, output_field=None):
+        super().__init__(output_field=output_field or Field())
+        self.hole = Hole(name)
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self.hole]
+
+
+def fill(params, values: dict) -> tuple:
+    """A memoized statement's parameters with this call's values in its holes."""
+    return tuple(p.value(values) if isinstance(p, Hole) else p for p in params)

@@ -319,7 +319,7 @@ class ListingFacet(_ListingCopy):
     holds them all, so a search's page and its capped count walk one token's rows in page order and stop
     at the page's end or the 1,001st match without visiting a heap page (bench_search).
 
-    Written only by the PostgreSQL trigger of migration seekers 0016 (seekers_listing_facets_sync),
+    Written only by the PostgreSQL trigger of migrations seekers 0016–0018 (seekers_listing_facets_sync),
     in the statement that writes the profile, whatever writes it; elsewhere the table stays empty and
     the search reads the profile table (seekers.search.narrow)."""
 
@@ -329,12 +329,16 @@ class ListingFacet(_ListingCopy):
     token = models.CharField(max_length=16)
     # Profile.facets with a space either side, so a token is tested as LIKE '% token %'.
     facets = models.TextField()
+    # The text signature of Profile.search_text, 128 bits in two (seekers.search.keywords.text_signature,
+    # computed here by migration 0018's seekers_text_sig): a keyword's pieces must all be in it.
+    text_sig_lo = models.BigIntegerField()
+    text_sig_hi = models.BigIntegerField()
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["token", "-published_at", "-public_id"], name="listingfacet_newest_idx",
-                include=["profile", *LISTING_COPIED[2:], "facets"],
+                include=["profile", *LISTING_COPIED[2:], "facets", "text_sig_lo", "text_sig_hi"],
             ),
         ]
 
@@ -342,22 +346,19 @@ class ListingFacet(_ListingCopy):
         return f"{self.token} {self.public_id}"
 
 
-class ListingText(_ListingCopy):
-    """The narrow listing of the keyword searches (issue 15): one row per listed profile (listed_until and
-    published_at set) with the columns of ListingFacet and the released text (Profile.search_text), a
-    table a sixth as wide as the profile's, so a keyword's capped count scans a few hundred pages where
-    the profile table's scan read thousands (bench_search). The text is not in any index (a b-tree entry
-    holds at most 2.7 kB). Written only by the trigger of migration seekers 0017, with ListingFacet."""
+class ListingText(models.Model):
+    """The released text (Profile.search_text) of each listed profile (listed_until and published_at set),
+    in a table of nothing else, for the keyword's substring test (issue 15): a search reads it by primary
+    key only for the listing rows whose text signature admits the keyword (seekers.search.narrow), and
+    its narrow rows cost fewer pages to visit than the profile's. Written only by the trigger of
+    migrations seekers 0017/0018, with ListingFacet."""
 
     profile = models.OneToOneField(Profile, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
                                    related_name="+")
     search_text = models.TextField()
 
-    class Meta:
-        indexes = [models.Index(fields=["-published_at", "-public_id"], name="listingtext_newest_idx")]
-
     def __str__(self) -> str:
-        return self.public_id
+        return str(self.profile_id)
 
 
 class ApplicationSheet(models.Model):

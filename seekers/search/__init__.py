@@ -9,11 +9,14 @@
   the search form's filters), and the `has_facets` lookup with its GIN index.
 - `keywords`: the キーワード filter (`filter_keyword`, the `has_word` lookup): each word a substring of
   the released text, through a GIN index of its 1- and 2-character pieces on PostgreSQL.
-- `narrow`: `narrow_listing`, the search read from the narrow listings (seekers.ListingFacet, one
-  row per listed profile and driving token; seekers.ListingText, one per listed profile with its text),
-  index-only in page order on PostgreSQL, where a trigger keeps them; the profile table elsewhere.
+- `narrow`: `narrow_search`/`narrow_rows`, the search read from the narrow listing (seekers.ListingFacet,
+  one row per listed profile and driving token with its text signature; seekers.ListingText, each listed
+  profile's text for the keyword's substring test), index-only in page order on PostgreSQL, where a
+  trigger keeps them; the profile table elsewhere.
 - `paging`: the results page — `search_profiles`, `SearchPage`, the signed keyset cursor both ways
-  (次の20件, 前へ) with the page number, and the count capped at 1,000 on every page (`_capped_count`).
+  (次の20件, 前へ) with the page number, and the count capped at 1,000 on every page (`_capped_count`);
+  on PostgreSQL its two statements are compiled once per organisation row, day and shape of search
+  (config.querymemo) and filled with each search's values.
 - `saved`: the members' saved searches, read back through the search form and counted with the pieces
   above (`new_profiles`, `saved_search_rows`).
 

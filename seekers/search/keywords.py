@@ -13,6 +13,7 @@ nothing from Japanese under the C locale, and pg_bigm/PGroonga are not packaged 
 
 from django.db.models import Lookup, QuerySet, TextField
 
+from config.querymemo import Param
 from seekers.pii import normalize
 
 MAX_WORDS = 5
@@ -38,6 +39,49 @@ def keyword_grams(word: str) -> list[str]:
 def _tsquery(grams: list[str]) -> str:
     """tsquery input ANDing the grams as quoted lexemes (read as they are: no parser, no dictionary)."""
     return " & ".join("'" + g.replace("\\", "\\\\").replace("'", "''") + "'" for g in grams)
+
+
+def word_tsquery(word: str) -> str:
+    """What the grams index is asked for one word."""
+    return _tsquery(keyword_grams(word))
+
+
+# --- the text signature (the narrow listing's pre-test of a keyword) ---------------------------------
+# 128 bits of a text, one set by each of its 2-character pieces (pieces holding a space left out), kept
+# on every listing row (seekers.ListingFacet.text_sig_lo/hi) by migration seekers 0018's SQL function
+# seekers_text_sig, which must do the same arithmetic. A word found in the text has each of its pieces
+# there, so the text's signature holds every bit of the word's: a row whose signature lacks one cannot
+# hold the word and is passed over inside the listing's index, without reading the text. The released
+# text is short (the fields of the 求職公開申込書: a few dozen characters, ~50 pieces set a third of
+# the bits), so a word of a few pieces passes few rows that do not hold it; the substring test decides.
+
+
+def piece_bit(a: str, b: str) -> int:
+    """The bit (0–127) a 2-character piece sets: Knuth's multiplicative hash of its code points, the top
+    7 of 32 bits (exact in a PostgreSQL bigint: the product stays under 2⁶³)."""
+    return ((ord(a) * 1031 + ord(b)) * 2654435761) % 4294967296 >> 25
+
+
+def _bigint(bits: int) -> int:
+    return bits - (1 << 64) if bits >= 1 << 63 else bits
+
+
+def text_signature(text: str) -> tuple[int, int]:
+    """(bits 0–63, bits 64–127) of a text's signature, each as a signed 64-bit integer."""
+    bits = 0
+    for a, b in zip(text, text[1:], strict=False):
+        if a != " " and b != " ":
+            bits |= 1 << piece_bit(a, b)
+    return _bigint(bits & ((1 << 64) - 1)), _bigint(bits >> 64)
+
+
+def words_signature(words: list[str]) -> tuple[int, int]:
+    """The bits every text holding all these words has (a 1-character word sets none)."""
+    lo = hi = 0
+    for word in words:
+        word_lo, word_hi = text_signature(word)
+        lo, hi = lo | word_lo, hi | word_hi
+    return lo, hi
 
 
 def filter_keyword(queryset: QuerySet, keyword: str) -> QuerySet:
@@ -67,7 +111,6 @@ class HasWord(Lookup):
             )
         grams = lhs.removesuffix('"search_text"') + '"search_grams"'
         contains, contains_params = self._contains(compiler, connection)
-        return (
-            f"({grams} @@ %s::tsquery AND {contains})",
-            [_tsquery(keyword_grams(self.rhs)), *contains_params],
-        )
+        # A Param (a statement memoized by shape) makes the tsquery from the word filled in per call.
+        query = self.rhs.hole.derived(word_tsquery) if isinstance(self.rhs, Param) else word_tsquery(self.rhs)
+        return f"({grams} @@ %s::tsquery AND {contains})", [query, *contains_params]

@@ -12,51 +12,111 @@ count at its 1,001st (bench_search, EXPLAIN ANALYZE).
 The driver is the search's most selective token by DRIVERS (the order of their usual share of the
 profiles); its other tokens are tested on the row's copy of Profile.facets, its column filters on the
 copied columns (seekers.search.facets.filter_columns), the rule by seekers.search.visibility.visible_rows
-on the same column names. A キーワード with a driving token is tested on the profile by a join; a
-キーワード without one reads seekers.ListingText (one narrow row per listed profile with the released
-text, no index on it). Everything on a database other than PostgreSQL reads the profile table, where
-the tables are not written (the trigger of migrations seekers 0016/0017 is PostgreSQL's)."""
+on the same column names; a キーワード by the row's text signature, then the text (`narrow_rows`).
+Every listed profile has an `all` row, so every search on PostgreSQL reads the listing. Everything on a
+database other than PostgreSQL reads the profile table, where the tables are not written (the trigger
+of migrations seekers 0016–0018 is PostgreSQL's)."""
+
+from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, Exists, F, IntegerField, OuterRef, QuerySet, TextField, Value
 
 from organizations.models import Organization
 from seekers.models import ListingFacet, ListingText
 
 from .facets import FLAGS, filter_columns, search_tokens
-from .keywords import keyword_words
+from .keywords import keyword_words, words_signature
 from .visibility import visible_rows
 
 # Token prefixes, most selective first (a municipality, one of ~125 qualifications, ~90 中分類, 47
 # prefectures, ~15 大分類, 海外勤務, the flags): the search walks the rows of the first one it asks for.
 DRIVERS = ("mu", "q", "oc", "pf", "om", "overseas", "contract", "relocation", "turn", "dispatch", "all")
+# With a prefecture, the most selective of these is walked as a pair with it ("pf13q0104": the listing
+# has a row per prefecture and occupation or qualification token of the profile, migration seekers 0018).
+PAIRED = ("q", "oc", "om")
+# The filters tested on the row's columns (seekers.search.facets.filter_columns), the flags among them.
+COLUMNS = ("employment_type", "wants_regular", *FLAGS, "income_min", "income_max")
+INCOME = ("income_min", "income_max")
 
 
 def _rank(token: str) -> int:
     return next(i for i, prefix in enumerate(DRIVERS) if token.startswith(prefix))
 
 
-def narrow_listing(organization: Organization, f: dict) -> QuerySet | None:
-    """The listing rows (one per matching profile: the driver's, or its ListingText row) of the profiles
-    this organisation sees now that match the filters, or None when the search reads the profile table
-    (on a database other than PostgreSQL)."""
+@dataclass(frozen=True)
+class NarrowSearch:
+    """One search as the narrow listing reads it. `shape` is all its statements' text depends on (how
+    many tokens besides the driver, which column filters, how many words); `values` fills their holes
+    (the driving token "driver", a single token or a PAIRED pair, the others " token{i} " with the spaces of Profile.facets, the column
+    filters by name, the words "word{i}" and their signature "sig_lo", "sig_hi")."""
+
+    tokens: int
+    columns: tuple[str, ...]
+    words: int
+    values: dict = field(compare=False, hash=False)
+
+    @property
+    def shape(self) -> tuple:
+        return (self.tokens, self.columns, self.words)
+
+
+def narrow_search(f: dict) -> NarrowSearch | None:
+    """The search form's filters as the narrow listing reads them, or None when the search reads the
+    profile table (on a database other than PostgreSQL)."""
     if connection.vendor != "postgresql":
         return None
     tokens = search_tokens(f)
     candidates = tokens + [flag.removesuffix("_ok") for flag in FLAGS if f.get(flag)] + ["all"]
     driver = min(candidates, key=_rank)
-    if f.get("keyword") and driver == "all":
-        # A keyword and no driving token: the narrow table with the text (its capped count scans a few
-        # hundred narrow pages; the listing's `all` rows joined to the profile for the text measured slower).
-        rows = filter_columns(visible_rows(ListingText.objects.all(), organization, profile="profile_id"), f)
-        for word in keyword_words(f["keyword"]):
-            rows = rows.filter(search_text__contains=word)  # has_word's test (the grams are Profile's)
-        return rows
-    rows = visible_rows(ListingFacet.objects.filter(token=driver), organization, profile="profile_id")
-    for token in tokens:
-        if token != driver:
-            rows = rows.filter(facets__contains=f" {token} ")
-    rows = filter_columns(rows, f)
-    for word in keyword_words(f.get("keyword") or ""):
-        rows = rows.filter(profile__search_text__has_word=word)
+    others = [token for token in tokens if token != driver]
+    prefecture = next((token for token in tokens if token.startswith("pf")), None)
+    partners = [token for token in tokens if token.startswith(PAIRED)]
+    if prefecture and partners:
+        partner = min(partners, key=_rank)
+        driver = prefecture + partner
+        others = [token for token in tokens if token not in (prefecture, partner)]
+    values = {"driver": driver} | {f"token{i}": f" {token} " for i, token in enumerate(others)}
+    columns = tuple(name for name in COLUMNS if (f.get(name) is not None if name in INCOME else f.get(name)))
+    values |= {name: f[name] for name in columns if name not in FLAGS}
+    words = keyword_words(f.get("keyword") or "")
+    values |= {f"word{i}": word for i, word in enumerate(words)}
+    if words:
+        values["sig_lo"], values["sig_hi"] = words_signature(words)
+    return NarrowSearch(len(others), columns, len(words), values)
+
+
+def narrow_rows(organization: Organization, search: NarrowSearch, value) -> QuerySet:
+    """The listing rows (the driver's, one per matching profile) of the profiles this organisation sees
+    now that match the search. Every value comes from `value(name, field)`: the value itself, or
+    config.querymemo.Param for a statement memoized by shape (seekers.search.paging).
+
+    A keyword is tested in two steps: the row's text signature must hold the words' bits (inside the
+    index, seekers.search.keywords.text_signature), and only then is the text read, from ListingText by
+    its primary key, for the substring test (has_word's recheck; the grams index is the profile table's
+    way, which the listing does not need: its rows come in page order and stop early)."""
+    columns = {name: True if name in FLAGS else value(name, IntegerField() if name in INCOME else TextField())
+               for name in search.columns}
+    rows = ListingFacet.objects.filter(token=value("driver", TextField()))
+    rows = visible_rows(rows, organization, profile="profile_id")
+    for i in range(search.tokens):
+        rows = rows.filter(facets__contains=value(f"token{i}", TextField()))
+    rows = filter_columns(rows, columns)
+    if search.words:
+        lo, hi = value("sig_lo", BigIntegerField()), value("sig_hi", BigIntegerField())
+        rows = rows.alias(sig_lo=F("text_sig_lo").bitand(lo), sig_hi=F("text_sig_hi").bitand(hi))
+        rows = rows.filter(sig_lo=lo, sig_hi=hi)
+        text = ListingText.objects.filter(profile_id=OuterRef("profile_id"))
+        for i in range(search.words):
+            text = text.filter(search_text__contains=value(f"word{i}", TextField()))
+        rows = rows.filter(Exists(text))
     return rows
+
+
+def narrow_listing(organization: Organization, f: dict) -> QuerySet | None:
+    """narrow_rows with the values in place (None off PostgreSQL), each a Value of its field as a Param
+    would be, so both compile alike."""
+    search = narrow_search(f)
+    if search is None:
+        return None
+    return narrow_rows(organization, search, lambda name, output_field: Value(search.values[name], output_field))

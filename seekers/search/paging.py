@@ -6,13 +6,18 @@ import re
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Q, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import F, Q, QuerySet, Subquery, TextField
+from django.utils import timezone
 
-from organizations.models import Organization
+from config import querymemo
+from config.querymemo import Param
+from organizations.models import Organization, Prefecture
 from seekers.models import Profile
 
 from .facets import filter_profiles
-from .narrow import narrow_listing
+from .narrow import NarrowSearch, narrow_rows, narrow_search
 from .visibility import profiles_visible_to
 
 
@@ -92,32 +97,92 @@ def _capped_count(queryset: QuerySet) -> int:
     return queryset[: COUNT_CAP + 1].count()
 
 
-def _rows(queryset: QuerySet, position: _Position | None, size: int, listing: QuerySet | None = None) -> tuple[list, bool]:
-    """The page's rows newest first, and whether there are more beyond them in its direction. With
-    the narrow listing (seekers.search.narrow) the keyset walks its rows and the page reads the
-    profiles they name, in the same query."""
-    page = queryset if listing is None else listing
-    if position is None:
-        return _page(page, ("-published_at", "-public_id"), size, listing is not None)
-    # The anchor row's published_at is looked up in the same query (a scalar subquery on the
-    # unique public_id), so the cursor needs no time in it.
-    anchor = Subquery(Profile.objects.filter(public_id=position.public_id).values("published_at")[:1])
-    if position.forward:
-        page = page.filter(
-            Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=position.public_id)
-        )
-        return _page(page, ("-published_at", "-public_id"), size, listing is not None)
-    page = page.filter(Q(published_at__gt=anchor) | Q(published_at=anchor, public_id__gt=position.public_id))
-    rows, more = _page(page, ("published_at", "public_id"), size, listing is not None)
-    return rows[::-1], more
+NEWEST, OLDEST = ("-published_at", "-public_id"), ("published_at", "public_id")
 
 
-def _page(page: QuerySet, order: tuple[str, str], size: int, narrow: bool) -> tuple[list, bool]:
+def _page_query(page: QuerySet, forward: bool | None, public_id, size: int, narrow: bool) -> QuerySet:
+    """The profiles of one page, size + 1 of them (the last tells whether there are more), newest first
+    from the top (forward None), after the row public_id (forward True: older) or before it (False:
+    newer, oldest first). The anchor row's published_at is looked up in the same query (a scalar
+    subquery on the unique public_id), so the cursor needs no time in it. On the narrow listing
+    (seekers.search.narrow) the keyset walks its rows and the page reads the profiles they name, in
+    the same query."""
+    if forward is not None:
+        anchor = Subquery(Profile.objects.filter(public_id=public_id).values("published_at")[:1])
+        if forward:
+            page = page.filter(Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=public_id))
+        else:
+            page = page.filter(Q(published_at__gt=anchor) | Q(published_at=anchor, public_id__gt=public_id))
+    order = OLDEST if forward is False else NEWEST
     if narrow:
-        ids = page.order_by(*order).values("profile_id")[: size + 1]
-        page = Profile.objects.filter(pk__in=ids)
-    rows = list(page.select_related("desired_prefecture").order_by(*order)[: size + 1])
-    return rows[:size], len(rows) > size
+        page = Profile.objects.filter(pk__in=page.order_by(*order).values("profile_id")[: size + 1])
+    return page.order_by(*order)[: size + 1]
+
+
+def _table_rows(queryset: QuerySet, position: "_Position | None", size: int) -> list:
+    """The page read from the profile table (a database other than PostgreSQL)."""
+    forward = None if position is None else position.forward
+    public_id = None if position is None else position.public_id
+    return list(_page_query(queryset, forward, public_id, size, narrow=False).select_related("desired_prefecture"))
+
+
+# The narrow listing's statements are memoized per organisation row as read, day and the search's shape
+# (config.querymemo): building and compiling them cost more than running them (bench_search). The
+# page's prefecture comes in the same statement as pref_name (a raw read cannot select_related).
+def _page_statement(organization: Organization, search: NarrowSearch, forward: bool | None, size: int):
+    rows = narrow_rows(organization, search, Param)
+    page = _page_query(rows, forward, Param("cursor", TextField()), size, narrow=True)
+    try:
+        return page.annotate(pref_name=F("desired_prefecture__name")).query.sql_with_params()
+    except EmptyResultSet:  # the organisation sees nobody today
+        return None
+
+
+def _count_statement(organization: Organization, search: NarrowSearch):
+    rows = narrow_rows(organization, search, Param).values("profile_id")[: COUNT_CAP + 1]
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"SELECT COUNT(*) FROM ({sql}) capped", params  # noqa: S608 - compiled by the ORM
+
+
+def _narrow_rows(organization: Organization, search: NarrowSearch, position: "_Position | None", size: int) -> list:
+    forward = None if position is None else position.forward
+    key = ("search_page", querymemo.row_key(organization), timezone.localdate(), search.shape, forward, size)
+    statement = querymemo.memoized(key, lambda: _page_statement(organization, search, forward, size))
+    if statement is None:
+        return []
+    sql, params = statement
+    values = search.values if position is None else search.values | {"cursor": position.public_id}
+    rows = list(Profile.objects.raw(sql, querymemo.fill(params, values)))
+    prefecture = Profile._meta.get_field("desired_prefecture")
+    for row in rows:
+        prefecture.set_cached_value(row, Prefecture(code=row.desired_prefecture_id, name=row.pref_name))
+    return rows
+
+
+def _narrow_count(organization: Organization, search: NarrowSearch) -> int:
+    key = ("search_count", querymemo.row_key(organization), timezone.localdate(), search.shape)
+    statement = querymemo.memoized(key, lambda: _count_statement(organization, search))
+    if statement is None:
+        return 0
+    sql, params = statement
+    with connections[router.db_for_read(Profile)].cursor() as cursor:  # where the page is read
+        cursor.execute(sql, querymemo.fill(params, search.values))
+        return cursor.fetchone()[0]
+
+
+def _rows(organization: Organization, search: NarrowSearch | None, queryset: QuerySet | None,
+          position: "_Position | None", size: int) -> tuple[list, bool]:
+    """The page's rows newest first, and whether there are more beyond them in its direction."""
+    if search is None:
+        rows = _table_rows(queryset, position, size)
+    else:
+        rows = _narrow_rows(organization, search, position, size)
+    more = len(rows) > size
+    rows = rows[:size]
+    return (rows[::-1] if position is not None and not position.forward else rows), more
 
 
 def search_profiles(organization: Organization, filters: dict, cursor: str = "", size: int = PAGE_SIZE) -> SearchPage:
@@ -125,20 +190,20 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "",
     (published_at, public_id) both ways. Every page counts the results, capped at COUNT_CAP. A cursor
     that does not verify gives the first page; a 前へ that finds no full page before it (profiles
     came or went since) gives the first page too, so page 1 is always the newest 20."""
-    listing = narrow_listing(organization, filters)
+    search = narrow_search(filters)
     # The profile table's form of the search, read only when the narrow listing does not serve it.
-    queryset = filter_profiles(profiles_visible_to(organization), filters) if listing is None else None
+    queryset = filter_profiles(profiles_visible_to(organization), filters) if search is None else None
     position = _cursor_position(cursor, organization)
     size = size if size in PAGE_SIZES else PAGE_SIZE
-    rows, more = _rows(queryset, position, size, listing)
+    rows, more = _rows(organization, search, queryset, position, size)
     if position is not None and not position.forward and not more:
         position = None  # nothing before these: the first page proper
-        rows, more = _rows(queryset, None, size, listing)
+        rows, more = _rows(organization, search, queryset, None, size)
     if position is not None and position.forward and not rows:
         position = None  # the anchor's page emptied: start again
-        rows, more = _rows(queryset, None, size, listing)
+        rows, more = _rows(organization, search, queryset, None, size)
     number = position.number if position else 1
-    count = _capped_count(queryset if listing is None else listing)
+    count = _capped_count(queryset) if search is None else _narrow_count(organization, search)
     older = more if position is None or position.forward else True
     next_cursor = ""
     if rows and older and number < MAX_PAGE_NUMBER:

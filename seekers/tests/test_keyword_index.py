@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from seekers import pii
 from seekers.models import Profile
 from seekers.search.facets import filter_profiles
-from seekers.search.keywords import _tsquery, keyword_grams, keyword_words
+from seekers.search.keywords import _tsquery, keyword_grams, keyword_words, text_signature, words_signature
 from seekers.tests.factories import SeekerAccountFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
@@ -124,3 +124,34 @@ def test_the_keyword_search_uses_the_index(profiles):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "profile_search_grams_gin" in plan, plan
+
+
+def holds(signature: tuple[int, int], bits: tuple[int, int]) -> bool:
+    return all(s & b == b for s, b in zip(signature, bits, strict=True))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=corpus_and_keywords())
+def test_the_text_signature_admits_every_text_holding_the_words(db, data):
+    """The listing's pre-test (seekers.search.narrow): PostgreSQL's seekers_text_sig (migration 0018,
+    what the listing rows carry) is text_signature bit for bit, and a text holding the words holds
+    their signature, so the pre-test never loses a match (the substring test decides the rest)."""
+    corpus, keywords = data
+    texts = [released(texts) for texts in corpus] + ["𠀋𡈽 サロゲートの外", "", "a", "a b"]
+    with connection.cursor() as cursor:
+        for text in texts:
+            cursor.execute("SELECT seekers_text_sig(%s)", [text])
+            assert tuple(cursor.fetchone()[0]) == text_signature(text), text
+    for text in texts:
+        for keyword in keywords:
+            if substring_match(text, keyword):
+                assert holds(text_signature(text), words_signature(keyword_words(keyword))), (text, keyword)
+
+
+def test_the_signature_tells_most_other_texts_apart():
+    text = released(["販売員 駅から徒歩圏内 電車 高等学校卒業 営業職として新規開拓を担当 経理・会計の実務経験5年"])
+    assert holds(text_signature(text), words_signature(["新規開拓", "経理"]))
+    assert not holds(text_signature(text), words_signature(["フォークリフト"]))
+    assert not holds(text_signature(text), words_signature(["介護"]))
+    assert words_signature(["介"]) == (0, 0)  # one character has no piece: the text test alone decides
+    assert bin(text_signature(text)[0] % 2**64).count("1") + bin(text_signature(text)[1] % 2**64).count("1") < 64

@@ -14,7 +14,8 @@ from organizations.tests.factories import OrganizationFactory
 from seekers import services
 from seekers.models import Block, ListingFacet, ListingText, Profile
 from seekers.search.facets import filter_profiles
-from seekers.search.narrow import narrow_listing
+from seekers.search.keywords import text_signature
+from seekers.search.narrow import narrow_listing, narrow_search
 from seekers.search.paging import COUNT_CAP, search_profiles
 from seekers.search.visibility import profiles_visible_to
 from seekers.tests.helpers import seeker_with
@@ -73,6 +74,9 @@ def searches(w) -> list[dict]:
         {"keyword": "店 在庫", "qualification": w["qualifications"][0]},
         {"keyword": "在庫"},
         {"keyword": "接客 5年", "employment_type": "full_time", "income_max": 250000},
+        {"keyword": "庫"},  # one character: no signature, the text alone
+        {"keyword": "在庫管理 倉庫", "prefecture": w["tokyo"]},
+        {"keyword": "介護", "dispatch_ok": True},  # nobody holds it
     ]
 
 
@@ -109,14 +113,39 @@ def test_it_follows_direct_writes_of_the_profile(world):
     profile.save()
     services.profile_screen(actor=None, profile=profile)
     Profile.objects.filter(pk=ids[13]).delete()
+    Profile.objects.filter(pk__in=ids[14:18]).update(search_text="倉庫での在庫管理 接客")  # a new signature
     assert_same(world)
+    assert_signatures()
     assert not ListingFacet.objects.filter(profile_id__in=ids[2:6]).exists()
     assert not ListingText.objects.filter(profile_id__in=ids[2:6]).exists()
 
 
+def assert_signatures():
+    texts = dict(Profile.objects.values_list("pk", "search_text"))
+    for profile_id, lo, hi in ListingFacet.objects.values_list("profile_id", "text_sig_lo", "text_sig_hi"):
+        assert (lo, hi) == text_signature(texts[profile_id]), profile_id
+
+
 def test_every_search_is_narrow_on_postgresql(world):
     org = world["orgs"][0]
-    assert narrow_listing(org, {"keyword": "介護"}).model is ListingText
-    assert narrow_listing(org, {"keyword": "介護", "employment_type": "part_time"}).model is ListingText
-    assert narrow_listing(org, {"keyword": "介護", "prefecture": world["tokyo"]}).model is ListingFacet
-    assert ListingText.objects.count() == Profile.objects.filter(listed_until__isnull=False).count()
+    for f in searches(world):
+        assert narrow_listing(org, f).model is ListingFacet
+    q0, q1 = (f"q{q.pk}" for q in world["qualifications"][:2])
+    pairs = {f["driver"] for f in (narrow_search(f).values for f in searches(world)) if f["driver"].startswith("pf")}
+    major = OccupationGroup.objects.get(code=world["occupations"][0].major_id)
+    assert pairs == {"pf13", f"pf27om{major.pk}", f"pf13{q1}", "pf27"}  # 東京都 alone, then pairs, 大阪府 + keyword
+    assert narrow_search({"qualification": world["qualifications"][0], "occupation": world["occupations"][0],
+                          "prefecture": world["tokyo"]}).values["driver"] == f"pf13{q0}"
+    paired = 0
+    for profile in Profile.objects.filter(listed_until__isnull=False):
+        own = set(ListingFacet.objects.filter(profile=profile).values_list("token", flat=True))
+        facets = profile.facets.split()
+        pairs = {f"{p}{o}" for p in facets if p.startswith("pf") for o in facets if o.startswith(("q", "oc", "om"))}
+        assert pairs == {token for token in own if token.startswith("pf") and not token[2:].isdigit()}
+        paired += bool(pairs)
+    assert paired > 10
+    listed = Profile.objects.filter(listed_until__isnull=False)
+    assert ListingText.objects.count() == listed.count() == ListingFacet.objects.filter(token="all").count()
+    assert set(ListingText.objects.values_list("profile_id", "search_text")) == set(
+        listed.values_list("pk", "search_text"))
+    assert_signatures()
