@@ -1,0 +1,58 @@
+"""{% search_result_rows results %}: the rows of the members' search results (templates/seekers/orgs/
+search.html), written here rather than by a loop in the template: up to 100 rows of eight cells, each
+with its card label, cost ~0.3 ms a row through the template engine and a few microseconds here
+(bench_pages). Every value is escaped by format_html; the labels are translated once per page."""
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+ROW = (
+    '<tr>\n'
+    '<td class="cell--select" data-label="{pick}"><input type="hidden" name="page_id" value="{id}">'
+    '<input type="checkbox" name="public_id" value="{id}" id="pick-{id}"> '
+    '<label class="visually-hidden" for="pick-{id}">{choose}</label></td>\n'
+    '<td class="cell--title" data-label="{label_id}">{id}</td>\n'
+    '<td class="cell--badge" data-label="{marker_label}">{marker}</td>\n'
+    '<td class="cell--second" data-label="{job_label}">{job}</td>\n'
+    '<td class="cell--text" data-label="{place_label}">{place}</td>\n'
+    '<td class="cell--text" data-label="{type_label}">{type}</td>\n'
+    '<td class="cell--text" data-label="{income_label}">{income}</td>\n'
+    '<td class="cell--link" data-label="{detail}"><a href="{url}" aria-label="{detail_of}">{detail}</a></td>\n'
+    '</tr>\n'
+)
+# A public id is 16 hexadecimal digits (seekers.Profile.public_id): the link is reversed once per page.
+URL_STANDIN = "0" * 16
+
+
+@register.simple_tag
+def search_result_rows(results) -> SafeString:
+    """The <tr> of each (profile, marker) of a results page (messaging's with_guidance_markers)."""
+    labels = {
+        "pick": gettext("選択"), "label_id": gettext("公開ID"), "marker_label": gettext("やりとり"),
+        "job_label": gettext("希望する仕事"), "place_label": gettext("希望勤務地"),
+        "type_label": gettext("希望就業形態"), "income_label": gettext("希望月収"), "detail": gettext("詳細"),
+    }
+    checking, yen = gettext("(確認中)"), gettext("円")
+    url = reverse("seekers_orgs:profile", args=[URL_STANDIN])
+    html = []
+    for row, marker in results:
+        public_id = row.public_id
+        html.append(format_html(
+            ROW, **labels, id=public_id,
+            choose=gettext("%(id)s を選ぶ") % {"id": public_id},
+            marker=format_html('<span class="badge badge--{}">{}</span>', marker.value, marker.label)
+            if marker else "—",
+            job=checking if "desired_job" in row.withheld else row.desired_job,
+            place=row.desired_prefecture.name,
+            type=row.get_employment_type_display(),
+            income=f"{intcomma(row.desired_monthly_income)}{yen}" if row.desired_monthly_income else "—",
+            url=url.replace(URL_STANDIN, public_id),
+            detail_of=gettext("%(id)s の詳細") % {"id": public_id},
+        ))
+    return mark_safe("".join(html))  # noqa: S308 - each part is format_html's
