@@ -3,7 +3,7 @@
 now (`organizations_seeing`). The organisation's search, its profile page, the guidance it sends
 and its conversations all go through `profiles_visible_to`."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from organizations.models import Organization
@@ -26,7 +26,7 @@ def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
     one member_required read for this request (request.organization), so a page reads the row once.
     The profile clauses are one expression per row: account started and not stopped, opt-in, today
     (JST) within validity, 提供先区分, the receive conditions as bit-set matches, no block and no
-    answered 削除・廃棄 request (Disposal) (each NOT EXISTS on a unique index)."""
+    answered 削除・廃棄 request (Disposal) (each NOT IN the organisation's own list)."""
     return visible_rows(Profile.objects.all(), organization, profile="pk")
 
 
@@ -55,8 +55,11 @@ def visible_rows(queryset: QuerySet, organization: Organization, *, profile: str
             Q(cond_region_bits=0) | ~Q(region_match=0),
             Q(cond_industry_bits=0) | ~Q(industry_match=0),
             Q(cond_occupation_bits=0) | ~Q(occupation_match=0),
-            ~Exists(Block.objects.filter(account__application_id=OuterRef(profile), organization_id=org.pk)),
-            ~Exists(Disposal.objects.filter(account__application_id=OuterRef(profile), organization_id=org.pk)),
+            # NOT IN over the organisation's few blocks and answered requests: PostgreSQL hashes each
+            # list once per statement ("hashed SubPlan"), where NOT EXISTS probed two indexes per
+            # candidate row (~11 µs a row, 11 ms of a count of 1,001: bench_search EXPLAIN).
+            ~Q(**{f"{profile}__in": Block.objects.filter(organization_id=org.pk).values("account__application_id")}),
+            ~Q(**{f"{profile}__in": Disposal.objects.filter(organization_id=org.pk).values("account__application_id")}),
         )
     )
     if not org.privacy_mark:
