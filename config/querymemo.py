@@ -18,11 +18,17 @@ keyword, a cursor) is memoized with holes: it is built once with `Param(name)` w
 each compiling to one %s whose parameter is a `Hole`; `fill(params, values)` puts the call's values in
 the holes. The key names the statement's shape (which filters, how many words) and everything else the
 build read; the build must read its values only through Params (seekers/tests/test_search_memo.py builds
-a shape with one set of values and fills it with another to check)."""
+a shape with one set of values and fills it with another to check).
 
-from django.db import connection
+`memoized_rows(key, build, values)` does the same for a queryset read as model instances with what it
+select_related and annotated: the compiled statement and the compiler that knows its columns are kept,
+and each call runs the statement with its own values and builds the instances as Django's own iterable
+does (messaging's メッセージ一覧: compiling its page cost ~1.5 ms a request)."""
+
+from django.db import connection, connections, router
 from django.db.models import Expression
 from django.db.models.fields import Field
+from django.db.models.query import get_related_populators
 
 MAX_ENTRIES = 1000
 
@@ -82,3 +88,34 @@ class Param(Expression):
 def fill(params, values: dict) -> tuple:
     """A memoized statement's parameters with this call's values in its holes."""
     return tuple(p.value(values) if isinstance(p, Hole) else p for p in params)
+
+
+def memoized_rows(key: tuple, build, values: dict) -> list:
+    """The model instances of the queryset build() returns (built with Params where this call's values
+    go), its statement compiled once per key and process and run with `values` on the connection the
+    router picks for reading the model now (the replica under @replica_reads, the primary in a write)."""
+    compiler, sql, params = memoized(key, lambda: _compiled(build()))
+    model = compiler.klass_info["model"]
+    db = router.db_for_read(model)
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, fill(params, values))
+        fetched = cursor.fetchall()
+    select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in select[first:last]]
+    populators = get_related_populators(klass_info, select, db)
+    rows = []
+    for row in compiler.results_iter([fetched]):
+        obj = model.from_db(db, init_list, row[first:last])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in (annotations or {}).items():
+            setattr(obj, name, row[position])
+        rows.append(obj)
+    return rows
+
+
+def _compiled(queryset) -> tuple:
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    return compiler, sql, params

@@ -21,11 +21,12 @@ from .models import (
 )
 
 
-def seeker_inbox(account: SeekerAccount) -> QuerySet[Message]:
-    """メッセージ一覧: messages from organisations to this seeker, newest first (index
-    msg_seeker_inbox_idx), each with its organisation and `sender_blocked` (a probe of block_unique
-    per row), and the seeker's own account and application joined once more by primary key, so that
-    the block actions of the page (seekers.services.block_check reads the reachability) cost no query."""
+def seeker_inbox(account) -> QuerySet[Message]:
+    """メッセージ一覧: messages from organisations to this seeker (a SeekerAccount, or a querymemo.Param of
+    its id), newest first (index msg_seeker_inbox_idx), each with its organisation and `sender_blocked`
+    (a probe of block_unique per row), and the seeker's own account and application joined once more by
+    primary key, so that the block actions of the page (seekers.services.block_check reads the
+    reachability) cost no query."""
     blocked = Block.objects.filter(account=account, organization_id=OuterRef("organization_id"))
     return (
         Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION)
@@ -33,6 +34,23 @@ def seeker_inbox(account: SeekerAccount) -> QuerySet[Message]:
         .annotate(sender_blocked=Exists(blocked))
         .order_by("-created_at", "-id")
     )
+
+
+class SeekerInboxPages:
+    """メッセージ一覧 as django.core.paginator reads it (it sets the count, then slices once per page):
+    each slice is seeker_inbox's statement for that slice, compiled once per process (querymemo) with
+    the seeker as its one value."""
+
+    def __init__(self, account: SeekerAccount):
+        self.account_id = account.pk
+
+    def __getitem__(self, part: slice) -> list[Message]:
+        start, stop = part.start or 0, part.stop
+        return querymemo.memoized_rows(
+            ("seeker_inbox_page", start, stop),
+            lambda: seeker_inbox(querymemo.Param("account", models.IntegerField()))[start:stop],
+            {"account": self.account_id},
+        )
 
 
 def _seeker_unread(account: SeekerAccount) -> QuerySet[Message]:
@@ -47,15 +65,22 @@ def seeker_unread_count(account: SeekerAccount) -> int:
 def seeker_inbox_counts(account: SeekerAccount) -> tuple[int, int]:
     """(messages in メッセージ一覧, of them unread) in one statement of two scalar counts, each on its own
     index (msg_seeker_inbox_idx, msg_seeker_unread_idx): the list's paginator and the header's count,
-    read where the list is (the replica under @replica_reads, config.db_router)."""
+    read where the list is (the replica under @replica_reads, config.db_router). The statement is
+    compiled once per process with the seeker as its one value (config.querymemo)."""
+    sql, params = querymemo.memoized(("seeker_inbox_counts",), _seeker_inbox_counts_sql)
+    with connections[router.db_for_read(Message)].cursor() as cursor:
+        cursor.execute(sql, querymemo.fill(params, {"account": account.pk}))
+        total, unread = cursor.fetchone()
+    return total, unread
+
+
+def _seeker_inbox_counts_sql() -> tuple[str, tuple]:
+    account = querymemo.Param("account", models.IntegerField())
     total = Message.objects.filter(account=account, sender=Message.Sender.ORGANIZATION)
     total_sql, total_params = total.order_by().values("pk").query.sql_with_params()
     unread_sql, unread_params = _seeker_unread(account).order_by().values("pk").query.sql_with_params()
-    with connections[router.db_for_read(Message)].cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT COUNT(*) FROM ({total_sql}) AS inbox), "  # noqa: S608
-                       f"(SELECT COUNT(*) FROM ({unread_sql}) AS unread)", [*total_params, *unread_params])
-        total, unread = cursor.fetchone()
-    return total, unread
+    return (f"SELECT (SELECT COUNT(*) FROM ({total_sql}) AS inbox), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM ({unread_sql}) AS unread)", (*total_params, *unread_params))
 
 
 def thread(conversation: Conversation) -> QuerySet[Message]:

@@ -28,7 +28,7 @@ def inbox(request):
     application)."""
     account = request.seeker_account
     total, unread = selectors.seeker_inbox_counts(account)
-    paginator = Paginator(selectors.seeker_inbox(account), PAGE_SIZE)
+    paginator = Paginator(selectors.SeekerInboxPages(account), PAGE_SIZE)
     paginator.count = total  # counted above; Paginator would count again
     page = paginator.get_page(request.GET.get("page"))
     first_number = paginator.count - (page.number - 1) * PAGE_SIZE

@@ -13,8 +13,10 @@ from accounts.models import User
 from config import db_router
 from config.db_router import PRIMARY, REPLICA, replica_reads
 from messaging.models import Conversation, Message
+from messaging.tests.factories import ConversationFactory, MessageFactory
 from organizations.models import Member, Organization
 from seekers.models import Profile
+from seekers.tests.factories import SeekerAccountFactory
 from seekers.tests.helpers import seeker_with
 from tests.pages import login, with_totp
 
@@ -131,3 +133,19 @@ def test_pages_through_the_client(routed, reference_data, agency_member):
 
     primary, replica = captured(client, "/orgs/messages/")
     assert any('"messaging_conversation"' in sql for sql in replica)
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_the_seekers_message_list_is_read_from_the_replica(routed, reference_data, agency_member):
+    """メッセージ一覧's counts and its page (its statements memoized: config.querymemo) go where the router
+    sends list reads; the session and the seeker's own row stay on the primary."""
+    account = SeekerAccountFactory()
+    MessageFactory(conversation=ConversationFactory(account=account))
+    client = login(account.user)
+    client.get("/seekers/messages/")
+
+    primary, replica = captured(client, "/seekers/messages/")
+    assert sum('FROM "messaging_message"' in sql for sql in replica) == 2
+    assert not any('FROM "messaging_message"' in sql for sql in primary)
+    assert any('FROM "django_session"' in sql for sql in primary)
+

@@ -7,7 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from messaging import services
+from config import querymemo
+from messaging import selectors, services
 from messaging.tests.factories import ConversationFactory, MessageFactory
 from messaging.tests.helpers import cells, guide, inbox_rows
 from organizations.tests.factories import MemberFactory, OrganizationFactory
@@ -203,3 +204,33 @@ def test_the_seeker_inbox_query_count_is_constant(seeker_client, account, django
         response = seeker_client.get("/seekers/messages/")
 
     assert len(inbox_rows(page(response))) == min(n, 20)
+
+
+# --- the page's statement memoized (messaging.selectors.SeekerInboxPages, config.querymemo) -------------
+
+
+def described(messages) -> list[tuple]:
+    return [(m.pk, m.subject, m.created_at, m.read_at, m.organization.name, m.organization.status(),
+             m.sender_blocked, m.account.pk, m.account.application.pk, m.account.application.kyushoku_number)
+            for m in messages]
+
+
+def test_the_memoized_page_built_for_one_seeker_reads_anothers_own_messages(account, other_seeker):
+    """The statement is compiled for the first seeker and run for the second: what the second gets is
+    what the plain queryset gives them, with the organisation, the block and the application as read."""
+    other = other_seeker.seeker_account
+    for target in (account, other, other, other):
+        MessageFactory(conversation=ConversationFactory(account=target))
+    blocked = MessageFactory(conversation=ConversationFactory(account=other))
+    seeker_services.block_add(actor=other_seeker, account=other, organization_id=blocked.organization_id)
+    querymemo.clear()
+
+    first = selectors.SeekerInboxPages(account)[0:20]
+    second = selectors.SeekerInboxPages(other)[0:20]
+    tail = selectors.SeekerInboxPages(other)[1:3]
+
+    assert described(first) == described(selectors.seeker_inbox(account)[0:20])
+    assert described(second) == described(selectors.seeker_inbox(other)[0:20])
+    assert len(second) == 4 and [m.sender_blocked for m in second].count(True) == 1
+    assert described(tail) == described(selectors.seeker_inbox(other)[1:3])
+    querymemo.clear()
