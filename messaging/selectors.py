@@ -46,6 +46,8 @@ class SeekerInboxPages:
 
     def __getitem__(self, part: slice) -> list[Message]:
         start, stop = part.start or 0, part.stop
+        if stop is not None and stop <= start:
+            return []  # the paginator's slice of an empty list: no statement (Django compiles none for it)
         return querymemo.memoized_rows(
             ("seeker_inbox_page", start, stop),
             lambda: seeker_inbox(querymemo.Param("account", models.IntegerField()))[start:stop],

@@ -234,3 +234,12 @@ def test_the_memoized_page_built_for_one_seeker_reads_anothers_own_messages(acco
     assert len(second) == 4 and [m.sender_blocked for m in second].count(True) == 1
     assert described(tail) == described(selectors.seeker_inbox(other)[1:3])
     querymemo.clear()
+
+
+def test_an_empty_message_list_opens(seeker_client):
+    """No messages: the paginator slices nothing, and the page says so."""
+    response = seeker_client.get("/seekers/messages/")
+
+    assert response.status_code == 200
+    assert inbox_rows(page(response)) == []
+
