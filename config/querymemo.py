@@ -23,7 +23,10 @@ a shape with one set of values and fills it with another to check).
 `memoized_rows(key, build, values)` does the same for a queryset read as model instances with what it
 select_related and annotated: the compiled statement and the compiler that knows its columns are kept,
 and each call runs the statement with its own values and builds the instances as Django's own iterable
-does (messaging's メッセージ一覧: compiling its page cost ~1.5 ms a request)."""
+does (messaging's メッセージ一覧: compiling its page cost ~1.5 ms a request). It builds what select_related
+and annotate give, nothing else: a queryset with prefetch_related or known related objects is not for it.
+The kept compiler is the build's; gunicorn's sync workers run one request at a time, so it is never shared
+between threads."""
 
 from django.db import connection, connections, router
 from django.db.models import Expression
@@ -116,6 +119,8 @@ def memoized_rows(key: tuple, build, values: dict) -> list:
 
 
 def _compiled(queryset) -> tuple:
+    if queryset._prefetch_related_lookups or queryset._known_related_objects:
+        raise ValueError("memoized_rows builds select_related and annotations only, not prefetch_related")
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     return compiler, sql, params

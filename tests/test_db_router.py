@@ -123,6 +123,8 @@ def test_pages_through_the_client(routed, reference_data, agency_member):
     # unread replies through the conversations, on the request's own connection).
     assert not any('FROM "seekers_profile"' in sql and '"messaging_conversation"' not in sql for sql in primary)
     assert any('FROM "django_session"' in sql for sql in primary)
+    assert any('FROM "accounts_user"' in sql for sql in primary)  # the seeker's own row (get_user)
+    assert not any('"django_session"' in sql or 'FROM "accounts_user"' in sql for sql in replica)
     assert any('"organizations_organization"' in sql for sql in primary)  # joined to the user's row
     assert not any('"django_session"' in sql or '"organizations_organization"' in sql for sql in replica)
 
@@ -136,7 +138,7 @@ def test_pages_through_the_client(routed, reference_data, agency_member):
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-def test_the_seekers_message_list_is_read_from_the_replica(routed, reference_data, agency_member):
+def test_the_seekers_message_list_is_read_from_the_replica(routed, reference_data):
     """メッセージ一覧's counts and its page (its statements memoized: config.querymemo) go where the router
     sends list reads; the session and the seeker's own row stay on the primary."""
     account = SeekerAccountFactory()
@@ -148,4 +150,5 @@ def test_the_seekers_message_list_is_read_from_the_replica(routed, reference_dat
     assert sum('FROM "messaging_message"' in sql for sql in replica) == 2
     assert not any('FROM "messaging_message"' in sql for sql in primary)
     assert any('FROM "django_session"' in sql for sql in primary)
-
+    assert any('FROM "accounts_user"' in sql for sql in primary)  # the seeker's own row (get_user)
+    assert not any('"django_session"' in sql or 'FROM "accounts_user"' in sql for sql in replica)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from config import querymemo
 from messaging import selectors, services
+from messaging.models import Message
 from messaging.tests.factories import ConversationFactory, MessageFactory
 from messaging.tests.helpers import cells, guide, inbox_rows
 from organizations.tests.factories import MemberFactory, OrganizationFactory
@@ -242,4 +243,11 @@ def test_an_empty_message_list_opens(seeker_client):
 
     assert response.status_code == 200
     assert inbox_rows(page(response)) == []
+    assert "まだメッセージはありません。" in page(response)
 
+
+def test_memoized_rows_refuses_a_queryset_it_would_read_only_in_part(account):
+    """prefetch_related is read by a second statement that memoized_rows never runs: refused, not dropped."""
+    querymemo.clear()
+    with pytest.raises(ValueError, match="prefetch_related"):
+        querymemo.memoized_rows(("refused",), lambda: Message.objects.prefetch_related("conversation"), {})
