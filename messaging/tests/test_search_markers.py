@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from messaging import services
+from config import querymemo
+from messaging import selectors, services
 from messaging.models import DailyGuidanceCount
 from messaging.tests.helpers import guide, public_id, reply
 from organizations.tests.factories import MemberFactory, OrganizationFactory
@@ -45,6 +46,23 @@ def test_each_result_says_what_the_organisation_did_with_that_seeker(member_clie
     assert marker(html, public_id(applied)) == "求職申込み希望"
     assert marker(html, public_id(declined)) == "辞退"
     assert marker(html, public_id(untouched)) == ""
+
+
+def test_the_markers_statement_built_for_one_organisation_serves_another_with_its_own(agency, agency_member):
+    """The statement is memoized by the number of ids alone: the organisation and the ids are values."""
+    querymemo.clear()
+    mine, theirs, nobodys = (SeekerAccountFactory() for _ in range(3))
+    guide(agency_member, mine)
+    other = MemberFactory(organization=OrganizationFactory())
+    guide(other.user, theirs)
+    reply(theirs, theirs.conversations.get())
+    ids = [mine.application_id, theirs.application_id, nobodys.application_id]
+
+    assert selectors.guidance_markers(agency, ids) == {mine.application_id: selectors.GuidanceMarker.GUIDED}
+    assert selectors.guidance_markers(other.organization, ids[::-1]) == {
+        theirs.application_id: selectors.GuidanceMarker.REPLIED}
+    assert selectors.guidance_markers(agency, ids[1:]) == {}
+    assert selectors.guidance_markers(agency, []) == {}
 
 
 def test_each_result_can_be_ticked_for_one_guidance_to_many(member_client):

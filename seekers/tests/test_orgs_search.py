@@ -229,3 +229,18 @@ def test_the_search_reads_the_organisation_once(member_client):
     assert response.status_code == 200
     assert profile.public_id in page(response)
     assert len(organisation_reads(captured.captured_queries)) == 1, organisation_reads(captured.captured_queries)
+
+
+def test_each_result_cell_is_escaped_and_labelled(member_client):
+    """The rows are written by seekers.templatetags.search_results, not the template engine: what the
+    seeker typed is escaped there, and the choices and the income read as on the profile page."""
+    _, profile = seeker_with(desired_job='<b>"介護" & 補助</b>', desired_monthly_income=200000,
+                             employment_type="part_time")
+
+    html = page(member_client.get("/orgs/seekers/"))
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if profile.public_id in r)
+
+    assert "&lt;b&gt;&quot;介護&quot; &amp; 補助&lt;/b&gt;" in row
+    assert "<b>" not in row
+    assert ">パートタイム</td>" in row and ">200,000円</td>" in row
+    assert f'href="/orgs/seekers/{profile.public_id}/"' in row
