@@ -129,9 +129,16 @@ def _table_rows(queryset: QuerySet, position: "_Position | None", size: int) -> 
 # The narrow listing's statements are memoized per organisation row as read, day and the search's shape
 # (config.querymemo): building and compiling them cost more than running them (bench_search). The
 # page's prefecture comes in the same statement as pref_name (a raw read cannot select_related).
+# What a results row shows (seekers.templatetags.search_results, the markers) and its cursor reads: the
+# narrow page selects these columns of the profile only (its other 60-odd columns were most of the bytes
+# the page fetched and parsed); any other field of a row is read when first used, as a deferred field is.
+ROW_FIELDS = ("public_id", "published_at", "desired_job", "withheld", "desired_prefecture", "employment_type",
+              "desired_monthly_income")
+
+
 def _page_statement(organization: Organization, search: NarrowSearch, forward: bool | None, size: int):
     rows = narrow_rows(organization, search, Param)
-    page = _page_query(rows, forward, Param("cursor", TextField()), size, narrow=True)
+    page = _page_query(rows, forward, Param("cursor", TextField()), size, narrow=True).only(*ROW_FIELDS)
     try:
         return page.annotate(pref_name=F("desired_prefecture__name")).query.sql_with_params()
     except EmptyResultSet:  # the organisation sees nobody today
@@ -155,10 +162,38 @@ def _narrow_rows(organization: Organization, search: NarrowSearch, position: "_P
         return []
     sql, params = statement
     values = search.values if position is None else search.values | {"cursor": position.public_id}
-    rows = list(Profile.objects.raw(sql, querymemo.fill(params, values)))
+    with connections[router.db_for_read(Profile)].cursor() as cursor:
+        cursor.execute(sql, querymemo.fill(params, values))
+        return _profiles_of(cursor)
+
+
+def _profiles_of(cursor) -> list[Profile]:
+    """The page's profiles from its fetched rows, each with its prefecture (the statement's pref_name):
+    what Profile.objects.raw() builds (the selected columns through their fields' converters, every
+    other field deferred), without its per-row machinery (bench_pages)."""
+    connection = cursor.db
+    by_column = {field.column: field for field in Profile._meta.concrete_fields}
+    columns = [column.name for column in cursor.description]
+    loaded = [(i, by_column[name]) for i, name in enumerate(columns) if name in by_column]
+    converters = [
+        (i, field, functions) for i, field in loaded
+        if (functions := [*connection.ops.get_db_converters(field.get_col(Profile._meta.db_table)),
+                          *field.get_db_converters(connection)])
+    ]
+    order = {field.attname: n for n, field in enumerate(Profile._meta.concrete_fields)}
+    loaded.sort(key=lambda item: order[item[1].attname])  # from_db takes the values in the model's order
+    names = [field.attname for _, field in loaded]
+    pref_name = columns.index("pref_name")
     prefecture = Profile._meta.get_field("desired_prefecture")
-    for row in rows:
-        prefecture.set_cached_value(row, Prefecture(code=row.desired_prefecture_id, name=row.pref_name))
+    rows = []
+    for fetched in cursor.fetchall():
+        values = list(fetched)
+        for i, field, functions in converters:
+            for convert in functions:
+                values[i] = convert(values[i], field, connection)
+        row = Profile.from_db(connection.alias, names, [values[i] for i, _ in loaded])
+        prefecture.set_cached_value(row, Prefecture(code=row.desired_prefecture_id, name=values[pref_name]))
+        rows.append(row)
     return rows
 
 
