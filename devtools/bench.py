@@ -185,7 +185,7 @@ def fill_profiles(total: int, *, batch: int = 250_000, log=print) -> None:
 # updating row by row, and the listing rows (seekers.migrations.0018) written per batch by one statement
 # instead of by the trigger, once per profile.
 BULK_TABLES = ("seekers_profile", "seekers_listingfacet", "seekers_listingtext")
-LISTING = importlib.import_module("seekers.migrations.0018_listing_signature_pairs")
+LISTING = importlib.import_module("seekers.migrations.0019_listing_inline_text")
 
 
 @contextlib.contextmanager

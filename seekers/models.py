@@ -319,7 +319,7 @@ class ListingFacet(_ListingCopy):
     holds them all, so a search's page and its capped count walk one token's rows in page order and stop
     at the page's end or the 1,001st match without visiting a heap page (bench_search).
 
-    Written only by the PostgreSQL trigger of migrations seekers 0016–0018 (seekers_listing_facets_sync),
+    Written only by the PostgreSQL trigger of migrations seekers 0016–0019 (seekers_listing_facets_sync),
     in the statement that writes the profile, whatever writes it; elsewhere the table stays empty and
     the search reads the profile table (seekers.search.narrow)."""
 
@@ -333,12 +333,16 @@ class ListingFacet(_ListingCopy):
     # computed here by migration 0018's seekers_text_sig): a keyword's pieces must all be in it.
     text_sig_lo = models.BigIntegerField()
     text_sig_hi = models.BigIntegerField()
+    # Profile.search_text on the rows a keyword search drives on ('all', a prefecture alone) when short
+    # enough for the index (migration 0019's INLINE_MAX_BYTES), else NULL: there the keyword's substring
+    # test reads it inside the index; elsewhere it reads ListingText.
+    search_text = models.TextField(null=True)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["token", "-published_at", "-public_id"], name="listingfacet_newest_idx",
-                include=["profile", *LISTING_COPIED[2:], "facets", "text_sig_lo", "text_sig_hi"],
+                include=["profile", *LISTING_COPIED[2:], "facets", "text_sig_lo", "text_sig_hi", "search_text"],
             ),
         ]
 

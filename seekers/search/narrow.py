@@ -20,7 +20,7 @@ of migrations seekers 0016–0018 is PostgreSQL's)."""
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BigIntegerField, Exists, F, IntegerField, OuterRef, QuerySet, TextField, Value
+from django.db.models import BigIntegerField, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value
 
 from organizations.models import Organization
 from seekers.models import ListingFacet, ListingText
@@ -92,9 +92,10 @@ def narrow_rows(organization: Organization, search: NarrowSearch, value) -> Quer
     config.querymemo.Param for a statement memoized by shape (seekers.search.paging).
 
     A keyword is tested in two steps: the row's text signature must hold the words' bits (inside the
-    index, seekers.search.keywords.text_signature), and only then is the text read, from ListingText by
-    its primary key, for the substring test (has_word's recheck; the grams index is the profile table's
-    way, which the listing does not need: its rows come in page order and stop early)."""
+    index, seekers.search.keywords.text_signature), and only then is the text tested for the substring
+    (has_word's recheck; the grams index is the profile table's way, which the listing does not need: its
+    rows come in page order and stop early): on the row itself where it carries the text, inside the index
+    (the 'all' and prefecture rows, migration 0019), else read from ListingText by its primary key."""
     columns = {name: True if name in FLAGS else value(name, IntegerField() if name in INCOME else TextField())
                for name in search.columns}
     rows = ListingFacet.objects.filter(token=value("driver", TextField()))
@@ -106,10 +107,12 @@ def narrow_rows(organization: Organization, search: NarrowSearch, value) -> Quer
         lo, hi = value("sig_lo", BigIntegerField()), value("sig_hi", BigIntegerField())
         rows = rows.alias(sig_lo=F("text_sig_lo").bitand(lo), sig_hi=F("text_sig_hi").bitand(hi))
         rows = rows.filter(sig_lo=lo, sig_hi=hi)
+        words = [value(f"word{i}", TextField()) for i in range(search.words)]
+        inline = Q(*(Q(search_text__contains=word) for word in words))
         text = ListingText.objects.filter(profile_id=OuterRef("profile_id"))
-        for i in range(search.words):
-            text = text.filter(search_text__contains=value(f"word{i}", TextField()))
-        rows = rows.filter(Exists(text))
+        for word in words:
+            text = text.filter(search_text__contains=word)
+        rows = rows.filter(inline | Q(Exists(text), search_text__isnull=True))
     return rows
 
 

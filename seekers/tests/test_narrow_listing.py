@@ -5,6 +5,7 @@ kinds, with and without the privacy mark, with blocks; and still after the profi
 written directly (the trigger of migration seekers 0016 follows every write, whatever makes it).
 PostgreSQL only: elsewhere the table is not written and the search reads the profile table."""
 
+import importlib
 import random
 
 import pytest
@@ -21,6 +22,8 @@ from seekers.search.visibility import profiles_visible_to
 from seekers.tests.helpers import seeker_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
+
+INLINE_MAX_BYTES = importlib.import_module("seekers.migrations.0019_listing_inline_text").INLINE_MAX_BYTES
 
 
 @pytest.fixture
@@ -44,6 +47,10 @@ def world():
         )
         bits = {"cond_region_bits": bits_of([12]) if i % 5 == 1 else 0, "cond_privacy_mark": i % 7 == 3}
         Profile.objects.filter(pk=profile.pk).update(**bits)
+        accounts.append(account)
+    for prefecture in (tokyo, osaka):  # texts too long to ride in the index: the keyword reads ListingText
+        account, _profile = seeker_with(desired_prefecture=prefecture, planned_occupations=occupations[:1],
+                                        main_experience="小売店での接客・倉庫での在庫管理 " * 60)
         accounts.append(account)
     agency = OrganizationFactory(privacy_mark=False)
     local = OrganizationFactory(municipality=True, privacy_mark=True)
@@ -116,6 +123,7 @@ def test_it_follows_direct_writes_of_the_profile(world):
     Profile.objects.filter(pk__in=ids[14:18]).update(search_text="倉庫での在庫管理 接客")  # a new signature
     assert_same(world)
     assert_signatures()
+    assert_inline_texts()
     assert not ListingFacet.objects.filter(profile_id__in=ids[2:6]).exists()
     assert not ListingText.objects.filter(profile_id__in=ids[2:6]).exists()
 
@@ -124,6 +132,20 @@ def assert_signatures():
     texts = dict(Profile.objects.values_list("pk", "search_text"))
     for profile_id, lo, hi in ListingFacet.objects.values_list("profile_id", "text_sig_lo", "text_sig_hi"):
         assert (lo, hi) == text_signature(texts[profile_id]), profile_id
+
+
+def assert_inline_texts():
+    """The text rides on the 'all' and prefecture rows when short enough, and on no other row."""
+    texts = {pk: (text, facets) for pk, text, facets in Profile.objects.values_list("pk", "search_text", "facets")}
+    carried = 0
+    for profile_id, token, inline in ListingFacet.objects.values_list("profile_id", "token", "search_text"):
+        text, facets = texts[profile_id]
+        carries = (token == "all" or token.startswith("pf") and token[2:].isdigit()) and (
+            len(text.encode()) + len(facets.encode()) <= INLINE_MAX_BYTES)
+        assert inline == (text if carries else None), (profile_id, token)
+        carried += carries
+    assert carried > 30
+    assert ListingFacet.objects.filter(token="all", search_text__isnull=True).count() == 2  # the long texts
 
 
 def test_every_search_is_narrow_on_postgresql(world):
@@ -149,3 +171,4 @@ def test_every_search_is_narrow_on_postgresql(world):
     assert set(ListingText.objects.values_list("profile_id", "search_text")) == set(
         listed.values_list("pk", "search_text"))
     assert_signatures()
+    assert_inline_texts()
