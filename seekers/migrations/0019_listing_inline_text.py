@@ -20,31 +20,22 @@ INLINE = f"CASE WHEN {CARRIES} THEN {{p}}.search_text END"
 
 def rows_of(p: str, source: str = "") -> str:
     """0018's rows of profile row `p`, each with its inline text (or NULL)."""
-    rows = previous.rows_of(p, source)
-    marker = "s.sig[1], s.sig[2]"
-    assert rows.count(marker) == 1
-    return rows.replace(marker, f"{marker}, {INLINE.format(p=p)}")
+    return _replaced_once(previous.rows_of(p, source), "s.sig[1], s.sig[2]",
+                          f"s.sig[1], s.sig[2], {INLINE.format(p=p)}")
+
+
+def _replaced_once(sql: str, old: str, new: str) -> str:
+    if sql.count(old) != 1:
+        raise RuntimeError(f"0018's SQL no longer holds {old!r} once")
+    return sql.replace(old, new)
 
 
 INSERT = previous.INSERT.replace("text_sig_hi)", "text_sig_hi, search_text)")
 TEXT_INSERT, LISTED = previous.TEXT_INSERT, previous.LISTED
 
-FUNCTION = f"""
-CREATE OR REPLACE FUNCTION seekers_listing_facets_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        DELETE FROM seekers_listingfacet WHERE profile_id = OLD.application_id;
-        DELETE FROM seekers_listingtext WHERE profile_id = OLD.application_id;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        {INSERT} {rows_of("NEW")};
-        IF {LISTED.format(p="NEW")} THEN
-            {TEXT_INSERT} VALUES (NEW.application_id, NEW.search_text);
-        END IF;
-    END IF;
-    RETURN NULL;
-END $$;
-"""
+# 0018's trigger function, writing the rows with their inline text.
+FUNCTION = _replaced_once(previous.FUNCTION, f"{previous.INSERT} {previous.rows_of('NEW')}",
+                          f"{INSERT} {rows_of('NEW')}")
 
 
 def inline_text(apps, schema_editor):
