@@ -2,6 +2,7 @@
 cursor both ways (次の20件 and 前へ) with the page number, and a result count on every page, capped at
 COUNT_CAP (「N件」 exactly up to it, 「1,000件以上」 beyond)."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -55,12 +56,16 @@ MAX_PAGE_NUMBER = 999_999
 
 # --- the paging cursor -------------------------------------------------------------------------------
 # A link carries the direction, the number of the page it leads to and the public id of the row it
-# continues from (already on the page it came from), signed for this organisation, and nothing else:
-# no time (published_at is the moment of the seeker's first login, and the link lands in the
-# browser's history). The page finds that row's place in the keyset itself. Anything that does not
-# verify is the first page.
+# continues from (already on the page it came from), and the count the first page found with a digest
+# of the filters it was found for, signed for this organisation: no time (published_at is the moment of
+# the seeker's first login, and the link lands in the browser's history). The page finds that row's
+# place in the keyset itself, and shows the carried count when its own filters have that digest (a
+# cursor pasted onto other filters counts afresh): the capped count is most of a keyword search's time
+# (bench_search), and the pages after the first show the count of the search as it was run. Anything
+# that does not verify is the first page.
 CURSOR_MAX_LENGTH = 200
-POSITION = re.compile(r"(?P<direction>[np])(?P<number>[1-9][0-9]{0,5})\.(?P<public_id>[0-9a-f]{16})")
+POSITION = re.compile(r"(?P<direction>[np])(?P<number>[1-9][0-9]{0,5})\.(?P<public_id>[0-9a-f]{16})"
+                      r"(?:\.(?P<count>[0-9]{1,4})\.(?P<filters>[0-9a-f]{12}))?")
 
 
 @dataclass(frozen=True)
@@ -68,14 +73,26 @@ class _Position:
     forward: bool  # n: the rows after public_id (older); p: the rows before it (newer)
     number: int
     public_id: str
+    count: int | None = None  # min(matches, COUNT_CAP + 1) as the first page found it
+    filters: str = ""  # _filters_digest of the filters it was found for
+
+
+def _filters_digest(filters: dict) -> str:
+    """The filters a count was found for, as 12 hexadecimal digits (a row stands as its primary key;
+    a filter left empty or unticked is no filter, as on the first page, which has no form data)."""
+    shown = sorted((name, str(getattr(value, "pk", value))) for name, value in filters.items()
+                   if not (value is None or value is False or value in ("", [], ())) and name != "per_page")
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:12]
 
 
 def _cursor_signer(organization: Organization) -> signing.Signer:
     return signing.Signer(salt=f"seekers.search.cursor:{organization.pk}")
 
 
-def _cursor(organization: Organization, *, forward: bool, number: int, profile: Profile) -> str:
-    return _cursor_signer(organization).sign(f"{'n' if forward else 'p'}{number}.{profile.public_id}")
+def _cursor(organization: Organization, *, forward: bool, number: int, profile: Profile,
+            count: int | None = None, filters: str = "") -> str:
+    carried = f".{count}.{filters}" if count is not None else ""
+    return _cursor_signer(organization).sign(f"{'n' if forward else 'p'}{number}.{profile.public_id}{carried}")
 
 
 def _cursor_position(cursor: str, organization: Organization) -> _Position | None:
@@ -89,7 +106,9 @@ def _cursor_position(cursor: str, organization: Organization) -> _Position | Non
     match = POSITION.fullmatch(value)
     if not match or int(match["number"]) < 2:
         return None
-    return _Position(match["direction"] == "n", int(match["number"]), match["public_id"])
+    count = int(match["count"]) if match["count"] is not None and int(match["count"]) <= COUNT_CAP + 1 else None
+    filters = match["filters"] if count is not None else ""
+    return _Position(match["direction"] == "n", int(match["number"]), match["public_id"], count, filters)
 
 
 def _capped_count(queryset: QuerySet) -> int:
@@ -238,14 +257,20 @@ def search_profiles(organization: Organization, filters: dict, cursor: str = "",
         position = None  # the anchor's page emptied: start again
         rows, more = _rows(organization, search, queryset, None, size)
     number = position.number if position else 1
-    count = _capped_count(queryset) if search is None else _narrow_count(organization, search)
+    digest = _filters_digest(filters)
+    if position is not None and position.count is not None and position.filters == digest:
+        count = position.count
+    else:
+        count = _capped_count(queryset) if search is None else _narrow_count(organization, search)
     older = more if position is None or position.forward else True
     next_cursor = ""
     if rows and older and number < MAX_PAGE_NUMBER:
-        next_cursor = _cursor(organization, forward=True, number=number + 1, profile=rows[-1])
+        next_cursor = _cursor(organization, forward=True, number=number + 1, profile=rows[-1], count=count,
+                              filters=digest)
     previous_cursor = ""
     if number > 2:
-        previous_cursor = _cursor(organization, forward=False, number=number - 1, profile=rows[0])
+        previous_cursor = _cursor(organization, forward=False, number=number - 1, profile=rows[0], count=count,
+                                  filters=digest)
     return SearchPage(
         rows=rows,
         next_cursor=next_cursor,

@@ -162,3 +162,48 @@ def test_previous_with_too_few_newer_profiles_left_is_the_first_page(member_clie
     assert listed(response) == newest_first[25:45]
     assert "1ページ目" in page(response)
     assert "前へ" not in page(response)
+
+
+def test_the_pages_after_the_first_show_the_count_the_first_page_found(member_client, newest_first, monkeypatch):
+    """The cursor carries the first page's count (signed, with a digest of its filters): page 2 does not
+    count again, so a seeker published since leaves it unchanged until the search is run again."""
+    first = member_client.get("/orgs/seekers/")
+    SeekerAccountFactory(application__applied_on=timezone.localdate() - timedelta(days=10))
+    counted = []
+    for name in ("_capped_count", "_narrow_count"):
+        real = getattr(paging, name)
+        monkeypatch.setattr(paging, name, lambda *a, real=real: counted.append(1) or real(*a))
+
+    second = member_client.get(link(NEXT, first))
+    again = member_client.get("/orgs/seekers/")
+
+    assert f"検索結果 {ROWS}件</h2>" in page(second)
+    assert f"検索結果 {ROWS + 1}件</h2>" in page(again)
+    assert len(counted) == 1  # the fresh first page's
+
+
+def test_a_cursor_pasted_onto_other_filters_counts_afresh(member_client, newest_first):
+    first = member_client.get("/orgs/seekers/")
+    cursor = re.search(r"cursor=([^&]+)", link(NEXT, first)).group(1)
+
+    other = member_client.get(f"/orgs/seekers/?employment_type=part_time&cursor={cursor}")
+
+    shown = int(re.search(r"検索結果 (\d+)件</h2>", page(other)).group(1))
+    assert shown == Profile.objects.filter(employment_type="part_time").count() != ROWS
+
+
+def test_the_carried_count_is_read_back_only_as_signed():
+    org = SimpleNamespace(pk=7)
+    profile = SimpleNamespace(public_id="0123456789abcdef")
+    digest = paging._filters_digest({"keyword": "介護", "per_page": 50, "prefecture": None})
+
+    position = paging._cursor_position(
+        paging._cursor(org, forward=True, number=2, profile=profile, count=1001, filters=digest), org)
+    forged = paging._cursor_signer(org).sign("n2.0123456789abcdef") + ".5.000000000000"
+
+    assert (position.count, position.filters) == (1001, digest)
+    assert digest == paging._filters_digest({"keyword": "介護", "dispatch_ok": False, "municipality": ""}) \
+        != paging._filters_digest({"keyword": "夜勤"})
+    assert paging._filters_digest({"income_max": 0}) != paging._filters_digest({})
+    assert paging._cursor_position(forged, org) is None
+    assert paging._cursor_position(paging._cursor(org, forward=True, number=2, profile=profile), org).count is None
