@@ -241,7 +241,8 @@ def _rows(organization: Organization, search: NarrowSearch | None, queryset: Que
 
 def search_profiles(organization: Organization, filters: dict, cursor: str = "", size: int = PAGE_SIZE) -> SearchPage:
     """The members' search: filters on published fields only, newest first, keyset paging on
-    (published_at, public_id) both ways. Every page counts the results, capped at COUNT_CAP. A cursor
+    (published_at, public_id) both ways. Every page shows the count of the results, capped at COUNT_CAP:
+    the first page counts them, the pages after it show the count their cursor carries from it. A cursor
     that does not verify gives the first page; a 前へ that finds no full page before it (profiles
     came or went since) gives the first page too, so page 1 is always the newest 20."""
     search = narrow_search(filters)
