@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import F, Q, QuerySet, Subquery, TextField
+from django.db.models import BooleanField, Expression, F, QuerySet, Subquery, TextField, Value
 from django.utils import timezone
 
 from config import querymemo
@@ -119,6 +119,35 @@ def _capped_count(queryset: QuerySet) -> int:
 NEWEST, OLDEST = ("-published_at", "-public_id"), ("published_at", "public_id")
 
 
+class _KeysetBeyond(Expression):
+    """(published_at, public_id) < (the anchor's published_at, its public_id), or > for the newer rows: one
+    row comparison, which PostgreSQL walks in the listing index's order from the anchor. The same test
+    spelled as `published_at < a OR (published_at = a AND public_id < b)` let it plan a bitmap scan of
+    every older listing row and a sort for a keyword's page 2 (4 s on 2,000,000 profiles, bench_search)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, op: str, anchor, public_id):
+        super().__init__()
+        self.op = op
+        public_id = public_id if hasattr(public_id, "resolve_expression") else Value(public_id, TextField())
+        self.source = [F("published_at"), F("public_id"), anchor, public_id]
+
+    def get_source_expressions(self):
+        return self.source
+
+    def set_source_expressions(self, exprs):
+        self.source = exprs
+
+    def as_sql(self, compiler, connection):
+        parts, params = [], []
+        for expression in self.source:
+            sql, part_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(part_params)
+        return f"({parts[0]}, {parts[1]}) {self.op} ({parts[2]}, {parts[3]})", params
+
+
 def _page_query(page: QuerySet, forward: bool | None, public_id, size: int, narrow: bool) -> QuerySet:
     """The profiles of one page, size + 1 of them (the last tells whether there are more), newest first
     from the top (forward None), after the row public_id (forward True: older) or before it (False:
@@ -128,10 +157,7 @@ def _page_query(page: QuerySet, forward: bool | None, public_id, size: int, narr
     the same query."""
     if forward is not None:
         anchor = Subquery(Profile.objects.filter(public_id=public_id).values("published_at")[:1])
-        if forward:
-            page = page.filter(Q(published_at__lt=anchor) | Q(published_at=anchor, public_id__lt=public_id))
-        else:
-            page = page.filter(Q(published_at__gt=anchor) | Q(published_at=anchor, public_id__gt=public_id))
+        page = page.filter(_KeysetBeyond("<" if forward else ">", anchor, public_id))
     order = OLDEST if forward is False else NEWEST
     if narrow:
         page = Profile.objects.filter(pk__in=page.order_by(*order).values("profile_id")[: size + 1])
