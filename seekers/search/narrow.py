@@ -112,7 +112,9 @@ def narrow_rows(organization: Organization, search: NarrowSearch, value) -> Quer
         text = ListingText.objects.filter(profile_id=OuterRef("profile_id"))
         for word in words:
             text = text.filter(search_text__contains=word)
-        rows = rows.filter(inline | Q(Exists(text), search_text__isnull=True))
+        # The row's own text first; a row without it reads ListingText (IS NULL first: PostgreSQL evaluates
+        # the two in this order, so a row whose own text fails is not looked up).
+        rows = rows.filter(inline | Q(search_text__isnull=True) & Q(Exists(text)))
     return rows
 
 
