@@ -26,9 +26,20 @@ and each call runs the statement with its own values and builds the instances as
 does (messaging's メッセージ一覧: compiling its page cost ~1.5 ms a request). It builds what select_related
 and annotate give, nothing else: a queryset with prefetch_related or known related objects is not for it.
 The kept compiler is the build's; gunicorn's sync workers run one request at a time, so it is never shared
-between threads."""
+between threads.
+
+`cursor(using)` is where a memoized statement runs. On PostgreSQL its values are bound by the server and
+the statement is prepared on the connection the first time it runs there, so PostgreSQL parses and plans
+it once per connection instead of on every request: planning the organisation header's count took 0.6 ms
+where running it took 0.1 ms, the search's first page 0.34 ms against 0.24 ms (EXPLAIN ANALYZE on the demo
+data). Django's own queries keep its client-side binding and are never prepared (a statement with its
+values inlined is new text each time). Prepared statements live in the connection's session: behind a
+pooler, PgBouncer must run in session mode (README "Connection pooling")."""
+
+from contextlib import contextmanager
 
 from django.db import connection, connections, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Expression
 from django.db.models.fields import Field
 from django.db.models.query import get_related_populators
@@ -93,6 +104,34 @@ def fill(params, values: dict) -> tuple:
     return tuple(p.value(values) if isinstance(p, Hole) else p for p in params)
 
 
+@contextmanager
+def cursor(using: str):
+    """A cursor of the database alias `using` for a memoized statement (see the module's docstring):
+    counted and logged as Django's own cursors are."""
+    db = connections[using]
+    if db.vendor != "postgresql":
+        with db.cursor() as plain:
+            yield plain
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = ServerBindingCursor(db.connection)
+    wrapped = _LoggedCursor(raw, db) if db.queries_logged else CursorWrapper(raw, db)
+    with wrapped:
+        yield wrapped
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs a server-bound statement with its values in it, as Django logs its own (Django reads the
+    logged text off a client-bound cursor)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
+
+
 def memoized_rows(key: tuple, build, values: dict) -> list:
     """The model instances of the queryset build() returns (built with Params where this call's values
     go), its statement compiled once per key and process and run with `values` on the connection the
@@ -100,9 +139,9 @@ def memoized_rows(key: tuple, build, values: dict) -> list:
     compiler, sql, params = memoized(key, lambda: _compiled(build()))
     model = compiler.klass_info["model"]
     db = router.db_for_read(model)
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, fill(params, values))
-        fetched = cursor.fetchall()
+    with cursor(db) as statement:
+        statement.execute(sql, fill(params, values))
+        fetched = statement.fetchall()
     select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map
     first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     init_list = [column[0].target.attname for column in select[first:last]]

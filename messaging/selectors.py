@@ -1,7 +1,7 @@
 """Reads for the messaging pages. Which conversations an organisation may open, and how far, is its
 access policy (messaging.access.conversations_for_org); these selectors order and page it."""
 
-from django.db import connection, connections, models, router
+from django.db import connection, models, router
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -71,7 +71,7 @@ def seeker_inbox_counts(account: SeekerAccount) -> tuple[int, int]:
     read where the list is (the replica under @replica_reads, config.db_router). The statement is
     compiled once per process with the seeker as its one value (config.querymemo)."""
     sql, params = querymemo.memoized(("seeker_inbox_counts",), _seeker_inbox_counts_sql)
-    with connections[router.db_for_read(Message)].cursor() as cursor:
+    with querymemo.cursor(router.db_for_read(Message)) as cursor:
         cursor.execute(sql, querymemo.fill(params, {"account": account.pk}))
         total, unread = cursor.fetchone()
     return total, unread
@@ -166,7 +166,7 @@ def guidance_markers(organization: Organization, application_ids) -> dict[int, G
         return {}
     sql, params = querymemo.memoized(("guidance_markers", len(ids)), lambda: _guidance_markers_sql(len(ids)))
     values = {"organization": organization.pk} | {f"id{i}": pk for i, pk in enumerate(ids)}
-    with connections[router.db_for_read(Conversation)].cursor() as cursor:
+    with querymemo.cursor(router.db_for_read(Conversation)) as cursor:
         cursor.execute(sql, querymemo.fill(params, values))
         rows = cursor.fetchall()
     markers = {}
@@ -205,7 +205,7 @@ def org_header(organization: Organization) -> tuple[int, int]:
     today = timezone.localdate()
     sql, params = querymemo.memoized(("org_header", querymemo.row_key(organization), today),
                                      lambda: _org_header_sql(organization, today))
-    with connection.cursor() as cursor:
+    with querymemo.cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         unread_count, sent_today = cursor.fetchone()
     return unread_count or 0, sent_today or 0

@@ -114,6 +114,9 @@ def add_replica_and_pool(databases: dict) -> list[str]:
         if alias["ENGINE"] != "django.db.backends.postgresql":
             continue
         alias.setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS
+        # The memoized statements (config.querymemo.cursor, the only cursors that bind on the server) are
+        # prepared the first time they run on a connection; Django's own queries are never prepared.
+        alias["OPTIONS"]["prepare_threshold"] = 0
         if pool_max:
             alias["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both
             alias["OPTIONS"]["pool"] = {"min_size": 1, "max_size": pool_max,

@@ -58,3 +58,57 @@ def test_the_memo_is_bounded(agency, monkeypatch):
     for day in range(1, 6):
         conversations_for_org(fresh_org(agency), today=date(2026, 1, day))
     assert len(querymemo._memo) <= 2
+
+
+# --- the memoized statements run prepared (config.querymemo.cursor) ---------------------------------------
+
+
+def _prepared_on_this_connection(fragment: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # Django's own cursor: never prepared itself
+        cursor.execute("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{fragment}%"])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgresql
+def test_the_header_statement_is_prepared_once_per_connection_and_answers_with_each_call_s_values(agency):
+    conversation = open_conversation(agency, SeekerAccountFactory())
+    MessageFactory(conversation=conversation, reply=True)
+    conversation.org_unread = True
+    conversation.save(update_fields=["org_unread"])
+    assert _prepared_on_this_connection("messaging_dailyguidancecount") == 0
+
+    unread, sent_today = org_header(fresh_org(agency))
+    assert unread == 1
+    assert org_header(fresh_org(agency)) == (1, sent_today)
+    assert _prepared_on_this_connection("messaging_dailyguidancecount") == 1  # parsed and planned once
+
+    conversation.org_unread = False
+    conversation.save(update_fields=["org_unread"])
+    assert org_header(fresh_org(agency)) == (0, sent_today)  # the rows are read each time, only the plan is kept
+
+
+@pytest.mark.postgresql
+def test_a_prepared_statement_is_counted_and_logged_with_its_values(agency):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = fresh_org(agency)
+    with CaptureQueriesContext(connection) as ctx:
+        org_header(org)
+    (query,) = ctx.captured_queries
+    assert "messaging_dailyguidancecount" in query["sql"]
+    assert f'"messaging_conversation"."organization_id" = {org.pk}' in query["sql"]
+    assert "$1" not in query["sql"] and "%s" not in query["sql"]
+
+
+def test_elsewhere_the_memoized_statements_take_the_alias_own_cursor(agency, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(connection, "vendor", "sqlite")  # the branch every other database takes
+    with querymemo.cursor(connection.alias) as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
+        assert type(cursor.cursor).__name__ != "ServerBindingCursor"

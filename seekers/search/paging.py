@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import router
 from django.db.models import BooleanField, Expression, F, QuerySet, Subquery, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -208,7 +208,7 @@ def _narrow_rows(organization: Organization, search: NarrowSearch, position: "_P
         return []
     sql, params = statement
     values = search.values if position is None else search.values | {"cursor": position.public_id}
-    with connections[router.db_for_read(Profile)].cursor() as cursor:
+    with querymemo.cursor(router.db_for_read(Profile)) as cursor:
         cursor.execute(sql, querymemo.fill(params, values))
         return _profiles_of(cursor, cursor.fetchall())
 
@@ -238,7 +238,7 @@ def _narrow_first_page(organization: Organization, search: NarrowSearch, size: i
     if statement is None:
         return [], 0
     sql, params = statement
-    with connections[router.db_for_read(Profile)].cursor() as cursor:
+    with querymemo.cursor(router.db_for_read(Profile)) as cursor:
         cursor.execute(sql, querymemo.fill(params, search.values))
         fetched = cursor.fetchall()
         return _profiles_of(cursor, fetched), fetched[0][0]
@@ -284,7 +284,7 @@ def _narrow_count(organization: Organization, search: NarrowSearch) -> int:
     if statement is None:
         return 0
     sql, params = statement
-    with connections[router.db_for_read(Profile)].cursor() as cursor:  # where the page is read
+    with querymemo.cursor(router.db_for_read(Profile)) as cursor:  # where the page is read
         cursor.execute(sql, querymemo.fill(params, search.values))
         return cursor.fetchone()[0]
 
