@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _cold():
     reference_cache._memo.clear()
+    reference_cache.forget_version()
 
 
 def prefecture_select(value=None) -> tuple[str, int]:
@@ -52,11 +53,24 @@ def test_renaming_a_prefecture_shows_at_once(django_capture_on_commit_callbacks)
     assert queries == 1 and "東京都(改)" in html
 
 
-def test_another_process_changing_the_codes_is_seen_through_the_shared_version():
+def test_another_process_changing_the_codes_is_seen_through_the_shared_version_within_a_second(monkeypatch):
     prefecture_select()
     cache.set(reference_cache.VERSION_KEY, 12345, None)  # what another worker's save leaves
     _, queries = prefecture_select()
+    assert queries == 0  # read less than VERSION_CHECK_SECONDS ago: the memo stands
+    later = time.monotonic() + reference_cache.VERSION_CHECK_SECONDS
+    monkeypatch.setattr(reference_cache.time, "monotonic", lambda: later)
+    _, queries = prefecture_select()
     assert queries == 1
+
+
+def test_the_shared_version_is_read_once_a_second_not_on_every_page(monkeypatch):
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args: reads.append(key) or real_get(key, *args))
+    for _ in range(5):
+        prefecture_select()
+    assert reads.count(reference_cache.VERSION_KEY) == 1
 
 
 def test_an_entry_lives_at_most_ttl_seconds(monkeypatch):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import router
-from django.db.models import BooleanField, Expression, F, QuerySet, Subquery, TextField, Value
+from django.db.models import DEFERRED, BooleanField, Expression, F, QuerySet, Subquery, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -247,20 +247,22 @@ def _narrow_first_page(organization: Organization, search: NarrowSearch, size: i
 def _profiles_of(cursor, fetched: list) -> list[Profile]:
     """The page's profiles from its fetched rows, each with its prefecture (the statement's pref_name):
     what Profile.objects.raw() builds (the selected columns through their fields' converters, every
-    other field deferred), without its per-row machinery (bench_pages). A row without a profile (the
-    first page's statement on an empty page) is none."""
+    other field deferred), without its per-row machinery (bench_pages). Each row is made as
+    Model.from_db makes one, Profile(*values) with DEFERRED for the fields not read, with the places of
+    the read ones worked out once per page rather than once per row and field. A row without a profile
+    (the first page's statement on an empty page) is none."""
     connection = cursor.db
-    by_column = {field.column: field for field in Profile._meta.concrete_fields}
+    fields = Profile._meta.concrete_fields
+    by_column = {field.column: (position, field) for position, field in enumerate(fields)}
     columns = [column.name for column in cursor.description]
-    loaded = [(i, by_column[name]) for i, name in enumerate(columns) if name in by_column]
+    loaded = [(i, *by_column[name]) for i, name in enumerate(columns) if name in by_column]
     converters = [
-        (i, field, functions) for i, field in loaded
+        (i, field, functions) for i, _, field in loaded
         if (functions := [*connection.ops.get_db_converters(field.get_col(Profile._meta.db_table)),
                           *field.get_db_converters(connection)])
     ]
-    order = {field.attname: n for n, field in enumerate(Profile._meta.concrete_fields)}
-    loaded.sort(key=lambda item: order[item[1].attname])  # from_db takes the values in the model's order
-    names = [field.attname for _, field in loaded]
+    places = [(i, position) for i, position, _ in loaded]
+    unread = [DEFERRED] * len(fields)
     pref_name = columns.index("pref_name")
     prefecture = Profile._meta.get_field("desired_prefecture")
     pk = columns.index(Profile._meta.pk.column)
@@ -272,10 +274,18 @@ def _profiles_of(cursor, fetched: list) -> list[Profile]:
         for i, field, functions in converters:
             for convert in functions:
                 values[i] = convert(values[i], field, connection)
-        row = Profile.from_db(connection.alias, names, [values[i] for i, _ in loaded])
-        prefecture.set_cached_value(row, Prefecture(code=row.desired_prefecture_id, name=values[pref_name]))
+        args = unread.copy()
+        for i, position in places:
+            args[position] = values[i]
+        row = Profile(*args)
+        row._state.adding, row._state.db = False, connection.alias
+        prefecture.set_cached_value(row, Prefecture.from_db(connection.alias, PREFECTURE_FIELDS,
+                                                            (row.desired_prefecture_id, values[pref_name])))
         rows.append(row)
     return rows
+
+
+PREFECTURE_FIELDS = ("code", "name")
 
 
 def _narrow_count(organization: Organization, search: NarrowSearch) -> int:
