@@ -53,7 +53,10 @@ class FixedNode(template.Node):
         self.rendered: dict[tuple, str] = {}
 
     def render(self, context):
-        key = (get_language(), get_script_prefix(), get_urlconf())
+        # The key once per rendering (each part of it is a thread-local read), not once per block.
+        key = context.render_context.get(FixedNode)
+        if key is None:
+            key = context.render_context[FixedNode] = (get_language(), get_script_prefix(), get_urlconf())
         try:
             return self.rendered[key]
         except KeyError:

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import router
-from django.db.models import DEFERRED, BooleanField, Expression, F, QuerySet, Subquery, TextField, Value
+from django.db.models import BooleanField, Expression, F, QuerySet, Subquery, TextField, Value
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from config import querymemo
@@ -247,24 +249,24 @@ def _narrow_first_page(organization: Organization, search: NarrowSearch, size: i
 def _profiles_of(cursor, fetched: list) -> list[Profile]:
     """The page's profiles from its fetched rows, each with its prefecture (the statement's pref_name):
     what Profile.objects.raw() builds (the selected columns through their fields' converters, every
-    other field deferred), without its per-row machinery (bench_pages). Each row is made as
-    Model.from_db makes one, Profile(*values) with DEFERRED for the fields not read, with the places of
-    the read ones worked out once per page rather than once per row and field. A row without a profile
-    (the first page's statement on an empty page) is none."""
+    other field deferred), without its per-row machinery (bench_pages). A row without a profile (the
+    first page's statement on an empty page) is none. Rows of one prefecture share its instance."""
     connection = cursor.db
-    fields = Profile._meta.concrete_fields
-    by_column = {field.column: (position, field) for position, field in enumerate(fields)}
+    by_column = {field.column: field for field in Profile._meta.concrete_fields}
     columns = [column.name for column in cursor.description]
-    loaded = [(i, *by_column[name]) for i, name in enumerate(columns) if name in by_column]
+    loaded = [(i, by_column[name]) for i, name in enumerate(columns) if name in by_column]
     converters = [
-        (i, field, functions) for i, _, field in loaded
+        (i, field, functions) for i, field in loaded
         if (functions := [*connection.ops.get_db_converters(field.get_col(Profile._meta.db_table)),
                           *field.get_db_converters(connection)])
     ]
-    places = [(i, position) for i, position, _ in loaded]
-    unread = [DEFERRED] * len(fields)
+    order = {field.attname: n for n, field in enumerate(Profile._meta.concrete_fields)}
+    loaded.sort(key=lambda item: order[item[1].attname])  # from_db takes the values in the model's order
+    names = [field.attname for _, field in loaded]
+    places = [i for i, _ in loaded]
     pref_name = columns.index("pref_name")
     prefecture = Profile._meta.get_field("desired_prefecture")
+    prefectures = {}
     pk = columns.index(Profile._meta.pk.column)
     rows = []
     for values in fetched:
@@ -274,18 +276,28 @@ def _profiles_of(cursor, fetched: list) -> list[Profile]:
         for i, field, functions in converters:
             for convert in functions:
                 values[i] = convert(values[i], field, connection)
-        args = unread.copy()
-        for i, position in places:
-            args[position] = values[i]
-        row = Profile(*args)
-        row._state.adding, row._state.db = False, connection.alias
-        prefecture.set_cached_value(row, Prefecture.from_db(connection.alias, PREFECTURE_FIELDS,
-                                                            (row.desired_prefecture_id, values[pref_name])))
+        row = _loaded_profile(connection.alias, names, [values[i] for i in places])
+        code = row.desired_prefecture_id
+        if (shown := prefectures.get(code)) is None:
+            shown = prefectures[code] = Prefecture.from_db(connection.alias, ("code", "name"), (code, values[pref_name]))
+        prefecture.set_cached_value(row, shown)
         rows.append(row)
     return rows
 
 
-PREFECTURE_FIELDS = ("code", "name")
+def _loaded_profile(alias: str, names: list[str], values: list) -> Profile:
+    """Profile.from_db(alias, names, values): a profile read from the database with these fields, the
+    others deferred. Model.__init__ walks all ~70 fields of a profile for the few read here, a third of
+    the search's Python time; with no receiver of Profile's pre_init or post_init (which that walk would
+    call) the instance is made as it leaves it: its state, and the read values in its __dict__, where
+    Django keeps a field's value and looks for a deferred one."""
+    if pre_init.has_listeners(Profile) or post_init.has_listeners(Profile):
+        return Profile.from_db(alias, names, values)
+    row = Profile.__new__(Profile)
+    row._state = ModelState()
+    row._state.adding, row._state.db = False, alias
+    row.__dict__.update(zip(names, values, strict=True))
+    return row
 
 
 def _narrow_count(organization: Organization, search: NarrowSearch) -> int:

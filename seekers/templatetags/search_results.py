@@ -6,10 +6,11 @@ with its card label, cost ~0.3 ms a row through the template engine and a few mi
 from html import escape as html_escape
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from seekers.models import Profile
 
@@ -45,6 +46,7 @@ def search_result_rows(results) -> SafeString:
     checking, yen = _escape(gettext("(確認中)")), gettext("円")
     choose, detail_of = gettext("%(id)s を選ぶ"), gettext("%(id)s の詳細")
     types = {value: _escape(label) for value, label in Profile._meta.get_field("employment_type").flatchoices}
+    amount = _grouped_number()
     url_before, url_after = reverse("seekers_orgs:profile", args=[URL_STANDIN]).split(URL_STANDIN)
     badges = {}
     html = []
@@ -61,11 +63,21 @@ def search_result_rows(results) -> SafeString:
             job=checking if "desired_job" in row.withheld else _escape(row.desired_job),
             place=_escape(row.desired_prefecture.name),
             type=types.get(row.employment_type) or _escape(row.employment_type),
-            income=_escape(f"{intcomma(row.desired_monthly_income)}{yen}") if row.desired_monthly_income else "—",
+            income=_escape(f"{amount(row.desired_monthly_income)}{yen}") if row.desired_monthly_income else "—",
             url=_escape(url_before + row.public_id + url_after),
             detail_of=_escape(detail_of % {"id": row.public_id}),
         ))
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+def _grouped_number():
+    """humanize's intcomma for whole numbers (number_format with grouping forced), with the language's
+    separators looked up once per page rather than three times a row."""
+    language = get_language()
+    decimal_separator, grouping, thousands = (get_format(name, language, use_l10n=True) for name in
+                                              ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+    return lambda value: numberformat.format(int(value), decimal_separator, None, grouping, thousands,
+                                             force_grouping=True, use_l10n=True)
 
 
 def _escape(value) -> str:

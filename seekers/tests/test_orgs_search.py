@@ -244,3 +244,15 @@ def test_each_result_cell_is_escaped_and_labelled(member_client):
     assert "<b>" not in row
     assert ">パートタイム</td>" in row and ">200,000円</td>" in row
     assert f'href="/orgs/seekers/{profile.public_id}/"' in row
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("amount", [1, 999, 1000, 200000, 1234567, 10_000_000])
+def test_the_rows_group_an_amount_as_humanize_s_intcomma_does(language, amount):
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    from seekers.templatetags.search_results import _grouped_number
+
+    with translation.override(language):
+        assert _grouped_number()(amount) == intcomma(amount)

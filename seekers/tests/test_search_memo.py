@@ -91,3 +91,35 @@ def test_a_cursor_is_a_value_too(world):  # noqa: F811
         assert page.number == 2
         assert [p.public_id for p in page.rows] == rows[at + 1 : at + 21]
     assert len(querymemo._memo) == 2  # one count and one statement for every page 2, whatever its anchor
+
+
+def _loaded(profile) -> dict:
+    return {name: getattr(profile, name) for name in paging.ROW_FIELDS if name != "desired_prefecture"} | {
+        "pk": profile.pk, "prefecture": (profile.desired_prefecture.code, profile.desired_prefecture.name),
+        "deferred": profile.get_deferred_fields(), "state": (profile._state.adding, profile._state.db)}
+
+
+@pytest.mark.parametrize("with_receiver", [False, True])
+def test_the_page_s_profiles_are_what_the_profile_table_gives(world, with_receiver):  # noqa: F811
+    """Built without Model.__init__ when nothing listens to Profile's init signals, through from_db when
+    something does: either way each read field, the prefecture, the deferred fields and the state are
+    the plain queryset's, and a field not read loads when first used."""
+    from django.db.models.signals import post_init
+
+    seen = []
+    receiver = lambda sender, instance, **kwargs: seen.append(instance.pk)  # noqa: E731
+    if with_receiver:
+        post_init.connect(receiver, sender=paging.Profile)
+    try:
+        org = world["orgs"][0]
+        page = paging.search_profiles(org, {})
+    finally:
+        post_init.disconnect(receiver, sender=paging.Profile)
+    plain = {p.pk: p for p in paging.Profile.objects.filter(pk__in=[p.pk for p in page.rows])
+             .only(*paging.ROW_FIELDS).select_related("desired_prefecture")}
+    assert page.rows
+    for row in page.rows:
+        assert _loaded(row) == _loaded(plain[row.pk])
+        assert row.appeal_points == paging.Profile.objects.get(pk=row.pk).appeal_points  # deferred, loads
+    # With a receiver, it heard every profile the page read (the page reads one more than it shows).
+    assert ({row.pk for row in page.rows} <= set(seen)) is with_receiver and bool(seen) is with_receiver
