@@ -406,8 +406,10 @@ class SearchForm(forms.Form):
         help_text=_("全国地方公共団体コード(6桁、例: 131016)または市区町村名(例: 千代田区)。"
                     "名称が複数の都道府県にあるときは都道府県も選んでください。"),
     )
-    employment_type = forms.ChoiceField(label=_("希望就業形態"), required=False)
-    wants_regular = forms.ChoiceField(label=_("正社員希望"), required=False)
+    employment_type = forms.ChoiceField(label=_("希望就業形態"), required=False,
+                                        choices=[("", _("指定なし")), *Profile.EmploymentType.choices])
+    wants_regular = forms.ChoiceField(label=_("正社員希望"), required=False,
+                                      choices=[("", _("指定なし")), *Profile.Wish.choices])
     income_min = forms.IntegerField(label=_("希望月収(下限・円)"), required=False, min_value=0, max_value=10_000_000)
     income_max = forms.IntegerField(label=_("希望月収(上限・円)"), required=False, min_value=0, max_value=10_000_000)
     qualification = GroupedModelChoiceField(label=_("免許・資格"), required=False, queryset=None,
@@ -416,7 +418,8 @@ class SearchForm(forms.Form):
     contract_ok = forms.BooleanField(label=_("請負可"), required=False)
     relocation_ok = forms.BooleanField(label=_("転居可"), required=False)
     overseas_ok = forms.BooleanField(label=_("海外勤務可"), required=False)
-    u_i_turn = forms.ChoiceField(label=_("Uターン・Iターン希望"), required=False)
+    u_i_turn = forms.ChoiceField(label=_("Uターン・Iターン希望"), required=False,
+                                 choices=[("", _("指定なし")), *(c for c in Profile.Turn.choices if c[0])])
     keyword = forms.CharField(label=_("キーワード"), required=False, max_length=100,
                               help_text=_("公開されている自由記述(経験・アピールポイントなど)から探します。"))
     per_page = forms.TypedChoiceField(
@@ -431,10 +434,6 @@ class SearchForm(forms.Form):
         self.fields["occupation"].queryset = OccupationGroup.objects.all()
         self.fields["prefecture"].queryset = Prefecture.objects.all()
         self.fields["qualification"].queryset = Qualification.objects.all()
-        any_choice = [("", _("指定なし"))]
-        self.fields["employment_type"].choices = any_choice + list(Profile.EmploymentType.choices)
-        self.fields["wants_regular"].choices = any_choice + list(Profile.Wish.choices)
-        self.fields["u_i_turn"].choices = any_choice + [c for c in Profile.Turn.choices if c[0]]
 
     def clean_municipality(self):
         """The typed code or name as a Municipality (or None), checked against the chosen prefecture
