@@ -7,7 +7,9 @@ tenth of the search page's time (bench_pages).
 What the block may hold is checked when the template is compiled: anything that reads the context (a
 variable, a tag with a variable argument, `{% if %}`, `as` forms, a block translation with values) is a
 TemplateSyntaxError, so a page cannot show one member what it rendered for another. The rendered text
-is kept on the compiled node itself, by language, script prefix and URL configuration."""
+is kept on the compiled node itself, by language, script prefix, URL configuration and autoescaping (an
+included template may be rendered both ways). The key is read once per rendering, so a block inside
+`{% language %}`, which changes the language halfway through one, is refused too."""
 
 from django import template
 from django.template.base import TextNode, VariableNode
@@ -56,7 +58,8 @@ class FixedNode(template.Node):
         # The key once per rendering (each part of it is a thread-local read), not once per block.
         key = context.render_context.get(FixedNode)
         if key is None:
-            key = context.render_context[FixedNode] = (get_language(), get_script_prefix(), get_urlconf())
+            key = context.render_context[FixedNode] = (get_language(), get_script_prefix(), get_urlconf(),
+                                                       context.autoescape)
         try:
             return self.rendered[key]
         except KeyError:
@@ -69,6 +72,8 @@ class FixedNode(template.Node):
 def fixed(parser, token):
     if len(token.split_contents()) != 1:
         raise template.TemplateSyntaxError("{% fixed %} takes no arguments")
+    if any(command == "language" for command, _ in parser.command_stack):
+        raise template.TemplateSyntaxError("{% fixed %} inside {% language %}: the language changes within the page")
     nodelist = parser.parse(("endfixed",))
     parser.delete_first_token()
     for node in nodelist:

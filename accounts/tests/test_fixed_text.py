@@ -70,3 +70,16 @@ def test_a_url_prefix_is_a_new_rendering():
 def test_what_reads_the_context_is_refused_when_the_template_is_compiled(body):
     with pytest.raises(TemplateSyntaxError, match="fixed"):
         page("{% fixed %}" + body + "{% endfixed %}")
+
+
+def test_a_block_inside_a_language_switch_is_refused():
+    with pytest.raises(TemplateSyntaxError, match="language"):
+        page("{% language 'en' %}{% fixed %}{% translate '求職者検索' %}{% endfixed %}{% endlanguage %}")
+
+
+def test_autoescaping_is_part_of_the_key():
+    compiled = page("{% fixed %}{% translate '求職者検索' %}{% endfixed %}")
+    with translation.override("ja"):
+        compiled.render(Context())
+        compiled.render(Context(autoescape=False))
+    assert {key[-1] for key in fixed_node(compiled).rendered} == {True, False}
