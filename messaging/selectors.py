@@ -2,8 +2,7 @@
 access policy (messaging.access.conversations_for_org); these selectors order and page it."""
 
 from django.db import connection, models, router
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.lookups import In
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -154,44 +153,26 @@ class GuidanceMarker(models.TextChoices):
     GUIDED = "guided", _("案内済み")
 
 
-def guidance_markers(organization: Organization, application_ids) -> dict[int, GuidanceMarker]:
-    """application id → marker, for the profiles of one results page: one query over the
-    organisation's conversations with them (the unique (organization, account) pair, and one probe
-    of msg_thread_idx per conversation for a seeker's message). A conversation whose access ended
-    (retention, a 削除・廃棄 answer) marks nothing; such a profile is not in the results anyway. The
-    statement is built once per process for each number of ids (config.querymemo: compiling it cost
-    about a quarter of the search page's time); the organisation and the ids are its values."""
-    ids = list(application_ids)
-    if not ids:
-        return {}
-    sql, params = querymemo.memoized(("guidance_markers", len(ids)), lambda: _guidance_markers_sql(len(ids)))
-    values = {"organization": organization.pk} | {f"id{i}": pk for i, pk in enumerate(ids)}
-    with querymemo.cursor(router.db_for_read(Conversation)) as cursor:
-        cursor.execute(sql, querymemo.fill(params, values))
-        rows = cursor.fetchall()
-    markers = {}
-    for application_id, declined_at, apply_requested_at, replied in rows:
-        if declined_at is not None:
-            markers[application_id] = GuidanceMarker.DECLINED
-        elif apply_requested_at is not None:
-            markers[application_id] = GuidanceMarker.APPLY
-        elif replied:
-            markers[application_id] = GuidanceMarker.REPLIED
-        else:
-            markers[application_id] = GuidanceMarker.GUIDED
-    return markers
-
-
-def _guidance_markers_sql(count: int) -> tuple[str, tuple]:
+def guidance_marker(organization: Organization) -> Subquery:
+    """The marker of a search results row (GuidanceMarker's value, or None), as an expression over the
+    row's Profile: the organisation's conversation with that seeker (the unique (organization, account)
+    pair, and one probe of msg_thread_idx for a seeker's message), the strongest first. A conversation
+    whose access ended (retention, a 削除・廃棄 answer) marks nothing; such a profile is not in the results
+    anyway. The search reads it in the page's own statement (registered as the results rows'
+    `guidance_marker` by MessagingConfig.ready: seekers.search.paging.ROW_ANNOTATIONS)."""
     seeker_wrote = Message.objects.filter(conversation=OuterRef("pk"), sender=Message.Sender.SEEKER)
-    ids = [querymemo.Param(f"id{i}", models.IntegerField()) for i in range(count)]
-    return (
-        Conversation.objects.filter(In(F("account__application_id"), ids),  # the related lookup would prep the ids
-                                    organization_id=querymemo.Param("organization", models.IntegerField()),
+    marked = Case(
+        When(declined_at__isnull=False, then=Value(GuidanceMarker.DECLINED.value)),
+        When(apply_requested_at__isnull=False, then=Value(GuidanceMarker.APPLY.value)),
+        When(Exists(seeker_wrote), then=Value(GuidanceMarker.REPLIED.value)),
+        default=Value(GuidanceMarker.GUIDED.value),
+        output_field=models.CharField(),
+    )
+    return Subquery(
+        Conversation.objects.filter(organization_id=organization.pk, account__application_id=OuterRef("pk"),
                                     org_access_ended_at__isnull=True)
-        .annotate(replied=Exists(seeker_wrote))
-        .values_list("account__application_id", "declined_at", "apply_requested_at", "replied")
-        .query.sql_with_params()
+        .annotate(marker=marked).values("marker")[:1],
+        output_field=models.CharField(),
     )
 
 

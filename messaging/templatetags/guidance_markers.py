@@ -1,15 +1,16 @@
 """The search results' 案内済み / 返信あり / 求職申込み希望 markers (issue 16). The results page is the
-seekers app's, which cannot ask messaging (the apps' arrows); its template asks here once per page."""
+seekers app's, which cannot ask messaging (the apps' arrows): each row comes with its guidance_marker
+from the page's own statement (messaging.selectors.guidance_marker, registered in MessagingConfig.ready),
+and its template asks here for the marker it names."""
 
 from django import template
 
-from messaging.selectors import guidance_markers
+from messaging.selectors import GuidanceMarker
 
 register = template.Library()
 
 
 @register.simple_tag
-def with_guidance_markers(organization, rows) -> list[tuple]:
-    """Each row of a results page with its marker (or None): one query for the whole page."""
-    markers = guidance_markers(organization, [row.pk for row in rows])
-    return [(row, markers.get(row.pk)) for row in rows]
+def with_guidance_markers(rows) -> list[tuple]:
+    """Each row of a results page with its marker (or None): no query, the page's statement read it."""
+    return [(row, GuidanceMarker(row.guidance_marker) if row.guidance_marker else None) for row in rows]

@@ -13,6 +13,7 @@ from messaging import selectors, services
 from messaging.models import DailyGuidanceCount
 from messaging.tests.helpers import guide, public_id, reply
 from organizations.tests.factories import MemberFactory, OrganizationFactory
+from seekers.search import paging
 from seekers.tests.factories import SeekerAccountFactory
 from tests.pages import page
 
@@ -48,21 +49,45 @@ def test_each_result_says_what_the_organisation_did_with_that_seeker(member_clie
     assert marker(html, public_id(untouched)) == ""
 
 
-def test_the_markers_statement_built_for_one_organisation_serves_another_with_its_own(agency, agency_member):
-    """The statement is memoized by the number of ids alone: the organisation and the ids are values."""
+def test_each_organisations_page_reads_its_own_markers(agency, agency_member):
+    """The page's statement is memoized per organisation: the marker's organisation is that page's."""
     querymemo.clear()
     mine, theirs, nobodys = (SeekerAccountFactory() for _ in range(3))
     guide(agency_member, mine)
     other = MemberFactory(organization=OrganizationFactory())
     guide(other.user, theirs)
     reply(theirs, theirs.conversations.get())
-    ids = [mine.application_id, theirs.application_id, nobodys.application_id]
 
-    assert selectors.guidance_markers(agency, ids) == {mine.application_id: selectors.GuidanceMarker.GUIDED}
-    assert selectors.guidance_markers(other.organization, ids[::-1]) == {
-        theirs.application_id: selectors.GuidanceMarker.REPLIED}
-    assert selectors.guidance_markers(agency, ids[1:]) == {}
-    assert selectors.guidance_markers(agency, []) == {}
+    def markers(organization):
+        return {row.pk: row.guidance_marker for row in paging.search_profiles(organization, {}).rows}
+
+    assert markers(agency) == {mine.application_id: "guided", theirs.application_id: None,
+                               nobodys.application_id: None}
+    assert markers(other.organization) == {mine.application_id: None, theirs.application_id: "replied",
+                                           nobodys.application_id: None}
+    assert markers(agency)[theirs.application_id] is None  # the first organisation's statement, again
+
+
+def test_a_marker_names_the_strongest_of_the_conversation(agency, agency_member):
+    """辞退 outranks 求職申込み希望, which outranks 返信あり, which outranks 案内済み; a conversation whose
+    access ended marks nothing."""
+    account = SeekerAccountFactory()
+    guide(agency_member, account)
+    conversation = account.conversations.get()
+
+    def marker():
+        return next(row.guidance_marker for row in paging.search_profiles(agency, {}).rows
+                    if row.pk == account.application_id)
+
+    assert marker() == selectors.GuidanceMarker.GUIDED
+    reply(account, conversation)
+    assert marker() == selectors.GuidanceMarker.REPLIED
+    reply(account, conversation, kind="apply")
+    assert marker() == selectors.GuidanceMarker.APPLY
+    services.seeker_decline(actor=account.user, account=account, conversation=conversation)
+    assert marker() == selectors.GuidanceMarker.DECLINED
+    type(conversation).objects.filter(pk=conversation.pk).update(org_access_ended_at=timezone.now())
+    assert marker() is None
 
 
 def test_each_result_can_be_ticked_for_one_guidance_to_many(member_client):

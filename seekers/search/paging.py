@@ -4,6 +4,7 @@ COUNT_CAP (「N件」 exactly up to it, 「1,000件以上」 beyond)."""
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core import signing
@@ -55,6 +56,24 @@ PAGE_SIZE = 20
 # The 表示件数 a member may choose; the largest is GUIDANCE_BATCH_MAX, so 「このページの全員」 can fill a batch.
 PAGE_SIZES = (20, 50, 100)
 MAX_PAGE_NUMBER = 999_999
+
+
+# --- what other apps show on each row ------------------------------------------------------------
+# Columns another app adds to every results row, read in the page's own statement: name → a function
+# of the organisation giving an expression over the row's Profile (its primary key is the application's).
+# The search cannot ask those apps (the apps' arrows point at it), so they register here from their
+# AppConfig.ready(): messaging's 案内済み / 返信あり / 求職申込み希望 marker (messaging.selectors.guidance_marker)
+# came in a query of its own after the page's, one round trip more on every results page (bench_pages).
+ROW_ANNOTATIONS: dict[str, Callable[[Organization], Expression]] = {}
+
+
+def annotate_rows(name: str, build: Callable[[Organization], Expression]) -> None:
+    """Every results row gets `name`: build(organization)'s value for its profile."""
+    ROW_ANNOTATIONS[name] = build
+
+
+def _row_annotations(organization: Organization) -> dict[str, Expression]:
+    return {name: build(organization) for name, build in ROW_ANNOTATIONS.items()}
 
 
 # --- the paging cursor -------------------------------------------------------------------------------
@@ -167,11 +186,12 @@ def _page_query(page: QuerySet, forward: bool | None, public_id, size: int, narr
     return page.order_by(*order)[: size + 1]
 
 
-def _table_rows(queryset: QuerySet, position: "_Position | None", size: int) -> list:
+def _table_rows(organization: Organization, queryset: QuerySet, position: "_Position | None", size: int) -> list:
     """The page read from the profile table (a database other than PostgreSQL)."""
     forward = None if position is None else position.forward
     public_id = None if position is None else position.public_id
-    return list(_page_query(queryset, forward, public_id, size, narrow=False).select_related("desired_prefecture"))
+    page = _page_query(queryset, forward, public_id, size, narrow=False)
+    return list(page.select_related("desired_prefecture").annotate(**_row_annotations(organization)))
 
 
 # The narrow listing's statements are memoized per organisation row as read, day and the search's shape
@@ -188,7 +208,8 @@ def _page_statement(organization: Organization, search: NarrowSearch, forward: b
     rows = narrow_rows(organization, search, Param)
     page = _page_query(rows, forward, Param("cursor", TextField()), size, narrow=True).only(*ROW_FIELDS)
     try:
-        return page.annotate(pref_name=F("desired_prefecture__name")).query.sql_with_params()
+        page = page.annotate(pref_name=F("desired_prefecture__name"), **_row_annotations(organization))
+        return page.query.sql_with_params()
     except EmptyResultSet:  # the organisation sees nobody today
         return None
 
@@ -225,7 +246,8 @@ def _first_page_statement(organization: Organization, search: NarrowSearch, size
     page = Profile.objects.filter(pk__in=first).only(*ROW_FIELDS).order_by(*NEWEST)
     try:
         hits_sql, hits_params = hits.query.sql_with_params()
-        page_sql, page_params = page.annotate(pref_name=F("desired_prefecture__name")).query.sql_with_params()
+        page_sql, page_params = page.annotate(pref_name=F("desired_prefecture__name"),
+                                              **_row_annotations(organization)).query.sql_with_params()
     except EmptyResultSet:  # the organisation sees nobody today
         return None
     return (f"WITH hits AS MATERIALIZED ({hits_sql}) "  # noqa: S608 - compiled by the ORM
@@ -250,7 +272,8 @@ def _profiles_of(cursor, fetched: list) -> list[Profile]:
     """The page's profiles from its fetched rows, each with its prefecture (the statement's pref_name):
     what Profile.objects.raw() builds (the selected columns through their fields' converters, every
     other field deferred), without its per-row machinery (bench_pages). A row without a profile (the
-    first page's statement on an empty page) is none. Rows of one prefecture share its instance."""
+    first page's statement on an empty page) is none. Rows of one prefecture share its instance; the
+    other apps' columns (ROW_ANNOTATIONS) are set on each row by name, as annotate() sets them."""
     connection = cursor.db
     by_column = {field.column: field for field in Profile._meta.concrete_fields}
     columns = [column.name for column in cursor.description]
@@ -265,6 +288,7 @@ def _profiles_of(cursor, fetched: list) -> list[Profile]:
     names = [field.attname for _, field in loaded]
     places = [i for i, _ in loaded]
     pref_name = columns.index("pref_name")
+    annotations = [(columns.index(name), name) for name in ROW_ANNOTATIONS]
     prefecture = Profile._meta.get_field("desired_prefecture")
     prefectures = {}
     pk = columns.index(Profile._meta.pk.column)
@@ -281,6 +305,8 @@ def _profiles_of(cursor, fetched: list) -> list[Profile]:
         if (shown := prefectures.get(code)) is None:
             shown = prefectures[code] = Prefecture.from_db(connection.alias, ("code", "name"), (code, values[pref_name]))
         prefecture.set_cached_value(row, shown)
+        for i, name in annotations:
+            setattr(row, name, values[i])
         rows.append(row)
     return rows
 
@@ -315,7 +341,7 @@ def _rows(organization: Organization, search: NarrowSearch | None, queryset: Que
           position: "_Position | None", size: int) -> tuple[list, bool]:
     """The page's rows newest first, and whether there are more beyond them in its direction."""
     if search is None:
-        rows = _table_rows(queryset, position, size)
+        rows = _table_rows(organization, queryset, position, size)
     else:
         rows = _narrow_rows(organization, search, position, size)
     more = len(rows) > size
