@@ -168,8 +168,12 @@ def guidance_marker(organization: Organization) -> Subquery:
         default=Value(GuidanceMarker.GUIDED.value),
         output_field=models.CharField(),
     )
+    # The seeker's account first, then the conversation by its unique (organization, account) pair: a
+    # join from the organisation's conversations would walk all of them for each row wherever
+    # PostgreSQL guesses the organisation has few.
+    account = SeekerAccount.objects.filter(application_id=OuterRef(OuterRef("pk"))).values("pk")[:1]
     return Subquery(
-        Conversation.objects.filter(organization_id=organization.pk, account__application_id=OuterRef("pk"),
+        Conversation.objects.filter(organization_id=organization.pk, account_id=Subquery(account),
                                     org_access_ended_at__isnull=True)
         .annotate(marker=marked).values("marker")[:1],
         output_field=models.CharField(),

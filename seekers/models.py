@@ -344,6 +344,14 @@ class ListingFacet(_ListingCopy):
                 fields=["token", "-published_at", "-public_id"], name="listingfacet_newest_idx",
                 include=["profile", *LISTING_COPIED[2:], "facets", "text_sig_lo", "text_sig_hi", "search_text"],
             ),
+            # The `all` rows again with only what the visibility rule and a keyword test: the walk of a
+            # keyword (or of no filter) reads fewer columns of each row and compares no token
+            # (seekers.search.narrow.ALL_TOKEN; the figures in the README, bench_search).
+            models.Index(
+                fields=["-published_at", "-public_id"], name="listingfacet_all_idx",
+                condition=models.Q(token="all"),  # noqa: S106 - a listing token, not a secret
+                include=["profile", *LISTING_COPIED[2:9], "text_sig_lo", "text_sig_hi", "search_text"],
+            ),
         ]
 
     def __str__(self) -> str:

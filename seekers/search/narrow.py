@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import BigIntegerField, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 
 from organizations.models import Organization
 from seekers.models import ListingFacet, ListingText
@@ -38,6 +39,11 @@ PAIRED = ("q", "oc", "om")
 # The filters tested on the row's columns (seekers.search.facets.filter_columns), the flags among them.
 COLUMNS = ("employment_type", "wants_regular", *FLAGS, "income_min", "income_max")
 INCOME = ("income_min", "income_max")
+# The `all` token written into the statement itself, not as one of its values: the `all` rows have an
+# index of their own holding only what the rule and a keyword test (seekers.ListingFacet's
+# listingfacet_all_idx, partial), and PostgreSQL can use a partial index only where the statement
+# itself says it holds — a value is unknown to the generic plan of a prepared statement (config.querymemo).
+ALL_TOKEN = RawSQL("'all'", ())
 
 
 def _rank(token: str) -> int:
@@ -55,10 +61,18 @@ class NarrowSearch:
     columns: tuple[str, ...]
     words: int
     values: dict = field(compare=False, hash=False)
+    # The halves of the words' text signature that hold bits ("sig_lo", "sig_hi"): a half without any
+    # is not tested (every row would pass it, at the cost of a test on each row walked).
+    signature: tuple[str, ...] = ()
+
+    @property
+    def on_all(self) -> bool:
+        """Whether the search walks the `all` rows (no token filter: only columns, a keyword or nothing)."""
+        return self.values["driver"] == "all"
 
     @property
     def shape(self) -> tuple:
-        return (self.tokens, self.columns, self.words)
+        return (self.tokens, self.columns, self.words, self.signature, self.on_all)
 
 
 def narrow_search(f: dict) -> NarrowSearch | None:
@@ -81,9 +95,11 @@ def narrow_search(f: dict) -> NarrowSearch | None:
     values |= {name: f[name] for name in columns if name not in FLAGS}
     words = keyword_words(f.get("keyword") or "")
     values |= {f"word{i}": word for i, word in enumerate(words)}
+    signature = {}
     if words:
-        values["sig_lo"], values["sig_hi"] = words_signature(words)
-    return NarrowSearch(len(others), columns, len(words), values)
+        signature["sig_lo"], signature["sig_hi"] = words_signature(words)
+    signature = {half: bits for half, bits in signature.items() if bits}
+    return NarrowSearch(len(others), columns, len(words), values | signature, tuple(signature))
 
 
 def narrow_rows(organization: Organization, search: NarrowSearch, value) -> QuerySet:
@@ -98,15 +114,15 @@ def narrow_rows(organization: Organization, search: NarrowSearch, value) -> Quer
     (the 'all' and prefecture rows, migration 0019), else read from ListingText by its primary key."""
     columns = {name: True if name in FLAGS else value(name, IntegerField() if name in INCOME else TextField())
                for name in search.columns}
-    rows = ListingFacet.objects.filter(token=value("driver", TextField()))
+    rows = ListingFacet.objects.filter(token=ALL_TOKEN if search.on_all else value("driver", TextField()))
     rows = visible_rows(rows, organization, profile="profile_id")
     for i in range(search.tokens):
         rows = rows.filter(facets__contains=value(f"token{i}", TextField()))
     rows = filter_columns(rows, columns)
     if search.words:
-        lo, hi = value("sig_lo", BigIntegerField()), value("sig_hi", BigIntegerField())
-        rows = rows.alias(sig_lo=F("text_sig_lo").bitand(lo), sig_hi=F("text_sig_hi").bitand(hi))
-        rows = rows.filter(sig_lo=lo, sig_hi=hi)
+        for half in search.signature:  # "sig_lo" tests text_sig_lo
+            bits = value(half, BigIntegerField())
+            rows = rows.alias(**{half: F(f"text_{half}").bitand(bits)}).filter(**{half: bits})
         words = [value(f"word{i}", TextField()) for i in range(search.words)]
         inline = Q(*(Q(search_text__contains=word) for word in words))
         text = ListingText.objects.filter(profile_id=OuterRef("profile_id"))

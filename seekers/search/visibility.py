@@ -4,6 +4,7 @@ now (`organizations_seeing`). The organisation's search, its profile page, the g
 and its conversations all go through `profiles_visible_to`."""
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from organizations.models import Organization
@@ -19,6 +20,17 @@ def provisions_admitting(kind: str) -> list[int]:
     if kind == Organization.Kind.LOCAL_GOV:
         return [P.BOTH, P.LOCAL_GOV_ONLY]
     return []
+
+
+class _OneOf(In):
+    """`column IN (a, b)`, on PostgreSQL as `column = ANY(%s)` with the values as one array: a search's
+    statement is prepared (config.querymemo), and the generic plan PostgreSQL settles on builds IN's
+    ARRAY[$1, $2] again for every row it tests (about 5% of a keyword search's walk, perf on bench_search)."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        _placeholders, values = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(values))
 
 
 def profiles_visible_to(organization: Organization) -> QuerySet[Profile]:
@@ -41,8 +53,8 @@ def visible_rows(queryset: QuerySet, organization: Organization, *, profile: str
         queryset.filter(
             # listed_until carries "opted in, published, started, not stopped" and the 有効期限
             # (seekers.search.listing); compared with today's JST date it ends at midnight by itself.
+            _OneOf(F("listed_provision"), provisions_admitting(org.kind)),
             listed_until__gte=today,
-            listed_provision__in=provisions_admitting(org.kind),
         )
         .alias(
             kind_match=F("cond_kind_bits").bitand(org.kind_bits),

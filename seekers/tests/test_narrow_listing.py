@@ -8,12 +8,16 @@ PostgreSQL only: elsewhere the table is not written and the search reads the pro
 import importlib
 import random
 
+import psycopg
 import pytest
+from django.db import connection
 
+from config import querymemo
 from organizations.models import OccupationGroup, Prefecture, Qualification, bits_of
 from organizations.tests.factories import OrganizationFactory
 from seekers import services
 from seekers.models import Block, ListingFacet, ListingText, Profile
+from seekers.search import paging
 from seekers.search.facets import filter_profiles
 from seekers.search.keywords import text_signature
 from seekers.search.narrow import narrow_listing, narrow_search
@@ -172,3 +176,38 @@ def test_every_search_is_narrow_on_postgresql(world):
         listed.values_list("pk", "search_text"))
     assert_signatures()
     assert_inline_texts()
+
+
+def _generic_plan(sql: str, params: tuple) -> str:
+    """EXPLAIN of the plan PostgreSQL keeps for the statement once prepared (the generic plan, as a
+    prepared statement of config.querymemo gets after five runs), its values given only at EXECUTE."""
+    raw = connection.connection
+    raw.execute("SET plan_cache_mode = force_generic_plan")
+    raw.execute("SET enable_seqscan = off")  # a test's few rows would be read whole, or through a bitmap
+    raw.execute("SET enable_bitmapscan = off")
+    try:
+        psycopg.Cursor(raw).execute(sql, params, prepare=True)
+        name = raw.execute("SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1").fetchone()[0]
+        placeholders = ", ".join(["%s"] * len(params))
+        plan = psycopg.ClientCursor(raw).execute(f"EXPLAIN EXECUTE {name}({placeholders})", params).fetchall()
+        return "\n".join(row[0] for row in plan)
+    finally:
+        raw.execute("RESET plan_cache_mode")
+        raw.execute("RESET enable_seqscan")
+        raw.execute("RESET enable_bitmapscan")
+
+
+def test_the_all_rows_are_walked_through_their_own_index(world):
+    """A search without a token filter (a keyword, columns or nothing) walks the `all` rows through their
+    partial index (listingfacet_all_idx), its statement naming `all` itself; the generic plan of a
+    statement that took it as a value could not use that index. A search with a token takes it as a
+    value and walks the wide index."""
+    org = world["orgs"][0]
+    for f, index in (({"keyword": "接客"}, "listingfacet_all_idx"), ({}, "listingfacet_all_idx"),
+                     ({"prefecture": world["tokyo"], "keyword": "接客"}, "listingfacet_newest_idx")):
+        search = narrow_search(f)
+        sql, params = paging._first_page_statement(org, search, paging.PAGE_SIZE)
+        holes = [p.name for p in params if isinstance(p, querymemo.Hole)]
+        assert ("driver" in holes) == (index == "listingfacet_newest_idx"), f
+        plan = _generic_plan(sql, querymemo.fill(params, search.values))
+        assert f"Index Only Scan using {index} on seekers_listingfacet" in plan, (f, plan)

@@ -40,8 +40,12 @@ def same_shape_pairs(w) -> list[tuple[dict, dict]]:
         ({"overseas_ok": True, "income_min": 200000}, {"overseas_ok": True, "income_min": 0}),
         ({"keyword": "接客"}, {"keyword": "在庫"}),
         ({"keyword": "店 在庫", "employment_type": "either"}, {"keyword": "接客 5年", "employment_type": "full_time"}),
-        ({"keyword": "接客", "prefecture": w["osaka"]}, {"keyword": "管", "prefecture": w["tokyo"]}),
-        ({"keyword": "100%_"}, {"keyword": "在庫"}),  # LIKE's wildcards in a value are the value's own
+        ({"keyword": "接客", "prefecture": w["osaka"]}, {"keyword": "管理", "prefecture": w["tokyo"]}),
+        # A 1-character word sets no bit of the signature, and a word's bits fall in one half or both:
+        # the halves tested are the shape's (seekers.search.narrow.NarrowSearch.signature).
+        ({"keyword": "管", "prefecture": w["osaka"]}, {"keyword": "店", "prefecture": w["tokyo"]}),
+        ({"keyword": "販売"}, {"keyword": "経理"}),
+        ({"keyword": "10%"}, {"keyword": "1_0%"}),  # LIKE's wildcards in a value are the value's own
     ]
 
 
