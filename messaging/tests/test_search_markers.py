@@ -90,6 +90,25 @@ def test_a_marker_names_the_strongest_of_the_conversation(agency, agency_member)
     assert marker() is None
 
 
+def test_the_pages_after_the_first_carry_their_markers_too(agency, agency_member):
+    """Pages after the first come from another statement (seekers.search.paging._page_statement, and
+    the way back): each row there has its marker as well."""
+    accounts = [SeekerAccountFactory() for _ in range(25)]
+    for account in accounts[::2]:
+        guide(agency_member, account)
+    guided = {account.application_id for account in accounts[::2]}
+
+    first = paging.search_profiles(agency, {}, size=20)
+    second = paging.search_profiles(agency, {}, first.next_cursor, size=20)
+    back = paging.search_profiles(agency, {}, second.previous_cursor, size=20)
+
+    for shown in (first, second, back):
+        assert shown.rows
+        assert {row.pk: row.guidance_marker for row in shown.rows} == {
+            row.pk: "guided" if row.pk in guided else None for row in shown.rows}
+    assert len(first.rows) + len(second.rows) == 25
+
+
 def test_each_result_can_be_ticked_for_one_guidance_to_many(member_client):
     accounts = [SeekerAccountFactory() for _ in range(2)]
 

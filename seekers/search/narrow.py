@@ -30,9 +30,11 @@ from .facets import FLAGS, filter_columns, search_tokens
 from .keywords import keyword_words, words_signature
 from .visibility import visible_rows
 
+# The token every listed profile has a row of (migration seekers 0016): the driver of a search without one.
+ALL = "all"
 # Token prefixes, most selective first (a municipality, one of ~125 qualifications, ~90 中分類, 47
 # prefectures, ~15 大分類, 海外勤務, the flags): the search walks the rows of the first one it asks for.
-DRIVERS = ("mu", "q", "oc", "pf", "om", "overseas", "contract", "relocation", "turn", "dispatch", "all")
+DRIVERS = ("mu", "q", "oc", "pf", "om", "overseas", "contract", "relocation", "turn", "dispatch", ALL)
 # With a prefecture, the most selective of these is walked as a pair with it ("pf13q0104": the listing
 # has a row per prefecture and occupation or qualification token of the profile, migration seekers 0018).
 PAIRED = ("q", "oc", "om")
@@ -43,7 +45,7 @@ INCOME = ("income_min", "income_max")
 # index of their own holding only what the rule and a keyword test (seekers.ListingFacet's
 # listingfacet_all_idx, partial), and PostgreSQL can use a partial index only where the statement
 # itself says it holds — a value is unknown to the generic plan of a prepared statement (config.querymemo).
-ALL_TOKEN = RawSQL("'all'", ())
+ALL_TOKEN = RawSQL("'all'", ())  # ALL, spelled out: a constant, never a value
 
 
 def _rank(token: str) -> int:
@@ -68,7 +70,7 @@ class NarrowSearch:
     @property
     def on_all(self) -> bool:
         """Whether the search walks the `all` rows (no token filter: only columns, a keyword or nothing)."""
-        return self.values["driver"] == "all"
+        return self.values["driver"] == ALL
 
     @property
     def shape(self) -> tuple:
@@ -81,7 +83,7 @@ def narrow_search(f: dict) -> NarrowSearch | None:
     if connection.vendor != "postgresql":
         return None
     tokens = search_tokens(f)
-    candidates = tokens + [flag.removesuffix("_ok") for flag in FLAGS if f.get(flag)] + ["all"]
+    candidates = tokens + [flag.removesuffix("_ok") for flag in FLAGS if f.get(flag)] + [ALL]
     driver = min(candidates, key=_rank)
     others = [token for token in tokens if token != driver]
     prefecture = next((token for token in tokens if token.startswith("pf")), None)

@@ -187,7 +187,10 @@ def _generic_plan(sql: str, params: tuple) -> str:
     raw.execute("SET enable_bitmapscan = off")
     try:
         psycopg.Cursor(raw).execute(sql, params, prepare=True)
-        name = raw.execute("SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1").fetchone()[0]
+        # By its text, as psycopg sent it ($1, $2 … for %s): the same statement may have been prepared
+        # on this connection by an earlier test's search, so it is not always the newest one.
+        sent = sql % tuple(f"${i}" for i in range(1, len(params) + 1))
+        (name,) = raw.execute("SELECT name FROM pg_prepared_statements WHERE statement = %s", [sent]).fetchone()
         placeholders = ", ".join(["%s"] * len(params))
         plan = psycopg.ClientCursor(raw).execute(f"EXPLAIN EXECUTE {name}({placeholders})", params).fetchall()
         return "\n".join(row[0] for row in plan)
